@@ -1,0 +1,243 @@
+/**
+ * Small complex FFT for the evaluation library (registration, Fourier shifts, FRC).
+ *
+ * - Any length: radix-2 (iterative, in place) when n is a power of two, Bluestein's
+ *   chirp-z algorithm (via a power-of-two convolution) otherwise.
+ * - numpy conventions: forward X_k = Σ_j x_j·e^{−2πi·jk/n} (unnormalised), inverse
+ *   x_j = (1/n)·Σ_k X_k·e^{+2πi·jk/n}. `fft2`/`ifft2` on row-major data match
+ *   `numpy.fft.fft2`/`ifft2` (axis 0 = rows = y, axis 1 = columns = x).
+ * - Complex data are separate Float64Array real/imaginary parts (never interleaved).
+ *
+ * Plans (twiddles, chirps) are cached per length.
+ */
+
+interface Plan {
+  /** Forward, unnormalised, in place on re[0..n), im[0..n). */
+  forward(re: Float64Array, im: Float64Array): void;
+}
+
+const planCache = new Map<number, Plan>();
+
+function planFor(n: number): Plan {
+  let p = planCache.get(n);
+  if (p === undefined) {
+    p = isPowerOfTwo(n) ? radix2Plan(n) : bluesteinPlan(n);
+    if (planCache.size > 64) planCache.clear();
+    planCache.set(n, p);
+  }
+  return p;
+}
+
+export function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+}
+
+function nextPowerOfTwo(n: number): number {
+  let m = 1;
+  while (m < n) m *= 2;
+  return m;
+}
+
+function radix2Plan(n: number): Plan {
+  const half = n >> 1;
+  const cos = new Float64Array(Math.max(half, 1));
+  const sin = new Float64Array(Math.max(half, 1));
+  for (let k = 0; k < half; k++) {
+    const a = (2 * Math.PI * k) / n;
+    cos[k] = Math.cos(a);
+    sin[k] = Math.sin(a);
+  }
+  const rev = new Uint32Array(n);
+  let bits = 0;
+  while (1 << bits < n) bits++;
+  for (let i = 0; i < n; i++) {
+    let r = 0;
+    for (let b = 0; b < bits; b++) if (i & (1 << b)) r |= 1 << (bits - 1 - b);
+    rev[i] = r;
+  }
+  return {
+    forward(re, im) {
+      for (let i = 0; i < n; i++) {
+        const j = rev[i]!;
+        if (j > i) {
+          let t = re[i]!; re[i] = re[j]!; re[j] = t;
+          t = im[i]!; im[i] = im[j]!; im[j] = t;
+        }
+      }
+      for (let size = 2; size <= n; size *= 2) {
+        const h = size >> 1;
+        const step = n / size;
+        for (let start = 0; start < n; start += size) {
+          for (let j = 0; j < h; j++) {
+            // twiddle e^{−2πi·j/size} = cos − i·sin at table index j·step
+            const wr = cos[j * step]!;
+            const wi = -sin[j * step]!;
+            const a = start + j;
+            const b = a + h;
+            const br = re[b]!;
+            const bi = im[b]!;
+            const tr = wr * br - wi * bi;
+            const ti = wr * bi + wi * br;
+            re[b] = re[a]! - tr;
+            im[b] = im[a]! - ti;
+            re[a] = re[a]! + tr;
+            im[a] = im[a]! + ti;
+          }
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Bluestein: jk = (j² + k² − (k−j)²)/2, so X_k = w_k·Σ_j (x_j·w_j)·conj(w_{k−j}) with
+ * w_j = e^{−iπ·j²/n}: a linear convolution done with power-of-two FFTs of length m ≥ 2n−1.
+ * j² is reduced mod 2n before the angle is formed, so the chirp stays accurate for large n.
+ */
+function bluesteinPlan(n: number): Plan {
+  const m = nextPowerOfTwo(2 * n - 1);
+  const inner = radix2Plan(m);
+  const wr = new Float64Array(n);
+  const wi = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const j2 = (j * j) % (2 * n);
+    const a = (Math.PI * j2) / n;
+    wr[j] = Math.cos(a);
+    wi[j] = -Math.sin(a);
+  }
+  // FFT of the filter b_j = conj(w_j), wrapped so that b_{m−j} = b_j.
+  const br = new Float64Array(m);
+  const bi = new Float64Array(m);
+  for (let j = 0; j < n; j++) {
+    br[j] = wr[j]!;
+    bi[j] = -wi[j]!;
+    if (j > 0) {
+      br[m - j] = wr[j]!;
+      bi[m - j] = -wi[j]!;
+    }
+  }
+  inner.forward(br, bi);
+  const ar = new Float64Array(m);
+  const ai = new Float64Array(m);
+  return {
+    forward(re, im) {
+      ar.fill(0);
+      ai.fill(0);
+      for (let j = 0; j < n; j++) {
+        const xr = re[j]!;
+        const xi = im[j]!;
+        ar[j] = xr * wr[j]! - xi * wi[j]!;
+        ai[j] = xr * wi[j]! + xi * wr[j]!;
+      }
+      inner.forward(ar, ai);
+      for (let k = 0; k < m; k++) {
+        const xr = ar[k]!;
+        const xi = ai[k]!;
+        ar[k] = xr * br[k]! - xi * bi[k]!;
+        ai[k] = xr * bi[k]! + xi * br[k]!;
+      }
+      // inverse FFT of length m through conjugation: ifft(z) = conj(fft(conj(z)))/m
+      for (let k = 0; k < m; k++) ai[k] = -ai[k]!;
+      inner.forward(ar, ai);
+      for (let k = 0; k < n; k++) {
+        const cr = ar[k]! / m;
+        const ci = -ai[k]! / m;
+        re[k] = cr * wr[k]! - ci * wi[k]!;
+        im[k] = cr * wi[k]! + ci * wr[k]!;
+      }
+    },
+  };
+}
+
+/** In-place 1-D FFT of re/im (length n ≥ 1). `inverse` includes the 1/n factor. */
+export function fft1d(re: Float64Array, im: Float64Array, inverse = false): void {
+  const n = re.length;
+  if (im.length !== n) throw new Error(`fft1d: re has ${n} samples but im has ${im.length}`);
+  if (n <= 1) return;
+  const plan = planFor(n);
+  if (!inverse) {
+    plan.forward(re, im);
+    return;
+  }
+  for (let i = 0; i < n; i++) im[i] = -im[i]!;
+  plan.forward(re, im);
+  for (let i = 0; i < n; i++) {
+    re[i] = re[i]! / n;
+    im[i] = -im[i]! / n;
+  }
+}
+
+/**
+ * In-place 2-D FFT of a row-major height×width complex array (numpy `fft2`, or `ifft2`
+ * with the 1/(width·height) factor when `inverse`).
+ */
+export function fft2InPlace(
+  re: Float64Array,
+  im: Float64Array,
+  width: number,
+  height: number,
+  inverse = false,
+): void {
+  if (re.length !== width * height || im.length !== width * height) {
+    throw new Error(`fft2: arrays of ${re.length}/${im.length} samples do not match ${height}×${width}`);
+  }
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    fft1d(re.subarray(o, o + width), im.subarray(o, o + width), inverse);
+  }
+  if (height <= 1) return;
+  const cr = new Float64Array(height);
+  const ci = new Float64Array(height);
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) {
+      cr[y] = re[y * width + x]!;
+      ci[y] = im[y * width + x]!;
+    }
+    fft1d(cr, ci, inverse);
+    for (let y = 0; y < height; y++) {
+      re[y * width + x] = cr[y]!;
+      im[y * width + x] = ci[y]!;
+    }
+  }
+}
+
+export interface ComplexArray2D {
+  readonly width: number;
+  readonly height: number;
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+}
+
+/** Out-of-place numpy-style `fft2`; `im` may be omitted for real input. */
+export function fft2(
+  width: number,
+  height: number,
+  re: ArrayLike<number>,
+  im?: ArrayLike<number>,
+): ComplexArray2D {
+  const r = Float64Array.from(re);
+  const i = im === undefined ? new Float64Array(r.length) : Float64Array.from(im);
+  fft2InPlace(r, i, width, height, false);
+  return { width, height, re: r, im: i };
+}
+
+/** Out-of-place numpy-style `ifft2` (normalised by 1/(width·height)). */
+export function ifft2(width: number, height: number, re: ArrayLike<number>, im: ArrayLike<number>): ComplexArray2D {
+  const r = Float64Array.from(re);
+  const i = Float64Array.from(im);
+  fft2InPlace(r, i, width, height, true);
+  return { width, height, re: r, im: i };
+}
+
+/** numpy.fft.fftfreq(n, d): sample frequencies in cycles per unit of d (cycles/pixel for d = 1). */
+export function fftfreq(n: number, d = 1): Float64Array {
+  const out = new Float64Array(n);
+  const nPos = Math.floor((n - 1) / 2) + 1;
+  for (let k = 0; k < n; k++) out[k] = (k < nPos ? k : k - n) / (n * d);
+  return out;
+}
+
+/** Index of the zero frequency after numpy.fft.fftshift of a length-n axis: floor(n/2). */
+export function fftshiftCentre(n: number): number {
+  return Math.floor(n / 2);
+}

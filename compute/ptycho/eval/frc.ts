@@ -1,0 +1,148 @@
+/**
+ * Fourier ring correlation between two images.
+ *
+ * Ring definition (PtychoPINN's `ptycho/FRC` module, after van Heel & Schatz 2005):
+ * images are centre-cropped to a square n×n first; in the fftshift-ed spectra, the pixel at
+ * (R, C) frequency-index offsets from the zero frequency (located at ⌊n/2⌋) belongs to ring
+ * k = round(√(R² + C²)), k = 0 … kmax (corners included, so kmax ≈ n/√2).
+ * FRC_k = |Σ F1·F2*| / √(Σ|F1|² · Σ|F2|²) over ring k.
+ * Ring k has spatial frequency k/n cycles per pixel (Nyquist = 0.5 at k = n/2).
+ *
+ * Crossings are found at the first ring k ≥ 1 where the curve falls below the threshold and
+ * are linearly interpolated between rings k−1 and k (fractional ring index).
+ */
+import { centreCropBox, cropImage, assertSameShape, type Image2D } from './image';
+import { fft2InPlace } from './fft2';
+import { gaussianFilter1d } from './filters';
+
+export interface FrcCurve {
+  /** Side of the square the FRC was computed on (after centre-cropping). */
+  n: number;
+  /** FRC per ring k = 0 … kmax (NaN where a ring carries no power). */
+  frc: Float64Array;
+  /** Pixels per ring. */
+  pixelsPerRing: Uint32Array;
+  /** Ring spatial frequency k/n, cycles per pixel. */
+  frequencyPerPx: Float64Array;
+  /** Half-bit threshold per ring (van Heel & Schatz 2005), from the ring's pixel count. */
+  halfBit: Float64Array;
+}
+
+export interface FrcOptions {
+  /** Gaussian smoothing σ (in rings) applied to the curve, as PtychoPINN's `frc_sigma`; 0 = none (default). */
+  sigma?: number;
+}
+
+export function frcCurve(a: Image2D, b: Image2D, opts: FrcOptions = {}): FrcCurve {
+  assertSameShape(a, b, 'first image', 'second image');
+  const n = Math.min(a.width, a.height);
+  if (n < 2) throw new Error(`FRC needs at least a 2×2 image, got ${a.height}×${a.width}`);
+  const box = centreCropBox(a, n, n);
+  const sa = cropImage(a, box);
+  const sb = cropImage(b, box);
+  const ar = Float64Array.from(sa.data);
+  const ai = new Float64Array(n * n);
+  const br = Float64Array.from(sb.data);
+  const bi = new Float64Array(n * n);
+  fft2InPlace(ar, ai, n, n);
+  fft2InPlace(br, bi, n, n);
+  const c = Math.floor(n / 2);
+  // shifted position of unshifted index k is (k + c) mod n; its offset from the centre is that − c
+  const off = new Int32Array(n);
+  for (let k = 0; k < n; k++) off[k] = ((k + c) % n) - c;
+  const ring = new Int32Array(n * n);
+  let kmax = 0;
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const k = Math.round(Math.sqrt(off[y]! * off[y]! + off[x]! * off[x]!));
+      ring[y * n + x] = k;
+      if (k > kmax) kmax = k;
+    }
+  }
+  const nr = kmax + 1;
+  const cr = new Float64Array(nr);
+  const ci = new Float64Array(nr);
+  const p1 = new Float64Array(nr);
+  const p2 = new Float64Array(nr);
+  const count = new Uint32Array(nr);
+  for (let i = 0; i < n * n; i++) {
+    const k = ring[i]!;
+    const xr = ar[i]!, xi = ai[i]!, yr = br[i]!, yi = bi[i]!;
+    cr[k] += xr * yr + xi * yi;
+    ci[k] += xi * yr - xr * yi;
+    p1[k] += xr * xr + xi * xi;
+    p2[k] += yr * yr + yi * yi;
+    count[k]++;
+  }
+  let frc: Float64Array = new Float64Array(nr);
+  for (let k = 0; k < nr; k++) frc[k] = Math.hypot(cr[k]!, ci[k]!) / Math.sqrt(p1[k]! * p2[k]!);
+  if ((opts.sigma ?? 0) > 0) frc = gaussianFilter1d(frc, opts.sigma!);
+  const frequencyPerPx = new Float64Array(nr);
+  const halfBit = new Float64Array(nr);
+  for (let k = 0; k < nr; k++) {
+    frequencyPerPx[k] = k / n;
+    halfBit[k] = halfBitThreshold(count[k]!);
+  }
+  return { n, frc, pixelsPerRing: count, frequencyPerPx, halfBit };
+}
+
+/** Half-bit information threshold for a ring of `pixels` pixels (van Heel & Schatz 2005). */
+export function halfBitThreshold(pixels: number): number {
+  const s = Math.sqrt(pixels);
+  return (0.2071 + 1.9102 / s) / (1.2071 + 0.9102 / s);
+}
+
+export interface FrcCrossing {
+  /** Fractional ring index where the curve meets the threshold; null if it never falls below. */
+  ring: number | null;
+  /** ring / n, cycles per pixel (null if not reached). */
+  frequencyPerPx: number | null;
+  /** Legacy PtychoPINN (R1) value: first integer ring with FRC < threshold, or the curve length if none. */
+  legacyRingIndex: number;
+}
+
+/**
+ * First downward crossing of `curve` through `threshold` (a constant or a per-ring curve):
+ * the first k ≥ 1 with curve[k] < threshold[k]; with d = curve − threshold, the crossing is
+ * (k−1) + d[k−1] / (d[k−1] − d[k]). NaN rings are skipped.
+ */
+export function findCrossing(curve: ArrayLike<number>, threshold: number | ArrayLike<number>, n: number): FrcCrossing {
+  const t = (k: number): number => (typeof threshold === 'number' ? threshold : threshold[k]!);
+  let legacy = curve.length;
+  for (let k = 0; k < curve.length; k++) {
+    if (curve[k]! < t(k)) {
+      legacy = k;
+      break;
+    }
+  }
+  if (curve.length > 0 && curve[0]! < t(0)) return { ring: 0, frequencyPerPx: 0, legacyRingIndex: 0 };
+  let prev = 0;
+  let dPrev = curve.length > 0 ? curve[0]! - t(0) : NaN;
+  for (let k = 1; k < curve.length; k++) {
+    const d = curve[k]! - t(k);
+    if (Number.isNaN(d)) continue;
+    if (d < 0) {
+      const ring = Number.isNaN(dPrev) ? k : prev + ((k - prev) * dPrev) / (dPrev - d);
+      return { ring, frequencyPerPx: ring / n, legacyRingIndex: legacy };
+    }
+    prev = k;
+    dPrev = d;
+  }
+  return { ring: null, frequencyPerPx: null, legacyRingIndex: legacy };
+}
+
+export interface FrcResult extends FrcCurve {
+  frc50: FrcCrossing;
+  frc1over7: FrcCrossing;
+  halfBitCrossing: FrcCrossing;
+}
+
+export function fourierRingCorrelation(a: Image2D, b: Image2D, opts: FrcOptions = {}): FrcResult {
+  const curve = frcCurve(a, b, opts);
+  return {
+    ...curve,
+    frc50: findCrossing(curve.frc, 0.5, curve.n),
+    frc1over7: findCrossing(curve.frc, 1 / 7, curve.n),
+    halfBitCrossing: findCrossing(curve.frc, curve.halfBit, curve.n),
+  };
+}
