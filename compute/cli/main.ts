@@ -1,15 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { CliError, formatHelp, parseArgs } from './args';
 import type { CliIO } from './command';
 import { COMMANDS } from './commands/index';
+import { appVersion } from '../version';
 
-export function appVersion(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const pkg = JSON.parse(readFileSync(join(here, '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 function topHelp(): string {
   const lines = [

@@ -1,0 +1,17 @@
+/**
+ * The compute core's request handlers: one function per protocol method. The dispatcher
+ * (server.ts) owns transport and error mapping; handlers only compute.
+ */
+import type { CoreInfo, MethodName, ParamsOf, ResultOf } from '../protocol';
+
+export interface CoreContext {
+  info: CoreInfo;
+}
+
+export type Handler<M extends MethodName> = (params: ParamsOf<M>, ctx: CoreContext) => Promise<ResultOf<M>> | ResultOf<M>;
+export type HandlerTable = { [M in MethodName]?: Handler<M> };
+
+export const handlers: HandlerTable = {
+  'core.info': (_p, ctx) => ctx.info,
+  'core.ping': (p) => ({ echo: p.echo, atMs: Date.now() }),
+};

@@ -1,0 +1,72 @@
+/**
+ * The compute core's message loop, independent of how it is hosted: Electron's utilityProcess
+ * (process.parentPort) or a Node child process (process.send with advanced serialization).
+ */
+import ort from 'onnxruntime-node';
+import type { CoreInfo, EventMessage, MethodName, RequestMessage, ResponseMessage, WireMessage } from '../protocol';
+import { PROTOCOL_VERSION } from '../protocol';
+import { handlers, type CoreContext, type Handler } from './handlers';
+import { probeProviders } from './providers';
+import { appVersion } from '../version';
+
+export interface CoreTransport {
+  send(msg: WireMessage): void;
+  onMessage(listener: (msg: WireMessage) => void): void;
+  runtime: CoreInfo['runtime'];
+}
+
+/** An error whose message is meant for the user; `code` is stable for programs. */
+export class CoreError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'failed',
+  ) {
+    super(message);
+  }
+}
+
+export async function runCore(transport: CoreTransport): Promise<void> {
+  const pending: RequestMessage[] = [];
+  let ctx: CoreContext | null = null;
+
+  const handle = async (req: RequestMessage): Promise<void> => {
+    const handler = handlers[req.method as MethodName] as Handler<MethodName> | undefined;
+    let res: ResponseMessage;
+    if (!handler) {
+      res = { type: 'response', id: req.id, ok: false, error: { code: 'unknown-method', message: `unknown method '${req.method}'` } };
+    } else {
+      try {
+        const result = await handler(req.params as never, ctx!);
+        res = { type: 'response', id: req.id, ok: true, result };
+      } catch (e) {
+        const code = e instanceof CoreError ? e.code : 'failed';
+        res = { type: 'response', id: req.id, ok: false, error: { code, message: e instanceof Error ? e.message : String(e) } };
+      }
+    }
+    transport.send(res);
+  };
+
+  transport.onMessage((msg) => {
+    if (msg.type !== 'request') return;
+    if (ctx) void handle(msg);
+    else pending.push(msg);
+  });
+
+  const t0 = performance.now();
+  const providers = await probeProviders();
+  const info: CoreInfo = {
+    appVersion: appVersion(),
+    protocolVersion: PROTOCOL_VERSION,
+    ortVersion: ort.env.versions.common,
+    nodeVersion: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+    pid: process.pid,
+    runtime: transport.runtime,
+    providers,
+    probeMs: Math.round(performance.now() - t0),
+  };
+  ctx = { info };
+  const ready: EventMessage = { type: 'event', event: 'core.ready', payload: info };
+  transport.send(ready);
+  for (const req of pending.splice(0)) void handle(req);
+}

@@ -1,0 +1,21 @@
+/** Launch the compute core in an Electron utility process (no Node integration in renderers). */
+import { utilityProcess } from 'electron';
+import type { WireMessage } from '../compute/protocol';
+import type { CoreChannel, CoreLauncher } from './host/supervisor';
+
+export function utilityCoreLauncher(workerPath: string): CoreLauncher {
+  return (): CoreChannel => {
+    const child = utilityProcess.fork(workerPath, [], { serviceName: 'Ptycho compute core', stdio: 'inherit' });
+    return {
+      get pid() {
+        return child.pid;
+      },
+      send: (m) => child.postMessage(m),
+      onMessage: (l) => child.on('message', (m: unknown) => l(m as WireMessage)),
+      onExit: (l) => child.on('exit', (code: number) => l(code, null)),
+      kill: () => {
+        child.kill();
+      },
+    };
+  };
+}

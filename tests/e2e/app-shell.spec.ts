@@ -1,0 +1,81 @@
+import { test, expect, _electron, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { ARTIFACTS, ROOT, electronBinary, startHost } from './shell';
+import type { BrowserHost } from '../../electron/host/browserHost';
+
+async function assertShell(page: Page, shotPrefix: string): Promise<void> {
+  const state = page.getByTestId('core-state');
+  await expect(state).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  await expect(state).toContainText('Ready');
+  await expect(page.getByTestId('provider-cpu')).toHaveAttribute('data-available', 'true');
+  await page.screenshot({ path: join(ARTIFACTS, `${shotPrefix}-dataset.png`) });
+  for (const v of ['train', 'reconstruct', 'dataset'] as const) {
+    await page.getByTestId(`nav-${v}`).click();
+    await expect(page.getByTestId(`view-${v}`)).toBeVisible();
+  }
+}
+
+test.describe('browser mode', () => {
+  let host: BrowserHost;
+  test.beforeAll(async () => {
+    host = await startHost();
+  });
+  test.afterAll(async () => {
+    await host?.close();
+  });
+
+  test('status bar shows the compute core ready with the cpu provider', async ({ page }) => {
+    await page.goto(host.url);
+    await assertShell(page, 'browser');
+    // The in-page File menu exists in browser mode and answers honestly.
+    await page.getByTestId('menu-file').click();
+    await page.getByTestId('menu-exportReconstruction').click();
+    await expect(page.getByTestId('notice').first()).toContainText('Export Reconstruction');
+  });
+
+  test('the WebSocket refuses a missing token and a foreign origin', async () => {
+    const attempt = (url: string, origin: string): Promise<number> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(url, { origin });
+        ws.on('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => resolve(-1));
+      });
+    const base = `ws://127.0.0.1:${host.port}/ws`;
+    const own = `http://127.0.0.1:${host.port}`;
+    expect(await attempt(base, own)).toBe(401);
+    expect(await attempt(`${base}?token=wrong`, own)).toBe(401);
+    expect(await attempt(`${base}?token=${host.token}`, 'http://evil.example')).toBe(403);
+    expect(await attempt(`${base}?token=${host.token}`, own)).toBe(101);
+  });
+});
+
+test.describe('electron', () => {
+  const bin = electronBinary();
+  test('the desktop shell starts with the core ready', async () => {
+    if ('skip' in bin) {
+      console.log(`SKIPPED electron e2e: ${bin.skip}`);
+      test.skip(true, bin.skip);
+      return;
+    }
+    const app = await _electron.launch({ executablePath: bin.path, args: [join(ROOT, 'out', 'main', 'main.js'), '--no-sandbox'], cwd: ROOT });
+    try {
+      const page = await app.firstWindow();
+      // Behavioural check of the isolation flags: no Node globals in the page, only the bridge.
+      const globals = await page.evaluate(() => {
+        const w = globalThis as unknown as { require?: unknown; process?: unknown; ptychoBridge?: { invoke?: unknown } };
+        return { require: typeof w.require, process: typeof w.process, bridge: typeof w.ptychoBridge?.invoke };
+      });
+      expect(globals).toEqual({ require: 'undefined', process: 'undefined', bridge: 'function' });
+      const menuLabels = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((i) => i.submenu?.items.map((s) => s.label)) ?? []);
+      expect(menuLabels.flat()).toEqual(expect.arrayContaining(['Open Dataset…', 'Open Model Bundle…', 'Save Model Bundle…', 'Export Reconstruction…']));
+      await assertShell(page, 'electron');
+    } finally {
+      await app.close();
+    }
+  });
+});
