@@ -1,0 +1,273 @@
+/**
+ * Lowering: IR → ONNX ModelProto (opset 18). One path, one switch.
+ *
+ * - Only nodes reachable from the requested outputs are emitted (dead-branch elimination).
+ * - Names are deterministic: feeds keep their names, IR node k becomes `t<k>` / node `<op>_<k>`
+ *   (k = position among emitted nodes), requested outputs are Identity-renamed to their keys.
+ * - Constants and baked parameters become initializers; other params/inputs are graph inputs.
+ * - Every node's shape rule is re-run before emission; a mismatch names the op and shapes.
+ */
+import { EngineError, type Shape, type Tensor, fmtShape } from './ir';
+import { PRIMITIVES } from './primitives';
+import { encodeModel, type OnnxAttrValue, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx/onnxProto';
+
+export const OPSET = 18;
+
+/** How conv2d's weight gradient is lowered (see bench/results/engine.md for the measurements). */
+export type FilterGradStrategy = 'gemm' | 'bmm';
+export const loweringOptions: { filterGrad: FilterGradStrategy } = { filterGrad: 'gemm' };
+
+export interface LowerOptions {
+  name?: string;
+  /** Parameter values to bake in as initializers (ORT can then prepack them); others are inputs. */
+  bake?: (paramName: string) => Float32Array | undefined;
+  docString?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface FeedInfo {
+  name: string;
+  kind: 'input' | 'param';
+  shape: Shape;
+}
+export interface LoweredModel {
+  model: OnnxModel;
+  bytes: Uint8Array;
+  /** Graph inputs in emission order. */
+  feeds: FeedInfo[];
+  outputs: { name: string; shape: Shape }[];
+}
+
+const a = {
+  int: (value: number): OnnxAttrValue => ({ kind: 'int', value }),
+  ints: (value: readonly number[]): OnnxAttrValue => ({ kind: 'ints', value }),
+  str: (value: string): OnnxAttrValue => ({ kind: 'string', value }),
+};
+
+/** Topologically ordered nodes reachable from `roots`. */
+export function reachable(roots: readonly Tensor[]): Tensor[] {
+  const seen = new Map<number, Tensor>();
+  const stack = [...roots];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t.id)) continue;
+    seen.set(t.id, t);
+    stack.push(...t.inputs);
+  }
+  return [...seen.values()].sort((x, y) => x.id - y.id);
+}
+
+export function lower(outputs: Readonly<Record<string, Tensor>>, opts: LowerOptions = {}): LoweredModel {
+  const outNames = Object.keys(outputs);
+  if (outNames.length === 0) throw new EngineError('lower: no outputs requested');
+  const roots = outNames.map((k) => outputs[k]!);
+  const graph = roots[0]!.graph;
+  for (const r of roots) if (r.graph !== graph) throw new EngineError('lower: outputs come from different graphs');
+  const order = reachable(roots);
+
+  // shape check before emission
+  for (const t of order) {
+    let s: Shape;
+    try {
+      s = PRIMITIVES[t.op].shape(t.inputs, t.attrs).shape;
+    } catch (e) {
+      throw new EngineError(`${t.op} (node ${t.id}): ${(e as Error).message}; operand shapes ${t.inputs.map((u) => fmtShape(u.shape)).join(', ')}`);
+    }
+    if (fmtShape(s) !== fmtShape(t.shape)) throw new EngineError(`${t.op} (node ${t.id}): recorded shape ${fmtShape(t.shape)} but rule gives ${fmtShape(s)}`);
+  }
+
+  const nodes: OnnxNode[] = [];
+  const inits: OnnxTensor[] = [];
+  const feeds: FeedInfo[] = [];
+  const graphInputs: OnnxValueInfo[] = [];
+  const name = new Map<number, string>();
+  const constCache = new Map<string, string>();
+  let k = 0; // emission index of the IR node being lowered
+  let sub = 0;
+
+  const emit = (opType: string, inputs: readonly string[], attributes?: Record<string, OnnxAttrValue>): string => {
+    const out = `t${k}_${sub}`;
+    nodes.push({ opType, inputs, outputs: [out], name: `${opType}_${k}_${sub}`, ...(attributes ? { attributes } : {}) });
+    sub++;
+    return out;
+  };
+  const init = (key: string, mk: (n: string) => OnnxTensor): string => {
+    let n = constCache.get(key);
+    if (!n) {
+      n = `c${constCache.size}`;
+      constCache.set(key, n);
+      inits.push(mk(n));
+    }
+    return n;
+  };
+  const i64 = (v: readonly number[]) =>
+    init(`i64:${v.join(',')}`, (n) => ({ name: n, dtype: 'INT64', dims: [v.length], data: BigInt64Array.from(v.map((x) => BigInt(x))) }));
+  const f32 = (v: readonly number[], dims: readonly number[] = [v.length]) =>
+    init(`f32:${dims.join('x')}:${v.join(',')}`, (n) => ({ name: n, dtype: 'FLOAT', dims, data: Float32Array.from(v) }));
+  const dimsOf = (s: Shape) => s.map((d) => (d === 'B' ? -1 : d));
+  const BIG = 2 ** 53 - 1;
+
+  for (const t of order) {
+    k++;
+    sub = 0;
+    const ins = t.inputs.map((u) => name.get(u.id)!);
+    const [x, y] = ins as [string, string];
+    const at = t.attrs;
+    const direct = (op: string) => emit(op, ins);
+    let out: string;
+    switch (t.op) {
+      case 'input':
+      case 'param': {
+        const baked = t.op === 'param' ? opts.bake?.(at.name!) : undefined;
+        if (baked) {
+          if (baked.length !== t.shape.reduce<number>((p, d) => p * (d as number), 1))
+            throw new EngineError(`param '${at.name}': value has ${baked.length} elements, shape ${fmtShape(t.shape)}`);
+          inits.push({ name: at.name!, dtype: 'FLOAT', dims: t.shape as number[], data: baked });
+        } else {
+          feeds.push({ name: at.name!, kind: t.op, shape: t.shape });
+          graphInputs.push({ name: at.name!, dtype: 'FLOAT', shape: t.shape });
+        }
+        out = at.name!;
+        break;
+      }
+      case 'const': {
+        const d = at.data!;
+        out =
+          d.length <= 16
+            ? f32([...d], t.shape as number[])
+            : (inits.push({ name: `k${t.id}`, dtype: 'FLOAT', dims: t.shape as number[], data: d }), `k${t.id}`);
+        break;
+      }
+      case 'add': out = direct('Add'); break;
+      case 'sub': out = direct('Sub'); break;
+      case 'mul': out = direct('Mul'); break;
+      case 'div': out = direct('Div'); break;
+      case 'neg': out = direct('Neg'); break;
+      case 'exp': out = direct('Exp'); break;
+      case 'log': out = direct('Log'); break;
+      case 'sqrt': out = direct('Sqrt'); break;
+      case 'abs': out = direct('Abs'); break;
+      case 'sign': out = direct('Sign'); break;
+      case 'relu': out = direct('Relu'); break;
+      case 'sigmoid': out = direct('Sigmoid'); break;
+      case 'tanh': out = direct('Tanh'); break;
+      case 'sin': out = direct('Sin'); break;
+      case 'cos': out = direct('Cos'); break;
+      case 'softplus': out = direct('Softplus'); break;
+      case 'swish': out = emit('Mul', [x, emit('Sigmoid', [x])]); break;
+      case 'pow': {
+        const p = at.p!;
+        out = p === 1 ? x : p === 2 ? emit('Mul', [x, x]) : p === 0.5 ? emit('Sqrt', [x]) : p === -1 ? emit('Reciprocal', [x]) : emit('Pow', [x, f32([p], [])]);
+        break;
+      }
+      case 'greater': out = direct('Greater'); break;
+      case 'equal': out = direct('Equal'); break;
+      case 'cast': out = emit('Cast', [x], { to: a.int(1) }); break;
+      case 'where': out = direct('Where'); break;
+      case 'matmul': out = direct('MatMul'); break;
+      case 'conv2d': {
+        const kk = at.kernel!, p = (kk - 1) / 2;
+        out = emit('Conv', ins, { kernel_shape: a.ints([kk, kk]), pads: a.ints([p, p, p, p]), strides: a.ints([1, 1]) });
+        break;
+      }
+      case 'conv2dFilterGrad': {
+        const [xs, dys] = t.inputs as [Tensor, Tensor];
+        const [Ci, H, W] = [xs.shape[1] as number, xs.shape[2] as number, xs.shape[3] as number];
+        const Co = dys.shape[1] as number, kk = at.kernel!, p = (kk - 1) / 2;
+        const xp = p ? emit('Pad', [x, i64([0, 0, p, p, 0, 0, p, p])]) : x;
+        const taps: string[] = [];
+        if (loweringOptions.filterGrad === 'gemm') {
+          // contract over (batch, pixels) in one GEMM per tap: dYᵀ (Co, B·HW) · Xtap (Ci, B·HW)ᵀ
+          const xpT = emit('Transpose', [xp], { perm: a.ints([1, 0, 2, 3]) });
+          const dyT = emit('Reshape', [emit('Transpose', [y], { perm: a.ints([1, 0, 2, 3]) }), i64([Co, -1])]);
+          for (let i = 0; i < kk; i++)
+            for (let j = 0; j < kk; j++) {
+              const xt = emit('Reshape', [emit('Slice', [xpT, i64([i, j]), i64([i + H, j + W]), i64([2, 3])]), i64([Ci, -1])]);
+              taps.push(emit('Reshape', [emit('Gemm', [dyT, xt], { transB: a.int(1) }), i64([Co, Ci, 1])]));
+            }
+        } else {
+          // per-tap batched MatMul dY (B,Co,HW) @ Xtapᵀ (B,HW,Ci), summed over the batch
+          const dyR = emit('Reshape', [y, i64([-1, Co, H * W])]);
+          for (let i = 0; i < kk; i++)
+            for (let j = 0; j < kk; j++) {
+              const xt = emit('Reshape', [emit('Slice', [xp, i64([i, j]), i64([i + H, j + W]), i64([2, 3])]), i64([-1, Ci, H * W])]);
+              const m = emit('MatMul', [dyR, emit('Transpose', [xt], { perm: a.ints([0, 2, 1]) })]);
+              taps.push(emit('ReduceSum', [m, i64([0])], { keepdims: a.int(0) }));
+              taps[taps.length - 1] = emit('Reshape', [taps[taps.length - 1]!, i64([Co, Ci, 1])]);
+            }
+        }
+        out = emit('Reshape', [emit('Concat', taps, { axis: a.int(2) }), i64([Co, Ci, kk, kk])]);
+        break;
+      }
+      case 'maxpool2': out = emit('MaxPool', [x], { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]) }); break;
+      case 'avgpool2': out = emit('AveragePool', [x], { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]) }); break;
+      case 'upsample2':
+        out = emit('Resize', [x, '', f32([1, 1, 2, 2])], {
+          mode: a.str('nearest'),
+          coordinate_transformation_mode: a.str('asymmetric'),
+          nearest_mode: a.str('floor'),
+        });
+        break;
+      case 'reshape': out = emit('Reshape', [x, i64(dimsOf(at.shape!))]); break;
+      case 'transpose': out = emit('Transpose', [x], { perm: a.ints(at.perm!) }); break;
+      case 'slice': out = emit('Slice', [x, i64(at.starts!), i64(at.ends!), i64(at.axes!)]); break;
+      case 'flip': {
+        const n = at.axes!.length;
+        out = emit('Slice', [x, i64(Array(n).fill(-1)), i64(Array(n).fill(-BIG)), i64(at.axes!), i64(Array(n).fill(-1))]);
+        break;
+      }
+      case 'concat': out = emit('Concat', ins, { axis: a.int(at.axis!) }); break;
+      case 'pad': {
+        const p = at.pads!;
+        out = emit('Pad', [x, i64([...p.map((q) => q[0]), ...p.map((q) => q[1])])]);
+        break;
+      }
+      case 'expand': {
+        const xs = t.inputs[0]!, target = at.shape!, off = target.length - xs.rank;
+        // 1 where x already has the dim (Expand broadcasts), static sizes, and B read from `src`
+        const dims = target.map((d, i) => (d === 'B' && xs.shape[i - off] === 'B' ? 1 : d));
+        const bAt = dims.indexOf('B');
+        let shapeName: string;
+        if (bAt < 0) shapeName = i64(dims as number[]);
+        else {
+          const src = t.inputs[1]!;
+          const b = emit('Shape', [y], { start: a.int(src.shape.indexOf('B')), end: a.int(src.shape.indexOf('B') + 1) });
+          const parts = [dims.slice(0, bAt), dims.slice(bAt + 1)].map((p) => (p.length ? i64(p as number[]) : null));
+          shapeName = emit('Concat', [parts[0], b, parts[1]].filter((p): p is string => !!p), { axis: a.int(0) });
+        }
+        out = emit('Expand', [x, shapeName]);
+        break;
+      }
+      case 'sum':
+      case 'mean':
+        out = at.axes!.length === 0 ? x : emit(t.op === 'sum' ? 'ReduceSum' : 'ReduceMean', [x, i64(at.axes!)], { keepdims: a.int(at.keepdims ? 1 : 0) });
+        break;
+      case 'stopGradient': out = x; break;
+      case 'batchSize': {
+        const s = emit('Shape', [x], { start: a.int(at.axis!), end: a.int(at.axis! + 1) });
+        out = emit('Reshape', [emit('Cast', [s], { to: a.int(1) }), i64([])]);
+        break;
+      }
+      default:
+        throw new EngineError(`lower: no ONNX lowering for op '${t.op as string}'`);
+    }
+    name.set(t.id, out);
+  }
+
+  const outInfos: OnnxValueInfo[] = [];
+  const feedNames = new Set(feeds.map((f) => f.name));
+  for (const key of outNames) {
+    if (feedNames.has(key)) throw new EngineError(`lower: output name '${key}' collides with an input`);
+    const t = outputs[key]!;
+    nodes.push({ opType: 'Identity', inputs: [name.get(t.id)!], outputs: [key], name: `out_${key}` });
+    outInfos.push({ name: key, dtype: t.dtype === 'bool' ? 'BOOL' : 'FLOAT', shape: t.shape });
+  }
+  const model: OnnxModel = {
+    opset: OPSET,
+    irVersion: 8,
+    graph: { name: opts.name ?? 'engine', nodes, inputs: graphInputs, outputs: outInfos, initializers: inits },
+    ...(opts.docString ? { docString: opts.docString } : {}),
+    ...(opts.metadata ? { metadata: opts.metadata } : {}),
+  };
+  return { model, bytes: encodeModel(model), feeds, outputs: outNames.map((n) => ({ name: n, shape: outputs[n]!.shape })) };
+}
