@@ -29,7 +29,7 @@ import {
   SSIM_SKIMAGE_DEFAULTS,
   type MsSsimResult,
 } from './metrics';
-import { fourierShiftComplex, phaseCrossCorrelation, type ShiftPx } from './registration';
+import { estimateShift, fourierShiftComplex, type RegistrationEstimator, type ShiftPx } from './registration';
 
 export interface EvaluateOptions {
   /** Scan positions in ground-truth pixels (y = row, x = column); enables the scan-area crop. */
@@ -39,6 +39,9 @@ export interface EvaluateOptions {
   /** Sub-pixel registration (default true). */
   registration?: boolean;
   upsampleFactor?: number;
+  /** Shift estimator (default 'phase-correlation' = PtychoPINN/skimage parity); the other one is
+   * always run as a cross-check and a disagreement > 0.5 px is reported in `warnings`. */
+  registrationEstimator?: RegistrationEstimator;
   /** Border cropped after the Fourier shift (default 2 px). */
   registrationBorderPx?: number;
   /** Trim before metrics (default 2 px = PtychoPINN offset 4 / 2). */
@@ -90,6 +93,8 @@ export interface EvaluationReport {
     commonShape: [number, number];
     /** Shift applied to the reconstruction (content moved by +dy rows, +dx columns), px. */
     registrationShiftPx: ShiftPx | null;
+    /** Shift found by the other estimator, for comparison (null without registration). */
+    registrationCrossCheckShiftPx: ShiftPx | null;
     /** Final (height, width) the metrics were computed on. */
     evaluatedShape: [number, number];
     amplitudeScale: number;
@@ -98,6 +103,8 @@ export interface EvaluationReport {
   };
   amplitude: ComponentMetrics;
   phase: ComponentMetrics;
+  /** Conditions a reader should know about (e.g. registration estimators disagree). */
+  warnings: string[];
   /** The arrays the metrics saw (for comparison figures). Shapes = evaluatedShape. */
   aligned: AlignedImages;
 }
@@ -111,6 +118,7 @@ export function evaluateReconstruction(
     stitchCropSize: opts.stitchCropSize ?? 20,
     registration: opts.registration ?? true,
     upsampleFactor: opts.upsampleFactor ?? 50,
+    registrationEstimator: opts.registrationEstimator ?? 'phase-correlation',
     registrationBorderPx: opts.registrationBorderPx ?? 2,
     evalTrimPx: opts.evalTrimPx ?? 2,
     phaseAlign: opts.phaseAlign ?? 'plane',
@@ -128,10 +136,24 @@ export function evaluateReconstruction(
   let r = crop.recon;
   let g = crop.groundTruth;
   let registrationShiftPx: ShiftPx | null = null;
+  let registrationCrossCheckShiftPx: ShiftPx | null = null;
+  const warnings: string[] = [];
   if (o.registration) {
-    const reg = phaseCrossCorrelation(amplitudeOf(g), amplitudeOf(r), { upsampleFactor: o.upsampleFactor });
-    registrationShiftPx = reg.shift;
-    r = fourierShiftComplex(r, reg.shift);
+    const ag = amplitudeOf(g);
+    const ar = amplitudeOf(r);
+    const other: RegistrationEstimator =
+      o.registrationEstimator === 'phase-correlation' ? 'windowed-cross-correlation' : 'phase-correlation';
+    const shift = estimateShift(ag, ar, o.registrationEstimator, o.upsampleFactor);
+    const check = estimateShift(ag, ar, other, o.upsampleFactor);
+    registrationShiftPx = shift;
+    registrationCrossCheckShiftPx = check;
+    if (Math.abs(shift.dy - check.dy) > 0.5 || Math.abs(shift.dx - check.dx) > 0.5) {
+      warnings.push(
+        `registration estimators disagree: ${o.registrationEstimator} found (dy, dx) = (${shift.dy}, ${shift.dx}) px, ` +
+          `${other} found (${check.dy}, ${check.dx}) px; the metrics use the former`,
+      );
+    }
+    r = fourierShiftComplex(r, shift);
     const box = borderBox(r, o.registrationBorderPx);
     r = cropComplex(r, box);
     g = cropComplex(g, box);
@@ -183,6 +205,7 @@ export function evaluateReconstruction(
       groundTruthCommonBox: crop.groundTruthCommonBox,
       commonShape: [crop.recon.height, crop.recon.width],
       registrationShiftPx,
+      registrationCrossCheckShiftPx,
       evaluatedShape: [ampG.height, ampG.width],
       amplitudeScale: scale,
       phasePlane,
@@ -190,6 +213,7 @@ export function evaluateReconstruction(
     },
     amplitude,
     phase,
+    warnings,
     aligned: { groundTruthAmplitude: ampG, reconAmplitude: ampR, groundTruthPhase: phiG, reconPhase: phiR },
   };
 }
@@ -307,6 +331,7 @@ export function metricsJson(report: EvaluationReport): Record<string, unknown> {
       scan_area_crop: o.scanCoordsGiven,
       registration: o.registration,
       upsample_factor: o.upsampleFactor,
+      registration_estimator: o.registrationEstimator,
       registration_border_crop_px: o.registrationBorderPx,
       eval_trim_px: o.evalTrimPx,
       phase_align: o.phaseAlign,
@@ -327,11 +352,13 @@ export function metricsJson(report: EvaluationReport): Record<string, unknown> {
               dx: a.registrationShiftPx.dx,
               convention: 'applied to the reconstruction: content moved +dy rows (down), +dx columns (right); phase cross-correlation of amplitudes',
             },
+      registration_cross_check_shift_px: a.registrationCrossCheckShiftPx,
       evaluated_shape: a.evaluatedShape,
       amplitude_scale: { value: a.amplitudeScale, unit: 'dimensionless', convention: 'mean(gt amplitude)/mean(recon amplitude)' },
       phase_plane_rad_per_px: a.phasePlane,
       phase_mean_rad: a.phaseMean,
     },
+    warnings: report.warnings,
     amplitude: componentJson(report.amplitude, 'amplitude', o.pixelSizeM),
     phase: componentJson(report.phase, 'phase', o.pixelSizeM),
   };

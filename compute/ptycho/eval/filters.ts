@@ -23,7 +23,7 @@ export function gaussianKernel1d(sigma: number, truncate = 4): Float64Array {
   const w = new Float64Array(2 * radius + 1);
   let sum = 0;
   for (let x = -radius; x <= radius; x++) {
-    const v = Math.exp((-0.5 * x * x) / (sigma * sigma));
+    const v = Math.exp((-0.5 / (sigma * sigma)) * (x * x));
     w[x + radius] = v;
     sum += v;
   }
@@ -31,33 +31,63 @@ export function gaussianKernel1d(sigma: number, truncate = 4): Float64Array {
   return w;
 }
 
-/** Correlates every row, then every column, with the odd-length symmetric kernel `w`. */
-export function separableFilter(img: Image2D, w: Float64Array): Image2D {
-  const { width, height } = img;
+/** A 1-D line filter writing `out[i]` for i in [0, n) from an input accessor covering [−r, n + r). */
+type LineFilter = (get: (i: number) => number, n: number, out: Float64Array) => void;
+
+/** Symmetric correlation in scipy's order: x[i]·w₀ + Σ_{j=r..1} (x[i−j] + x[i+j])·w_j. */
+function symmetricLine(w: Float64Array): LineFilter {
   const r = (w.length - 1) >> 1;
+  return (get, n, out) => {
+    for (let i = 0; i < n; i++) {
+      let s = get(i) * w[r]!;
+      for (let j = r; j >= 1; j--) s += (get(i - j) + get(i + j)) * w[r - j]!;
+      out[i] = s;
+    }
+  };
+}
+
+/** scipy's uniform_filter1d: mean of the first window, then a running update (odd size). */
+function uniformLine(size: number): LineFilter {
+  const r = (size - 1) >> 1;
+  return (get, n, out) => {
+    let t = 0;
+    for (let k = -r; k <= r; k++) t += get(k);
+    t /= size;
+    out[0] = t;
+    for (let i = 1; i < n; i++) {
+      t += (get(i + r) - get(i - r - 1)) / size;
+      out[i] = t;
+    }
+  };
+}
+
+/** Applies `line` along axis 0 (down every column), then along axis 1 (every row), as scipy does. */
+function applySeparable(img: Image2D, line: LineFilter, r: number): Image2D {
+  const { width, height } = img;
   const tmp = new Float64Array(width * height);
   const out = image(width, height);
-  // axis 0 (along columns, i.e. over rows) first, as scipy does; then axis 1.
   const colIdx = new Int32Array(height + 2 * r);
   for (let i = 0; i < colIdx.length; i++) colIdx[i] = reflectIndex(i - r, height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let s = 0;
-      for (let k = 0; k < w.length; k++) s += w[k]! * img.data[colIdx[y + k]! * width + x]!;
-      tmp[y * width + x] = s;
-    }
+  const colOut = new Float64Array(height);
+  for (let x = 0; x < width; x++) {
+    line((i) => img.data[colIdx[i + r]! * width + x]!, height, colOut);
+    for (let y = 0; y < height; y++) tmp[y * width + x] = colOut[y]!;
   }
   const rowIdx = new Int32Array(width + 2 * r);
   for (let i = 0; i < rowIdx.length; i++) rowIdx[i] = reflectIndex(i - r, width);
+  const rowOut = new Float64Array(width);
   for (let y = 0; y < height; y++) {
     const o = y * width;
-    for (let x = 0; x < width; x++) {
-      let s = 0;
-      for (let k = 0; k < w.length; k++) s += w[k]! * tmp[o + rowIdx[x + k]!]!;
-      out.data[o + x] = s;
-    }
+    line((i) => tmp[o + rowIdx[i + r]!]!, width, rowOut);
+    out.data.set(rowOut, o);
   }
   return out;
+}
+
+/** Correlates along both axes with the odd-length symmetric kernel `w` (scipy correlate1d order). */
+export function separableFilter(img: Image2D, w: Float64Array): Image2D {
+  if (w.length % 2 !== 1) throw new Error(`separable filter kernel must have odd length, got ${w.length}`);
+  return applySeparable(img, symmetricLine(w), (w.length - 1) >> 1);
 }
 
 export function gaussianFilter(img: Image2D, sigma: number, truncate = 4): Image2D {
@@ -68,7 +98,7 @@ export function uniformFilter(img: Image2D, size: number): Image2D {
   if (!Number.isInteger(size) || size < 1 || size % 2 === 0) {
     throw new Error(`uniform filter size must be a positive odd integer, got ${size}`);
   }
-  return separableFilter(img, new Float64Array(size).fill(1 / size));
+  return applySeparable(img, uniformLine(size), (size - 1) >> 1);
 }
 
 /** 1-D Gaussian smoothing of a curve (scipy.ndimage.gaussian_filter1d, mode 'reflect'). */

@@ -3,7 +3,7 @@
  * All functions take (reference = ground truth, test = reconstruction) of equal shape.
  */
 import { assertSameShape, type Image2D } from './image';
-import { gaussianFilter, separableFilter, gaussianKernel1d } from './filters';
+import { gaussianFilter, gaussianKernel1d, separableFilter, uniformFilter } from './filters';
 
 export function meanAbsoluteError(reference: Image2D, test: Image2D): number {
   assertSameShape(reference, test, 'reference', 'test');
@@ -111,8 +111,8 @@ export function ssim(reference: Image2D, test: Image2D, opts: SsimOptions): numb
       `SSIM window (${winSize}×${winSize}) exceeds the ${reference.height}×${reference.width} image`,
     );
   }
-  const kernel = gaussian ? gaussianKernel1d(opts.sigma ?? 1.5, 3.5) : new Float64Array(winSize).fill(1 / winSize);
-  const filt = (img: Image2D): Image2D => separableFilter(img, kernel);
+  const kernel = gaussian ? gaussianKernel1d(opts.sigma ?? 1.5, 3.5) : null;
+  const filt = (img: Image2D): Image2D => (kernel ? separableFilter(img, kernel) : uniformFilter(img, winSize));
   const n = reference.data.length;
   const x = reference.data;
   const y = test.data;

@@ -222,3 +222,56 @@ export function fourierShiftReal(img: Image2D, shift: ShiftPx): Image2D {
   );
   return image(img.width, img.height, z.re);
 }
+
+/** Symmetric Hann window of length n (scipy.signal.windows.hann(n, sym=True)). */
+export function hannWindow(n: number): Float64Array {
+  const w = new Float64Array(n);
+  if (n === 1) {
+    w[0] = 1;
+    return w;
+  }
+  for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+  return w;
+}
+
+/** (img − mean(img)) · hann(rows) ⊗ hann(cols): removes the edge discontinuities that a
+ * periodic cross-correlation otherwise sees as a strong zero-lag match. */
+export function meanRemovedHann(img: Image2D): Image2D {
+  const { width: w, height: h } = img;
+  let mean = 0;
+  for (const v of img.data) mean += v;
+  mean /= img.data.length;
+  const wy = hannWindow(h);
+  const wx = hannWindow(w);
+  const out = image(w, h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.data[y * w + x] = (img.data[y * w + x]! - mean) * wy[y]! * wx[x]!;
+  return out;
+}
+
+/**
+ * Registration estimators offered by the pipeline:
+ * - 'phase-correlation' (default, PtychoPINN parity): skimage's phase_cross_correlation on the
+ *   raw magnitudes, phase-normalised. Non-periodic image edges and noise can pull it towards
+ *   zero lag.
+ * - 'windowed-cross-correlation': mean removed, Hann-windowed, unnormalised cross-correlation,
+ *   same sub-pixel refinement. More robust on cropped, noisy, blurred reconstructions.
+ */
+export type RegistrationEstimator = 'phase-correlation' | 'windowed-cross-correlation';
+
+export function estimateShift(
+  reference: Image2D,
+  moving: Image2D,
+  estimator: RegistrationEstimator,
+  upsampleFactor = 50,
+): ShiftPx {
+  if (estimator === 'phase-correlation') {
+    return phaseCrossCorrelation(reference, moving, { upsampleFactor, normalization: 'phase' }).shift;
+  }
+  if (estimator === 'windowed-cross-correlation') {
+    return phaseCrossCorrelation(meanRemovedHann(reference), meanRemovedHann(moving), {
+      upsampleFactor,
+      normalization: 'none',
+    }).shift;
+  }
+  throw new Error(`unknown registration estimator '${String(estimator)}'`);
+}
