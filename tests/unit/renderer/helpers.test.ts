@@ -10,6 +10,7 @@ import {
   zoomAt,
   zoomLimits,
 } from '../../../renderer/src/render/viewTransform';
+import { formatLengthM, scaleBar } from '../../../renderer/src/render/units';
 import { FRC_ONE_SEVENTH, firstCrossing, halfBitCurveForSize, halfBitThreshold, resolutionLabel } from '../../../renderer/src/render/frc';
 
 describe('ticks and number formatting', () => {
@@ -113,5 +114,22 @@ describe('FRC helpers', () => {
     expect(resolutionLabel(0.25)).toBe('4.00 px');
     expect(resolutionLabel(0.25, 10e-9)).toBe('40.0 nm');
     expect(resolutionLabel(null)).toBe('–');
+  });
+});
+
+
+describe('physical units', () => {
+  it('formats lengths with SI prefixes', () => {
+    expect(formatLengthM(1.2e-8)).toBe('12 nm');
+    expect(formatLengthM(3e-6)).toBe('3 µm');
+    expect(formatLengthM(2.5e-3)).toBe('2.5 mm');
+    expect(formatLengthM(0)).toBe('0 m');
+  });
+
+  it('scale bars use 1-2-5 lengths that fit', () => {
+    const b = scaleBar(10e-9, 2, 150)!; // 150 screen px = 75 image px = 750 nm → 500 nm
+    expect(b.label).toBe('500 nm');
+    expect(b.lengthPx).toBeCloseTo(100, 9);
+    expect(scaleBar(0, 1, 100)).toBeNull();
   });
 });
