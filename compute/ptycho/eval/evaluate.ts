@@ -260,6 +260,7 @@ function crossingJson(cr: FrcCrossing, threshold: string, pixelSizeM: number | n
   const out: Record<string, unknown> = {
     threshold,
     reached: cr.ring !== null,
+    beyond_nyquist: cr.beyondNyquist,
     ring: q(cr.ring ?? NaN, 'ring index (fractional)', 'first downward crossing, linearly interpolated between rings k−1 and k'),
     frequency_per_px: q(cr.frequencyPerPx ?? NaN, 'cycles/pixel', 'ring / n, n = side of the square FRC crop'),
     legacy_ring_index: {

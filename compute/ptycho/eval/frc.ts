@@ -97,6 +97,8 @@ export interface FrcCrossing {
   ring: number | null;
   /** ring / n, cycles per pixel (null if not reached). */
   frequencyPerPx: number | null;
+  /** True when the crossing lies past Nyquist (ring > n/2): only the spectrum's corners are binned there. */
+  beyondNyquist: boolean;
   /** Legacy PtychoPINN (R1) value: first integer ring with FRC < threshold, or the curve length if none. */
   legacyRingIndex: number;
 }
@@ -115,7 +117,7 @@ export function findCrossing(curve: ArrayLike<number>, threshold: number | Array
       break;
     }
   }
-  if (curve.length > 0 && curve[0]! < t(0)) return { ring: 0, frequencyPerPx: 0, legacyRingIndex: 0 };
+  if (curve.length > 0 && curve[0]! < t(0)) return { ring: 0, frequencyPerPx: 0, beyondNyquist: false, legacyRingIndex: 0 };
   let prev = 0;
   let dPrev = curve.length > 0 ? curve[0]! - t(0) : NaN;
   for (let k = 1; k < curve.length; k++) {
@@ -123,12 +125,12 @@ export function findCrossing(curve: ArrayLike<number>, threshold: number | Array
     if (Number.isNaN(d)) continue;
     if (d < 0) {
       const ring = Number.isNaN(dPrev) ? k : prev + ((k - prev) * dPrev) / (dPrev - d);
-      return { ring, frequencyPerPx: ring / n, legacyRingIndex: legacy };
+      return { ring, frequencyPerPx: ring / n, beyondNyquist: ring > n / 2, legacyRingIndex: legacy };
     }
     prev = k;
     dPrev = d;
   }
-  return { ring: null, frequencyPerPx: null, legacyRingIndex: legacy };
+  return { ring: null, frequencyPerPx: null, beyondNyquist: false, legacyRingIndex: legacy };
 }
 
 export interface FrcResult extends FrcCurve {

@@ -59,7 +59,8 @@ describe('FRC properties', () => {
     expect(findCrossing([1, 0.8, 0.6, 0.4, 0.2], 0.5, 10).frequencyPerPx).toBeCloseTo(0.25, 14);
     expect(findCrossing([1, 0.9, 0.7], [0.5, 0.8, 0.8], 4).ring).toBeCloseTo(1.5, 14);
     expect(findCrossing([1, 0.8, NaN, 0.2], 0.5, 10).ring).toBeCloseTo(2, 14);
-    expect(findCrossing([1, 0.9], 0.5, 10)).toEqual({ ring: null, frequencyPerPx: null, legacyRingIndex: 2 });
+    expect(findCrossing([1, 0.9], 0.5, 10)).toEqual({ ring: null, frequencyPerPx: null, beyondNyquist: false, legacyRingIndex: 2 });
+    expect(findCrossing([1, 0.9, 0.9, 0.9, 0.9, 0.9, 0.1], 0.5, 10).beyondNyquist).toBe(true);
   });
 
   it('half-bit threshold: 1 for a single pixel, → 0.1716 for large rings', () => {
