@@ -66,7 +66,13 @@ export class CompiledGraph {
 
   /** Run once. `fetches` may hold preallocated output tensors (written in place). */
   async run(feeds: Readonly<Record<string, FeedValue>>, fetches?: Record<string, ort.Tensor>): Promise<Record<string, NamedArray>> {
-    const res = await this.session.run(this.tensors(feeds), fetches);
+    let f: Record<string, ort.Tensor | null> | undefined;
+    if (fetches) {
+      // ORT returns only what `fetches` names: null asks it to allocate the rest
+      f = {};
+      for (const o of this.lowered.outputs) f[o.name] = fetches[o.name] ?? null;
+    }
+    const res = await this.session.run(this.tensors(feeds), f);
     const out: Record<string, NamedArray> = {};
     for (const o of this.lowered.outputs) {
       const t = (fetches?.[o.name] ?? res[o.name])!;

@@ -68,7 +68,7 @@ export interface Session {
   /** Why other providers were skipped (for `auto`). */
   readonly notes: readonly string[];
   readonly name: string;
-  run(feeds: Record<string, ort.Tensor>, fetches?: Record<string, ort.Tensor> | readonly string[]): Promise<Record<string, ort.Tensor>>;
+  run(feeds: Record<string, ort.Tensor>, fetches?: Record<string, ort.Tensor | null> | readonly string[]): Promise<Record<string, ort.Tensor>>;
   release(): Promise<void>;
 }
 

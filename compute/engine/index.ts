@@ -1,0 +1,13 @@
+/** Public API of the gradient compiler (see README.md in this folder). */
+export { BATCH, EngineError, Graph, Tensor, type Dim, type Shape, type OpName } from './ir';
+export { PRIMITIVES, broadcastShapes } from './primitives';
+export { grad, unbroadcast, withVjpOverride } from './autodiff';
+export { lower, loweringOptions, OPSET, type LoweredModel } from './lower';
+export { createSession, ProviderError, ORT_VERSION, type Provider, type ProviderChoice, type SessionOptions } from './runtime';
+export { CompiledGraph, type FeedValue, type NamedArray } from './compile';
+export { adam, sgd, type Optimizer } from './optim';
+export { ParamStore, glorotFor, readSafetensors, writeSafetensors, type Init } from './params';
+export { compileInference, compileTrainStep, TrainStep, type ParamGroup, type StepResult, type TrainStepSpec } from './train';
+export { Layers } from './nn';
+export { evaluate } from './reference';
+export { gradcheck } from './gradcheck';
