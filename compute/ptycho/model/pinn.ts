@@ -87,6 +87,12 @@ export interface AutoencoderOptions {
   /** Initial intensity scale s = sqrt(nphotons)/(N/2); log_scale starts at log s. */
   intensityScale: number;
   probe: ProbeArrays;
+  /**
+   * 'internal' (training): feeds `X (B,C,N,N)` and `offsets (B,C,2)`.
+   * 'public' (the saved `autoencoder` model): PtychoPINN's `input (B,N,N,C)` and
+   * `input_positions (B,1,2,C)`, with `pred_amp_scaled` / `pred_intensity (B,N,N,C)` outputs.
+   */
+  io?: 'internal' | 'public';
 }
 
 export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
@@ -98,8 +104,17 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   const params: ParamDecl[] = [];
   const trainable: string[] = [];
 
-  const X = g.input(FEEDS.amplitudes, ['B', C, N, N]);
-  const shifts = useShifts(spec) ? g.input(FEEDS.offsets, ['B', C, 2]) : null;
+  let X: Tensor;
+  let shifts: Tensor | null = null;
+  if (opts.io === 'public') {
+    X = g.input(INFER_IO.input, ['B', N, N, C]).transpose([0, 3, 1, 2]);
+    const positions = g.input(INFER_IO.positions, ['B', 1, 2, C]);
+    shifts = useShifts(spec) ? positions.reshape(['B', 2, C]).transpose([0, 2, 1]) : null;
+    if (!shifts) X = X.add(positions.sum().mul(0)); // keep the documented input in the graph
+  } else {
+    X = g.input(FEEDS.amplitudes, ['B', C, N, N]);
+    shifts = useShifts(spec) ? g.input(FEEDS.offsets, ['B', C, 2]) : null;
+  }
   const logScale = logScaleTensor(g, spec, opts.intensityScale, params, trainable);
   const { obj } = objectFromDiffraction(net, X, logScale);
   const { patches, trimmed } = applyOverlapConstraint(g, spec, obj, shifts);
@@ -138,7 +153,25 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   if (w.mae_weight > 0) total = total.add(mae.mul(w.mae_weight));
   if (w.realspace_weight > 0 && w.tv_weight > 0) total = total.add(realspace.mul(w.realspace_weight));
 
-  return { graph: g, params: [...net.decls, ...params], trainable: [...net.decls.map((d) => d.name), ...trainable], losses: { loss: total, nll, mae, realspace }, predIntensity, trimmed };
+  return {
+    graph: g,
+    params: [...net.decls, ...params],
+    trainable: [...net.decls.map((d) => d.name), ...trainable],
+    losses: { loss: total, nll, mae, realspace },
+    predIntensity,
+    trimmed,
+  };
+}
+
+/** The saved `autoencoder` model's outputs in PtychoPINN's layout (NHWC). */
+export function autoencoderPublicOutputs(ae: PinnGraph): Record<string, Tensor> {
+  const nhwc = (t: Tensor): Tensor => t.transpose([0, 2, 3, 1]);
+  return {
+    [INFER_IO.real]: nhwc(ae.trimmed.re),
+    [INFER_IO.imag]: nhwc(ae.trimmed.im),
+    pred_amp_scaled: nhwc(ae.predIntensity.add(INTENSITY_EPS).sqrt()),
+    pred_intensity: nhwc(ae.predIntensity),
+  };
 }
 
 /** Public names of the inference model's I/O (PtychoPINN's layout). */
