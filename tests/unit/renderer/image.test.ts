@@ -105,8 +105,9 @@ describe('renderToImageData', () => {
     const lin = time('linear');
     const log = time('log');
     console.log(`renderToImageData 1024×1024: linear ${lin.toFixed(2)} ms, log ${log.toFixed(2)} ms`);
-    // Generous bound so shared CI machines pass; typical is 2–5 ms (linear) and 5–15 ms (log).
-    expect(lin).toBeLessThan(60);
-    expect(log).toBeLessThan(120);
+    // Generous bounds so loaded shared CI machines pass; they still catch per-pixel allocation or
+    // function-call regressions (10×+). Typical on a desktop: 2–5 ms linear, 10–20 ms log.
+    expect(lin).toBeLessThan(80);
+    expect(log).toBeLessThan(200);
   });
 });
