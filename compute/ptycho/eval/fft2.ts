@@ -1,8 +1,9 @@
 /**
  * Small complex FFT for the evaluation library (registration, Fourier shifts, FRC).
  *
- * - Any length: radix-2 (iterative, in place) when n is a power of two, Bluestein's
- *   chirp-z algorithm (via a power-of-two convolution) otherwise.
+ * - Any length: radix-2 (iterative, in place) when n is a power of two; recursive mixed-radix
+ *   decimation in time when every prime factor of n is ≤ 13 (e.g. 588 = 2²·3·7²); Bluestein's
+ *   chirp-z algorithm (a power-of-two convolution) for lengths with a larger prime factor.
  * - numpy conventions: forward X_k = Σ_j x_j·e^{−2πi·jk/n} (unnormalised), inverse
  *   x_j = (1/n)·Σ_k X_k·e^{+2πi·jk/n}. `fft2`/`ifft2` on row-major data match
  *   `numpy.fft.fft2`/`ifft2` (axis 0 = rows = y, axis 1 = columns = x).
@@ -21,7 +22,8 @@ const planCache = new Map<number, Plan>();
 function planFor(n: number): Plan {
   let p = planCache.get(n);
   if (p === undefined) {
-    p = isPowerOfTwo(n) ? radix2Plan(n) : bluesteinPlan(n);
+    const factors = smallPrimeFactors(n, MAX_MIXED_RADIX);
+    p = isPowerOfTwo(n) ? radix2Plan(n) : factors !== null ? mixedRadixPlan(n, factors) : bluesteinPlan(n);
     if (planCache.size > 64) planCache.clear();
     planCache.set(n, p);
   }
@@ -30,6 +32,105 @@ function planFor(n: number): Plan {
 
 export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+}
+
+/** Largest prime handled by the mixed-radix path (its butterflies cost O(p²) per output group). */
+const MAX_MIXED_RADIX = 13;
+
+/** Prime factors of n in ascending order if all are ≤ maxPrime, else null. */
+export function smallPrimeFactors(n: number, maxPrime: number): number[] | null {
+  const out: number[] = [];
+  let m = n;
+  for (let p = 2; p <= maxPrime && m > 1; p++) {
+    while (m % p === 0) {
+      out.push(p);
+      m /= p;
+    }
+  }
+  return m === 1 ? out : null;
+}
+
+/**
+ * Recursive mixed-radix decimation in time: with len = p·m,
+ * X[k + r·m] = Σ_q W_p^{q·r} · (W_len^{q·k} · DFT_m(x[q], x[q+p], …)[k]).
+ * Twiddles come from one table of e^{−2πi·j/n}.
+ */
+function mixedRadixPlan(n: number, factors: number[]): Plan {
+  const cos = new Float64Array(n);
+  const sin = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const a = (2 * Math.PI * k) / n;
+    cos[k] = Math.cos(a);
+    sin[k] = Math.sin(a);
+  }
+  const xr = new Float64Array(n);
+  const xi = new Float64Array(n);
+  const maxP = Math.max(...factors);
+  const tr = new Float64Array(maxP);
+  const ti = new Float64Array(maxP);
+  let yr: Float64Array = xr;
+  let yi: Float64Array = xi;
+  const rec = (xo: number, xs: number, yo: number, len: number, fi: number): void => {
+    const p = factors[fi]!;
+    const m = len / p;
+    if (m === 1) {
+      // last factor: a length-p DFT straight from the strided input
+      const twp = n / p;
+      for (let r = 0; r < p; r++) {
+        let sr = 0;
+        let si = 0;
+        for (let q = 0; q < p; q++) {
+          const idx = ((q * r) % p) * twp;
+          const c = cos[idx]!;
+          const d = -sin[idx]!;
+          const a = xr[xo + q * xs]!;
+          const b = xi[xo + q * xs]!;
+          sr += a * c - b * d;
+          si += a * d + b * c;
+        }
+        yr[yo + r] = sr;
+        yi[yo + r] = si;
+      }
+      return;
+    }
+    for (let q = 0; q < p; q++) rec(xo + q * xs, xs * p, yo + q * m, m, fi + 1);
+    const tw = n / len;
+    const twp = n / p;
+    for (let k = 0; k < m; k++) {
+      for (let q = 0; q < p; q++) {
+        const j = yo + q * m + k;
+        const a = yr[j]!;
+        const b = yi[j]!;
+        const idx = q * k * tw; // < n
+        const c = cos[idx]!;
+        const d = -sin[idx]!;
+        tr[q] = a * c - b * d;
+        ti[q] = a * d + b * c;
+      }
+      for (let r = 0; r < p; r++) {
+        let sr = tr[0]!;
+        let si = ti[0]!;
+        for (let q = 1; q < p; q++) {
+          const idx = ((q * r) % p) * twp;
+          const c = cos[idx]!;
+          const d = -sin[idx]!;
+          sr += tr[q]! * c - ti[q]! * d;
+          si += tr[q]! * d + ti[q]! * c;
+        }
+        yr[yo + r * m + k] = sr;
+        yi[yo + r * m + k] = si;
+      }
+    }
+  };
+  return {
+    forward(re, im) {
+      xr.set(re);
+      xi.set(im);
+      yr = re;
+      yi = im;
+      rec(0, 1, 0, n, 0);
+    },
+  };
 }
 
 function nextPowerOfTwo(n: number): number {

@@ -31,16 +31,21 @@ export function gaussianKernel1d(sigma: number, truncate = 4): Float64Array {
   return w;
 }
 
-/** A 1-D line filter writing `out[i]` for i in [0, n) from an input accessor covering [−r, n + r). */
-type LineFilter = (get: (i: number) => number, n: number, out: Float64Array) => void;
+/**
+ * A 1-D line filter: `buf` holds the line extended by r reflected samples on each side
+ * (buf[r + i] = x[i]); writes out[0..n).
+ */
+type LineFilter = (buf: Float64Array, n: number, out: Float64Array) => void;
 
 /** Symmetric correlation in scipy's order: x[i]·w₀ + Σ_{j=r..1} (x[i−j] + x[i+j])·w_j. */
 function symmetricLine(w: Float64Array): LineFilter {
   const r = (w.length - 1) >> 1;
-  return (get, n, out) => {
+  return (buf, n, out) => {
+    const wc = w[r]!;
     for (let i = 0; i < n; i++) {
-      let s = get(i) * w[r]!;
-      for (let j = r; j >= 1; j--) s += (get(i - j) + get(i + j)) * w[r - j]!;
+      const c = i + r;
+      let s = buf[c]! * wc;
+      for (let j = r; j >= 1; j--) s += (buf[c - j]! + buf[c + j]!) * w[r - j]!;
       out[i] = s;
     }
   };
@@ -48,14 +53,13 @@ function symmetricLine(w: Float64Array): LineFilter {
 
 /** scipy's uniform_filter1d: mean of the first window, then a running update (odd size). */
 function uniformLine(size: number): LineFilter {
-  const r = (size - 1) >> 1;
-  return (get, n, out) => {
+  return (buf, n, out) => {
     let t = 0;
-    for (let k = -r; k <= r; k++) t += get(k);
+    for (let k = 0; k < size; k++) t += buf[k]!;
     t /= size;
     out[0] = t;
     for (let i = 1; i < n; i++) {
-      t += (get(i + r) - get(i - r - 1)) / size;
+      t += (buf[i + size - 1]! - buf[i - 1]!) / size;
       out[i] = t;
     }
   };
@@ -68,17 +72,22 @@ function applySeparable(img: Image2D, line: LineFilter, r: number): Image2D {
   const out = image(width, height);
   const colIdx = new Int32Array(height + 2 * r);
   for (let i = 0; i < colIdx.length; i++) colIdx[i] = reflectIndex(i - r, height);
+  const colBuf = new Float64Array(height + 2 * r);
   const colOut = new Float64Array(height);
+  const src = img.data;
   for (let x = 0; x < width; x++) {
-    line((i) => img.data[colIdx[i + r]! * width + x]!, height, colOut);
+    for (let i = 0; i < colBuf.length; i++) colBuf[i] = src[colIdx[i]! * width + x]!;
+    line(colBuf, height, colOut);
     for (let y = 0; y < height; y++) tmp[y * width + x] = colOut[y]!;
   }
   const rowIdx = new Int32Array(width + 2 * r);
   for (let i = 0; i < rowIdx.length; i++) rowIdx[i] = reflectIndex(i - r, width);
+  const rowBuf = new Float64Array(width + 2 * r);
   const rowOut = new Float64Array(width);
   for (let y = 0; y < height; y++) {
     const o = y * width;
-    line((i) => tmp[o + rowIdx[i + r]!]!, width, rowOut);
+    for (let i = 0; i < rowBuf.length; i++) rowBuf[i] = tmp[o + rowIdx[i]!]!;
+    line(rowBuf, width, rowOut);
     out.data.set(rowOut, o);
   }
   return out;

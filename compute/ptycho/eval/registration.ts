@@ -44,23 +44,42 @@ export function phaseCrossCorrelation(
   opts: PhaseCrossCorrelationOptions = {},
 ): PhaseCrossCorrelationResult {
   assertSameShape(reference, moving, 'reference', 'moving');
+  return correlateSpectra(spectrumOf(reference), spectrumOf(moving), reference.width, reference.height, opts);
+}
+
+interface Spectrum {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+function spectrumOf(img: Image2D): Spectrum {
+  const re = Float64Array.from(img.data);
+  const im = new Float64Array(re.length);
+  fft2InPlace(re, im, img.width, img.height);
+  return { re, im };
+}
+
+/** skimage's algorithm from the two spectra S (reference) and T (moving). */
+function correlateSpectra(
+  s: Spectrum,
+  t: Spectrum,
+  w: number,
+  h: number,
+  opts: PhaseCrossCorrelationOptions,
+): PhaseCrossCorrelationResult {
   const uf = opts.upsampleFactor ?? 50;
   if (!(uf >= 1)) throw new Error(`upsample factor must be ≥ 1, got ${uf}`);
-  const { width: w, height: h } = reference;
   const n = w * h;
-  const sr = Float64Array.from(reference.data);
-  const si = new Float64Array(n);
-  const tr = Float64Array.from(moving.data);
-  const ti = new Float64Array(n);
-  fft2InPlace(sr, si, w, h);
-  fft2InPlace(tr, ti, w, h);
+  const { re: sr, im: si } = s;
+  const { re: tr, im: ti } = t;
   // image product P = S·conj(T), optionally whitened
   const pr = new Float64Array(n);
   const pi = new Float64Array(n);
+  const whiten = (opts.normalization ?? 'phase') === 'phase';
   for (let i = 0; i < n; i++) {
     let re = sr[i]! * tr[i]! + si[i]! * ti[i]!;
     let im = si[i]! * tr[i]! - sr[i]! * ti[i]!;
-    if ((opts.normalization ?? 'phase') === 'phase') {
+    if (whiten) {
       const mag = Math.max(Math.hypot(re, im), 100 * EPS);
       re /= mag;
       im /= mag;
@@ -269,17 +288,41 @@ export function estimateShift(
   moving: Image2D,
   estimator: RegistrationEstimator,
   upsampleFactor = 50,
+  /** Passes of the windowed estimator (1 = no refinement of the window bias). */
+  windowedIterations = WINDOWED_ITERATIONS,
 ): ShiftPx {
   if (estimator === 'phase-correlation') {
     return phaseCrossCorrelation(reference, moving, { upsampleFactor, normalization: 'phase' }).shift;
   }
   if (estimator === 'windowed-cross-correlation') {
-    const ref = meanRemovedHann(reference);
+    assertSameShape(reference, moving, 'reference', 'moving');
+    const { width: w, height: h } = moving;
+    const ref = spectrumOf(meanRemovedHann(reference));
+    const movSpectrum = spectrumOf(moving);
+    const ky = fftfreq(h);
+    const kx = fftfreq(w);
     let dy = 0;
     let dx = 0;
-    for (let it = 0; it < WINDOWED_ITERATIONS; it++) {
-      const mov = it === 0 ? moving : fourierShiftReal(moving, { dy, dx });
-      const d = phaseCrossCorrelation(ref, meanRemovedHann(mov), { upsampleFactor, normalization: 'none' }).shift;
+    for (let it = 0; it < Math.max(1, windowedIterations); it++) {
+      let mov = moving;
+      if (it > 0) {
+        // Fourier-shift the moving image by the running estimate, from its cached spectrum
+        const re = new Float64Array(w * h);
+        const im = new Float64Array(w * h);
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            const a = -2 * Math.PI * (dy * ky[y]! + dx * kx[x]!);
+            const c = Math.cos(a);
+            const s = Math.sin(a);
+            const i = y * w + x;
+            re[i] = movSpectrum.re[i]! * c - movSpectrum.im[i]! * s;
+            im[i] = movSpectrum.re[i]! * s + movSpectrum.im[i]! * c;
+          }
+        }
+        fft2InPlace(re, im, w, h, true);
+        mov = image(w, h, re);
+      }
+      const d = correlateSpectra(ref, spectrumOf(meanRemovedHann(mov)), w, h, { upsampleFactor, normalization: 'none' }).shift;
       dy += d.dy;
       dx += d.dx;
       if (Math.abs(d.dy) < 0.5 / upsampleFactor && Math.abs(d.dx) < 0.5 / upsampleFactor) break;

@@ -3,7 +3,7 @@
  * against an independent numpy/skimage implementation (make_expected.py → expected.json).
  */
 import { describe, expect, it } from 'vitest';
-import { evaluateReconstruction, formatFrcCsv, metricsJson, type ComponentMetrics } from '../../../compute/ptycho/eval/evaluate';
+import { comparisonColourLimits, evaluateReconstruction, formatFrcCsv, metricsJson, type ComponentMetrics } from '../../../compute/ptycho/eval/evaluate';
 import { loadExpected, readComplex, relClose } from './helpers';
 
 const E = loadExpected();
@@ -50,7 +50,8 @@ describe('evaluateReconstruction on the 96×80 fixture', () => {
     expect(a.phasePlane!.recon.c).toBeCloseTo(rc, 11);
     expect(a.phasePlane!.groundTruth.a).toBeCloseTo(X.plane_gt[0], 11);
     // PtychoPINN-parity phase correlation is pulled towards zero lag here; the cross-check says so
-    expect(a.registrationCrossCheckShiftPx!.dy).toBeCloseTo(E.pairB.windowed_shift_common[0], 9);
+    expect(a.registrationCrossCheckShiftPx!.dy).toBeCloseTo(E.pairB.windowed_shift_passes[0][0], 9);
+    expect(a.registrationCrossCheckShiftPx!.dx).toBeCloseTo(E.pairB.windowed_shift_passes[0][1], 9);
     expect(report.warnings.join(' ')).toMatch(/registration estimators disagree/);
   });
 
@@ -111,7 +112,18 @@ describe('evaluateReconstruction on the 96×80 fixture', () => {
     expect(noPx).toBe('ring,frequency_per_px,pixels_in_ring,frc_amplitude,frc_phase,half_bit_threshold');
   });
 
-  it('rejects bad options with clear messages', () => {
+  it('comparison colour limits span both aligned images', () => {
+    const lim = comparisonColourLimits(report);
+    const all = [...report.aligned.groundTruthPhase.data, ...report.aligned.reconPhase.data];
+    expect(lim.phase.min).toBe(Math.min(...all));
+    expect(lim.phase.max).toBe(Math.max(...all));
+    expect(lim.amplitude.max).toBeGreaterThan(lim.amplitude.min);
+  });
+
+  it('rejects non-finite input and bad options with clear messages', () => {
+    const bad = { ...recon, re: Float64Array.from(recon.re) };
+    bad.re[3 * recon.width + 5] = NaN;
+    expect(() => evaluateReconstruction(bad, gt)).toThrow(/reconstruction \(84×76\) has 1 non-finite pixel\(s\), first at row 3, column 5/);
     expect(() => evaluateReconstruction(recon, gt, { phaseAlign: 'median' as any })).toThrow(/'plane' or 'mean'/);
     expect(() => evaluateReconstruction(recon, gt, { pixelSizeM: -1 })).toThrow(/pixel size/);
   });

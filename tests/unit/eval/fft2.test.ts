@@ -25,8 +25,9 @@ function maxAbs(a: Float64Array): number {
   return a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 }
 
-describe('fft1d (radix-2 and Bluestein) against a direct DFT', () => {
-  const sizes = [1, 2, 3, 4, 5, 7, 8, 12, 16, 17, 30, 31, 64, 66, 97, 100, 128, 243];
+describe('fft1d (radix-2, mixed radix, Bluestein) against a direct DFT', () => {
+  // powers of two (radix-2), 13-smooth lengths (mixed radix), lengths with a large prime (Bluestein)
+  const sizes = [1, 2, 3, 4, 5, 7, 8, 12, 16, 17, 30, 31, 64, 66, 97, 98, 100, 128, 143, 243, 362, 588];
   for (const n of sizes) {
     it(`n = ${n}`, () => {
       const r = rng(1000 + n);
