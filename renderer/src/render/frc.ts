@@ -30,8 +30,8 @@ export function halfBitCurveForSize(frequency: ArrayLike<number>, imageSize: num
 /**
  * First frequency where the FRC drops below a threshold (constant or per-ring), linearly
  * interpolated between the last sample above and the first below; null when it never drops
- * below. The search starts at index 1 (index 0 is the DC ring); NaN samples (rings without power)
- * are skipped. Same rule as compute/ptycho/eval/frc.ts `findCrossing`, in frequency units.
+ * below. Index 0 (the DC ring) is never reported as a crossing; NaN samples (rings without power)
+ * are skipped. Otherwise the rule of compute/ptycho/eval/frc.ts `findCrossing`, in frequency units.
  */
 export function firstCrossing(
   frequency: ArrayLike<number>,
@@ -42,13 +42,13 @@ export function firstCrossing(
   const n = Math.min(frequency.length, frc.length);
   if (n === 0) return null;
   let prev = 0;
-  let dPrev = frc[0]! - thr(0);
-  if (dPrev < 0) return frequency[0]!;
+  // The DC ring is never a crossing (a threshold estimate of 1 there would otherwise trigger it).
+  let dPrev = Math.max(0, frc[0]! - thr(0));
   for (let i = 1; i < n; i++) {
     const d = frc[i]! - thr(i);
     if (Number.isNaN(d)) continue;
     if (d < 0) {
-      if (Number.isNaN(dPrev)) return frequency[i]!;
+      if (!(dPrev > 0)) return frequency[i]!;
       const f = dPrev / (dPrev - d);
       return frequency[prev]! + f * (frequency[i]! - frequency[prev]!);
     }

@@ -31,10 +31,15 @@ export const METRIC_ROWS: readonly MetricRow[] = [
   { key: 'frc50PerPx', label: 'FRC50', unit: { amplitude: 'cyc/px', phase: 'cyc/px' }, help: 'spatial frequency where the FRC first drops below 0.5; resolution = 1/f', higherIsBetter: true },
 ];
 
-/** Cell text for a metric value (numbers with 4 significant digits; FRC50 with its resolution). */
-export function formatMetric(key: MetricKey, value: number | null | undefined, pixelSizeM?: number | null): string {
+/** Cell text for a metric value: 4 significant digits, PSNR with 2 decimals, FRC50 with 3 digits. */
+export function formatMetric(key: MetricKey, value: number | null | undefined): string {
   if (value == null || Number.isNaN(value)) return '–';
   if (key === 'psnrDb') return Number.isFinite(value) ? value.toFixed(2) : formatNumber(value);
-  if (key === 'frc50PerPx') return `${formatNumber(value, 3)} (${resolutionLabel(value, pixelSizeM)})`;
-  return formatNumber(value, 4);
+  return formatNumber(value, key === 'frc50PerPx' ? 3 : 4);
+}
+
+/** Extra read-out next to the unit: FRC50 as a resolution 1/f (nm with a pixel size, else px). */
+export function metricDetail(key: MetricKey, value: number | null | undefined, pixelSizeM?: number | null): string {
+  if (key !== 'frc50PerPx' || value == null || !(value > 0)) return '';
+  return `1/f = ${resolutionLabel(value, pixelSizeM)}`;
 }

@@ -68,6 +68,8 @@ export function formatNumber(v: number | null | undefined, digits = 4): string {
   if (a < 1e-3 || a >= 1e5) {
     const [m, e] = v.toExponential(digits - 1).split('e');
     s = `${stripZeros(m!)}e${Number(e)}`;
+  } else if (a >= 10 ** digits) {
+    s = v.toFixed(0); // toPrecision would switch to exponent form here
   } else {
     s = stripZeros(v.toPrecision(digits));
   }

@@ -33,6 +33,7 @@ describe('ticks and number formatting', () => {
   it('log ticks are decades (with 2 and 5 for short ranges)', () => {
     expect(logTicks(1, 1e4)).toEqual([1, 10, 100, 1000, 10000]);
     expect(logTicks(1, 50)).toEqual([1, 2, 5, 10, 20, 50]);
+    expect(formatNumber(10000)).toBe('10000');
     expect(logTicks(0.5, 1e6)).toEqual([1, 10, 100, 1000, 10000, 100000, 1000000]);
     expect(logTicks(1e-9, 1).length).toBeLessThanOrEqual(10);
   });
@@ -108,6 +109,8 @@ describe('FRC helpers', () => {
     expect(firstCrossing(f, [1, 0.9, NaN, 0.3, 0.1], 0.5)).toBeCloseTo(0.1 + (0.4 / 0.6) * 0.2, 12);
     expect(firstCrossing(f, [1, 0.5, 0.3, 0.1, 0], [0.9, 0.4, 0.4, 0.4, 0.4])).toBeCloseTo(0.15, 12);
     expect(firstCrossing(f, [1, 0.9, 0.6, 0.1, 0], FRC_ONE_SEVENTH)).toBeGreaterThan(0.2);
+    // the DC ring is never a crossing, even when an estimated threshold is 1 there
+    expect(firstCrossing(f, [0.99, 0.9, 0.6, 0.4, 0.1], [1, 0.5, 0.5, 0.5, 0.5])).toBeCloseTo(0.25, 12);
   });
 
   it('labels resolution as 1/f in px or nm', () => {

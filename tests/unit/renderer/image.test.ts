@@ -90,24 +90,32 @@ describe('renderToImageData', () => {
     expect(() => renderToImageData(field, w, h, { colormap: 'gray', out: new Uint8ClampedArray(4) })).toThrow(RangeError);
   });
 
-  it('renders a 1024×1024 map in a few milliseconds', () => {
+  it('renders a 1024×1024 map in a few milliseconds (one pass, no per-pixel allocation)', () => {
     const n = 1024;
     const v = new Float32Array(n * n);
     for (let i = 0; i < v.length; i++) v[i] = Math.sin(i * 0.001) * 100 + (i % 1024);
     const out = new Uint8ClampedArray(n * n * 4);
-    const time = (kind: ScaleKind): number => {
-      renderToImageData(v, n, n, { colormap: 'viridis', scale: kind, vmin: -100, vmax: 1124, out }); // warm-up
-      const t0 = performance.now();
-      const reps = 5;
-      for (let r = 0; r < reps; r++) renderToImageData(v, n, n, { colormap: 'viridis', scale: kind, vmin: -100, vmax: 1124, out });
-      return (performance.now() - t0) / reps;
+    const px = new Uint32Array(out.buffer);
+    const median = (f: () => void): number => {
+      f(); // warm-up (JIT)
+      const t: number[] = [];
+      for (let r = 0; r < 7; r++) {
+        const t0 = performance.now();
+        f();
+        t.push(performance.now() - t0);
+      }
+      return t.sort((a, b) => a - b)[3]!;
     };
-    const lin = time('linear');
-    const log = time('log');
-    console.log(`renderToImageData 1024×1024: linear ${lin.toFixed(2)} ms, log ${log.toFixed(2)} ms`);
-    // Generous bounds so loaded shared CI machines pass; they still catch per-pixel allocation or
-    // function-call regressions (10×+). Typical on a desktop: 2–5 ms linear, 10–20 ms log.
-    expect(lin).toBeLessThan(80);
-    expect(log).toBeLessThan(200);
+    // Baseline: a plain JS loop writing one word per pixel, i.e. the memory traffic alone.
+    const base = median(() => {
+      for (let i = 0; i < px.length; i++) px[i] = v[i]! > 0 ? 0xff000000 : 0xff0000ff;
+    });
+    const lin = median(() => renderToImageData(v, n, n, { colormap: 'viridis', scale: 'linear', vmin: -100, vmax: 1124, out }));
+    const log = median(() => renderToImageData(v, n, n, { colormap: 'viridis', scale: 'log', vmin: 1, vmax: 1124, out }));
+    console.log(`renderToImageData 1024×1024: linear ${lin.toFixed(2)} ms, log ${log.toFixed(2)} ms (baseline loop ${base.toFixed(2)} ms)`);
+    // Relative bounds hold on loaded shared machines and still catch per-pixel allocations or calls
+    // (those cost 20×+ the baseline). On an idle desktop: linear ≈ 2–5 ms, log ≈ 10–20 ms.
+    expect(lin).toBeLessThan(Math.max(10 * base, 20));
+    expect(log).toBeLessThan(Math.max(40 * base, 60));
   });
 });

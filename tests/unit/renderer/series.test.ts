@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bounds, equalAspectRanges, finitePoints, nearestPoint } from '../../../renderer/src/render/series';
-import { METRIC_ROWS, formatMetric } from '../../../renderer/src/render/metrics';
+import { METRIC_ROWS, formatMetric, metricDetail } from '../../../renderer/src/render/metrics';
 
 describe('chart data shaping', () => {
   const epochs = [
@@ -55,7 +55,10 @@ describe('metrics formatting', () => {
     expect(formatMetric('psnrDb', Infinity)).toBe('∞');
     expect(formatMetric('ssim', null)).toBe('–');
     expect(formatMetric('ssim', NaN)).toBe('–');
-    expect(formatMetric('frc50PerPx', 0.25)).toBe('0.25 (4.00 px)');
-    expect(formatMetric('frc50PerPx', 0.25, 5e-9)).toBe('0.25 (20.0 nm)');
+    expect(formatMetric('frc50PerPx', 0.25)).toBe('0.25');
+    expect(metricDetail('frc50PerPx', 0.25)).toBe('1/f = 4.00 px');
+    expect(metricDetail('frc50PerPx', 0.25, 5e-9)).toBe('1/f = 20.0 nm');
+    expect(metricDetail('frc50PerPx', null)).toBe('');
+    expect(metricDetail('ssim', 0.9)).toBe('');
   });
 });
