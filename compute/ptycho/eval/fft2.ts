@@ -53,7 +53,8 @@ export function smallPrimeFactors(n: number, maxPrime: number): number[] | null 
 /**
  * Recursive mixed-radix decimation in time: with len = p·m,
  * X[k + r·m] = Σ_q W_p^{q·r} · (W_len^{q·k} · DFT_m(x[q], x[q+p], …)[k]).
- * Twiddles come from one table of e^{−2πi·j/n}.
+ * Twiddles W_len come from one table of e^{−2πi·j/n}; radix 2 and 3 have closed-form
+ * butterflies, other primes (≤ 13) an O(p²) one with a per-radix table.
  */
 function mixedRadixPlan(n: number, factors: number[]): Plan {
   const cos = new Float64Array(n);
@@ -61,65 +62,103 @@ function mixedRadixPlan(n: number, factors: number[]): Plan {
   for (let k = 0; k < n; k++) {
     const a = (2 * Math.PI * k) / n;
     cos[k] = Math.cos(a);
-    sin[k] = Math.sin(a);
+    sin[k] = -Math.sin(a); // stored negated: (cos, sin) = e^{−2πi·k/n}
   }
   const xr = new Float64Array(n);
   const xi = new Float64Array(n);
   const maxP = Math.max(...factors);
   const tr = new Float64Array(maxP);
   const ti = new Float64Array(maxP);
+  const wpr = new Map<number, Float64Array>();
+  const wpi = new Map<number, Float64Array>();
+  for (const p of new Set(factors)) {
+    const r = new Float64Array(p);
+    const i = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      r[j] = Math.cos((2 * Math.PI * j) / p);
+      i[j] = -Math.sin((2 * Math.PI * j) / p);
+    }
+    wpr.set(p, r);
+    wpi.set(p, i);
+  }
+  const S3 = Math.sqrt(3) / 2;
   let yr: Float64Array = xr;
   let yi: Float64Array = xi;
+
+  /** In place on (yr, yi) at yo + q·m + k: length-p DFTs of the p values gathered in tr/ti. */
+  const butterfly = (p: number, yo: number, m: number, k: number): void => {
+    if (p === 2) {
+      const a = yo + k;
+      const b = a + m;
+      yr[a] = tr[0]! + tr[1]!;
+      yi[a] = ti[0]! + ti[1]!;
+      yr[b] = tr[0]! - tr[1]!;
+      yi[b] = ti[0]! - ti[1]!;
+      return;
+    }
+    if (p === 3) {
+      const sr = tr[1]! + tr[2]!;
+      const si = ti[1]! + ti[2]!;
+      const dr = tr[1]! - tr[2]!;
+      const di = ti[1]! - ti[2]!;
+      const mr = tr[0]! - 0.5 * sr;
+      const mi = ti[0]! - 0.5 * si;
+      const a = yo + k;
+      yr[a] = tr[0]! + sr;
+      yi[a] = ti[0]! + si;
+      // −i·(√3/2)·d added for r = 1, subtracted for r = 2
+      yr[a + m] = mr + S3 * di;
+      yi[a + m] = mi - S3 * dr;
+      yr[a + 2 * m] = mr - S3 * di;
+      yi[a + 2 * m] = mi + S3 * dr;
+      return;
+    }
+    const wr = wpr.get(p)!;
+    const wi = wpi.get(p)!;
+    for (let r = 0; r < p; r++) {
+      let sr = tr[0]!;
+      let si = ti[0]!;
+      let idx = 0;
+      for (let q = 1; q < p; q++) {
+        idx += r;
+        if (idx >= p) idx -= p;
+        const c = wr[idx]!;
+        const d = wi[idx]!;
+        sr += tr[q]! * c - ti[q]! * d;
+        si += tr[q]! * d + ti[q]! * c;
+      }
+      yr[yo + r * m + k] = sr;
+      yi[yo + r * m + k] = si;
+    }
+  };
+
   const rec = (xo: number, xs: number, yo: number, len: number, fi: number): void => {
     const p = factors[fi]!;
     const m = len / p;
     if (m === 1) {
-      // last factor: a length-p DFT straight from the strided input
-      const twp = n / p;
-      for (let r = 0; r < p; r++) {
-        let sr = 0;
-        let si = 0;
-        for (let q = 0; q < p; q++) {
-          const idx = ((q * r) % p) * twp;
-          const c = cos[idx]!;
-          const d = -sin[idx]!;
-          const a = xr[xo + q * xs]!;
-          const b = xi[xo + q * xs]!;
-          sr += a * c - b * d;
-          si += a * d + b * c;
-        }
-        yr[yo + r] = sr;
-        yi[yo + r] = si;
+      for (let q = 0; q < p; q++) {
+        tr[q] = xr[xo + q * xs]!;
+        ti[q] = xi[xo + q * xs]!;
       }
+      butterfly(p, yo, 1, 0);
       return;
     }
     for (let q = 0; q < p; q++) rec(xo + q * xs, xs * p, yo + q * m, m, fi + 1);
     const tw = n / len;
-    const twp = n / p;
     for (let k = 0; k < m; k++) {
-      for (let q = 0; q < p; q++) {
+      tr[0] = yr[yo + k]!;
+      ti[0] = yi[yo + k]!;
+      for (let q = 1; q < p; q++) {
         const j = yo + q * m + k;
         const a = yr[j]!;
         const b = yi[j]!;
         const idx = q * k * tw; // < n
         const c = cos[idx]!;
-        const d = -sin[idx]!;
+        const d = sin[idx]!;
         tr[q] = a * c - b * d;
         ti[q] = a * d + b * c;
       }
-      for (let r = 0; r < p; r++) {
-        let sr = tr[0]!;
-        let si = ti[0]!;
-        for (let q = 1; q < p; q++) {
-          const idx = ((q * r) % p) * twp;
-          const c = cos[idx]!;
-          const d = -sin[idx]!;
-          sr += tr[q]! * c - ti[q]! * d;
-          si += tr[q]! * d + ti[q]! * c;
-        }
-        yr[yo + r * m + k] = sr;
-        yi[yo + r * m + k] = si;
-      }
+      butterfly(p, yo, m, k);
     }
   };
   return {
