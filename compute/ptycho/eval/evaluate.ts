@@ -389,9 +389,21 @@ export function metricsJson(report: EvaluationReport): Record<string, unknown> {
           : {
               dy: a.registrationShiftPx.dy,
               dx: a.registrationShiftPx.dx,
-              convention: 'applied to the reconstruction: content moved +dy rows (down), +dx columns (right); phase cross-correlation of amplitudes',
+              unit: 'px',
+              estimator: o.registrationEstimator,
+              convention: 'applied to the reconstruction (Fourier phase ramp): content moved +dy rows (down), +dx columns (right); estimated on amplitudes',
             },
-      registration_cross_check_shift_px: a.registrationCrossCheckShiftPx,
+      registration_cross_check_shift_px:
+        a.registrationCrossCheckShiftPx === null
+          ? null
+          : {
+              dy: a.registrationCrossCheckShiftPx.dy,
+              dx: a.registrationCrossCheckShiftPx.dx,
+              unit: 'px',
+              estimator:
+                o.registrationEstimator === 'phase-correlation' ? 'windowed-cross-correlation (single pass)' : 'phase-correlation',
+              convention: 'not applied; a disagreement > 0.5 px with the applied shift raises a warning',
+            },
       evaluated_shape: a.evaluatedShape,
       amplitude_scale: { value: a.amplitudeScale, unit: 'dimensionless', convention: 'mean(gt amplitude)/mean(recon amplitude)' },
       phase_plane_rad_per_px: a.phasePlane,
