@@ -14,8 +14,9 @@ import { encodeModel, type OnnxAttrValue, type OnnxModel, type OnnxNode, type On
 export const OPSET = 18;
 
 /** How conv2d's weight gradient is lowered (see bench/results/engine.md for the measurements). */
-export type FilterGradStrategy = 'gemm' | 'bmm';
-export const loweringOptions: { filterGrad: FilterGradStrategy } = { filterGrad: 'gemm' };
+export type FilterGradStrategy = 'auto' | 'im2col' | 'gemm' | 'bmm';
+/** 'auto': per-tap GEMM for small images (H·W ≤ 256, many channels), im2col otherwise (measured, see bench). */
+export const loweringOptions: { filterGrad: FilterGradStrategy } = { filterGrad: 'auto' };
 
 export interface LowerOptions {
   name?: string;
@@ -174,9 +175,26 @@ export function lower(outputs: Readonly<Record<string, Tensor>>, opts: LowerOpti
         const [xs, dys] = t.inputs as [Tensor, Tensor];
         const [Ci, H, W] = [xs.shape[1] as number, xs.shape[2] as number, xs.shape[3] as number];
         const Co = dys.shape[1] as number, kk = at.kernel!, p = (kk - 1) / 2;
-        const xp = p ? emit('Pad', [x, i64([0, 0, p, p, 0, 0, p, p])]) : x;
         const taps: string[] = [];
-        if (loweringOptions.filterGrad === 'gemm') {
+        const strategy = loweringOptions.filterGrad === 'auto' ? (H * W <= 256 ? 'gemm' : 'im2col') : loweringOptions.filterGrad;
+        if (strategy === 'im2col') {
+          // im2col by a one-hot Conv ((B·Ci,1,H,W) → (B·Ci,k²,H,W)), then ONE batched MatMul
+          // dY (B,Co,HW) @ cols (B,Ci·k²,HW)ᵀ → (B,Co,Ci·k²), summed over the batch
+          const eye = new Float32Array(kk ** 4);
+          for (let q = 0; q < kk * kk; q++) eye[q * kk * kk + q] = 1;
+          const eyeName = init(`eye${kk}`, (n) => ({ name: n, dtype: 'FLOAT', dims: [kk * kk, 1, kk, kk], data: eye }));
+          const cols = emit('Conv', [emit('Reshape', [x, i64([-1, 1, H, W])]), eyeName], {
+            kernel_shape: a.ints([kk, kk]),
+            pads: a.ints([p, p, p, p]),
+            strides: a.ints([1, 1]),
+          });
+          const colsT = emit('Transpose', [emit('Reshape', [cols, i64([-1, Ci * kk * kk, H * W])])], { perm: a.ints([0, 2, 1]) });
+          const m = emit('MatMul', [emit('Reshape', [y, i64([-1, Co, H * W])]), colsT]);
+          out = emit('Reshape', [emit('ReduceSum', [m, i64([0])], { keepdims: a.int(0) }), i64([Co, Ci, kk, kk])]);
+          break;
+        }
+        const xp = p ? emit('Pad', [x, i64([0, 0, p, p, 0, 0, p, p])]) : x;
+        if (strategy === 'gemm') {
           // contract over (batch, pixels) in one GEMM per tap: dYᵀ (Co, B·HW) · Xtap (Ci, B·HW)ᵀ
           const xpT = emit('Transpose', [xp], { perm: a.ints([1, 0, 2, 3]) });
           const dyT = emit('Reshape', [emit('Transpose', [y], { perm: a.ints([1, 0, 2, 3]) }), i64([Co, -1])]);

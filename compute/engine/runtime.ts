@@ -17,6 +17,12 @@ export interface SessionOptions {
   /** Intra-op threads (default: ORT's choice = physical cores). */
   threads?: number;
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Pin the symbolic batch dim 'B' to this size (lets ORT plan static shapes; other sizes are then refused). */
+  fixedBatch?: number;
+  /** Write an ORT profile (JSON, per-node times) with this file prefix; see `Session.endProfiling`. */
+  profilePrefix?: string;
+  /** Any further onnxruntime session options (advanced; overrides the above). */
+  ortOptions?: Partial<ort.InferenceSession.SessionOptions>;
 }
 
 export class ProviderError extends EngineError {
@@ -70,6 +76,8 @@ export interface Session {
   readonly name: string;
   run(feeds: Record<string, ort.Tensor>, fetches?: Record<string, ort.Tensor | null> | readonly string[]): Promise<Record<string, ort.Tensor>>;
   release(): Promise<void>;
+  /** Stop profiling (when `profilePrefix` was set); ORT writes the JSON file. */
+  endProfiling(): void;
 }
 
 const AUTO_ORDER: Provider[] = ['cuda', 'webgpu', 'cpu'];
@@ -85,6 +93,9 @@ export async function createSession(model: Uint8Array, opts: SessionOptions = {}
       graphOptimizationLevel: opts.optimization ?? 'all',
       logSeverityLevel: 3,
       ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+      ...(opts.fixedBatch ? { freeDimensionOverrides: { B: opts.fixedBatch } } : {}),
+      ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
+      ...(opts.ortOptions ?? {}),
     };
     try {
       const s = await ort.InferenceSession.create(model, o);
@@ -115,6 +126,7 @@ function wrap(s: ort.InferenceSession, provider: Provider, notes: string[], name
       }
     },
     release: () => s.release(),
+    endProfiling: () => s.endProfiling(),
   };
 }
 
