@@ -29,3 +29,9 @@ export interface FrcCurveInput {
   name: string;
   frc: ArrayLike<number>;
 }
+
+/** Hover read-out of ComplexImagePair: pixel with amplitude and phase (rad). */
+export interface ComplexHover extends PixelPoint {
+  amplitude: number;
+  phase: number;
+}

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import ColorBar from '../../../renderer/src/components/ColorBar.vue';
+import ComplexImagePair from '../../../renderer/src/components/ComplexImagePair.vue';
 import DiffractionViewer from '../../../renderer/src/components/DiffractionViewer.vue';
 import FrcChart from '../../../renderer/src/components/FrcChart.vue';
 import ImageCanvas from '../../../renderer/src/components/ImageCanvas.vue';
@@ -21,9 +22,19 @@ const emitNames = (c: unknown): string[] => {
 describe('component contracts', () => {
   it('ImageCanvas', () => {
     expect(propNames(ImageCanvas)).toEqual(
-      ['clipPercent', 'colorbar', 'colormap', 'cursor', 'data', 'height', 'pixelSizeM', 'revision', 'scale', 'testid', 'title', 'units', 'vmax', 'vmin', 'width'].sort(),
+      ['clipPercent', 'colorbar', 'colormap', 'cursor', 'data', 'height', 'pixelSizeM', 'revision', 'scale', 'testid', 'title', 'units', 'view', 'vmax', 'vmin', 'width'].sort(),
     );
     expect(emitNames(ImageCanvas)).toEqual(['hover', 'limits', 'view-change']);
+  });
+
+  it('ComplexImagePair', () => {
+    expect(propNames(ComplexImagePair)).toEqual(
+      [
+        'amplitude', 'amplitudeClipPercent', 'amplitudeColormap', 'height', 'im', 'linkViews', 'phase', 'phaseColormap',
+        'phaseLimits', 're', 'revision', 'pixelSizeM', 'testid', 'title', 'vertical', 'width',
+      ].sort(),
+    );
+    expect(emitNames(ComplexImagePair)).toEqual(['hover']);
   });
 
   it('ColorBar', () => {
