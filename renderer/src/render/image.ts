@@ -7,9 +7,11 @@
  *   NaN  → `nanColor` (default transparent); +Inf → top colour; −Inf → bottom colour.
  * where lo, hi are the *effective* limits (for log, lo is the positive log floor).
  *
- * Performance: the loop writes one packed 32-bit word per pixel through a Uint32Array view of the
- * output, with no allocation and no function call per pixel (1024×1024 linear ≈ 2–5 ms in V8; log
- * adds one Math.log per pixel). Pass `out` to reuse the output buffer between frames.
+ * Performance: the loops write one packed 32-bit word per pixel through a Uint32Array view of the
+ * output, with no allocation and no function call per pixel. Log scale on large Float32Arrays
+ * avoids Math.log per pixel with an exact lookup on the float's top 16 bits (see logBucketTable).
+ * 1024×1024 on an idle desktop: ≈ 2–4 ms linear or sqrt, ≈ 4–8 ms log. Pass `out` to reuse the
+ * output buffer between frames.
  */
 import { getPackedColormap, packRgba, type ColormapName } from './colormaps';
 import { effectiveLimits, finiteMinMax, type Limits, type ScaleKind } from './scale';
@@ -30,6 +32,45 @@ export interface RenderResult {
   rgba: Uint8ClampedArray;
   /** The effective limits used (log floor applied), for colour bars and read-outs. */
   limits: Limits;
+}
+
+/** Below this many pixels the log bucket table costs more than it saves. */
+const LOG_TABLE_MIN_PIXELS = 1 << 15;
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 with the given bit pattern. */
+function floatFromBits(b: number): number {
+  u32[0] = b >>> 0;
+  return f32[0]!;
+}
+
+/**
+ * Colour index per 16-bit bucket of float32 bit patterns (65536 buckets), or −1 where the bucket
+ * straddles a colour boundary or mixes NaN and non-NaN patterns (0x7f80…: +Inf and NaNs,
+ * 0xff80…: −Inf and NaNs). Only buckets between those of lo and hi need the rule evaluated:
+ * smaller positive floats and all negative ones clip to 0, larger ones to 255, NaN buckets → 256.
+ */
+function logBucketTable(index: (v: number) => number, lo: number, hi: number): Int16Array {
+  const table = new Int16Array(65536);
+  f32[0] = lo;
+  const bLo = u32[0]! >>> 16;
+  f32[0] = hi;
+  const bHi = Math.min(u32[0]! >>> 16, 0x7f7f);
+  // 0 … bLo−1 stay 0 (positive floats below lo).
+  for (let b = bLo; b <= bHi; b++) {
+    const a = index(floatFromBits(b << 16));
+    const z = index(floatFromBits((b << 16) | 0xffff));
+    table[b] = a === z ? a : -1;
+  }
+  table.fill(255, bHi + 1, 0x7f80); // positive floats above hi
+  table[0x7f80] = -1; // +Inf and NaNs
+  table.fill(256, 0x7f81, 0x8000); // NaNs
+  // 0x8000 … 0xff7f stay 0 (−0 and negative floats)
+  table[0xff80] = -1; // −Inf and NaNs
+  table.fill(256, 0xff81, 0x10000); // NaNs
+  return table;
 }
 
 /** Renders and also reports the limits actually used. */
@@ -76,12 +117,26 @@ export function renderWithLimits(values: ArrayLike<number>, width: number, heigh
   } else if (kind === 'log') {
     const s0 = Math.log(lo);
     const k = hi > lo ? 256 / (Math.log(hi) - s0) : 0;
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
+    // The per-pixel rule; NaN → 256 (the NaN slot).
+    const index = (v: number): number => {
       let u = (Math.log(v > lo ? v : lo) - s0) * k;
       if (!(u > 0)) u = v === v ? 0 : 256;
       else if (u > 255) u = 255;
-      px[i] = lut[u | 0]!;
+      return u | 0;
+    };
+    if (values instanceof Float32Array && n >= LOG_TABLE_MIN_PIXELS && k > 0) {
+      // Fast path, same result: look the colour index up by the float's top 16 bits (sign,
+      // exponent, 7 mantissa bits). A bucket whose lowest and highest float get the same index
+      // gets it for every float in between (the rule is monotonic); the few buckets that straddle
+      // a colour boundary (≤ 255 of them) are marked −1 and computed exactly per pixel.
+      const table = logBucketTable(index, lo, hi);
+      const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        const t = table[bits[i]! >>> 16]!;
+        px[i] = lut[t >= 0 ? t : index(values[i]!)]!;
+      }
+    } else {
+      for (let i = 0; i < n; i++) px[i] = lut[index(values[i]!)]!;
     }
   } else {
     const k = hi > lo ? 256 / Math.sqrt(hi - lo) : 0;

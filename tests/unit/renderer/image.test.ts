@@ -56,6 +56,38 @@ describe('renderToImageData', () => {
     expect(Array.from(got)).toEqual(Array.from(reference(field, kind, 'cividis', kind === 'log' ? 0.5 : 1, 200)));
   });
 
+  it('log fast path (bucket table, large Float32Arrays) matches the reference exactly, special values included', () => {
+    const W = 256;
+    const H = 200; // 51200 pixels: above the fast-path threshold
+    const v = new Float32Array(W * H);
+    const bits = new Uint32Array(v.buffer);
+    let s = 7;
+    const rnd = (): number => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (let i = 0; i < v.length; i++) v[i] = Math.exp(rnd() * 16 - 4) * (rnd() < 0.1 ? -1 : 1); // e^-4 … e^12, some negative
+    const { vmin: lo, vmax: hi } = { vmin: 0.5, vmax: 20000 };
+    // Values straddling every colour boundary: the float just below and just above each exact boundary.
+    const k = 256 / (Math.log(hi) - Math.log(lo));
+    for (let j = 1; j < 256; j++) {
+      const b = Math.fround(Math.exp(Math.log(lo) + j / k));
+      v[j * 3] = b;
+      bits[j * 3 + 1] = bits[j * 3]! - 1;
+      bits[j * 3 + 2] = bits[j * 3]! + 1;
+    }
+    const specials = [0, -0, Infinity, -Infinity, NaN, lo, hi, 1e-45, 3e38, -3e38, Math.fround(lo * 0.999999), Math.fround(hi * 1.000001)];
+    specials.forEach((x, i) => (v[1000 + i] = x));
+    bits[1100] = 0x7f800001; // NaN with a small payload (shares a bucket with +Inf)
+    bits[1101] = 0xff800001; // negative NaN
+    bits[1102] = 0xffc00000; // negative quiet NaN
+    bits[1103] = 0x7fc00000; // quiet NaN
+    for (const [vmin, vmax] of [[lo, hi], [0, hi], [undefined, undefined]] as Array<[number | undefined, number | undefined]>) {
+      const got = renderToImageData(v, W, H, { colormap: 'inferno', scale: 'log', vmin, vmax, nanColor: [1, 2, 3, 4] });
+      const want = reference(v, 'log', 'inferno', vmin, vmax);
+      for (let i = 1100; i < 1104; i++) want.set([1, 2, 3, 4], i * 4);
+      want.set([1, 2, 3, 4], (1000 + 4) * 4);
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }
+  });
+
   it('draws NaN with nanColor, +Inf at the top and −Inf at the bottom of the map', () => {
     const lut = getColormap('gray');
     const got = renderToImageData(new Float32Array([NaN, Infinity, -Infinity, 0.5]), 2, 2, {
@@ -96,26 +128,29 @@ describe('renderToImageData', () => {
     for (let i = 0; i < v.length; i++) v[i] = Math.sin(i * 0.001) * 100 + (i % 1024);
     const out = new Uint8ClampedArray(n * n * 4);
     const px = new Uint32Array(out.buffer);
-    const median = (f: () => void): number => {
-      f(); // warm-up (JIT)
-      const t: number[] = [];
-      for (let r = 0; r < 7; r++) {
+    const fns = {
+      // Baseline: a plain JS loop writing one word per pixel, i.e. the memory traffic alone.
+      base: () => {
+        for (let i = 0; i < px.length; i++) px[i] = v[i]! > 0 ? 0xff000000 : 0xff0000ff;
+      },
+      lin: () => renderToImageData(v, n, n, { colormap: 'viridis', scale: 'linear', vmin: -100, vmax: 1124, out }),
+      log: () => renderToImageData(v, n, n, { colormap: 'viridis', scale: 'log', vmin: 1, vmax: 1124, out }),
+    };
+    // Interleaved repetitions, best time of each: robust against other processes on shared runners.
+    const best = { base: Infinity, lin: Infinity, log: Infinity };
+    for (const f of Object.values(fns)) f(); // warm-up (JIT)
+    for (let r = 0; r < 7; r++) {
+      for (const [k, f] of Object.entries(fns) as Array<[keyof typeof fns, () => unknown]>) {
         const t0 = performance.now();
         f();
-        t.push(performance.now() - t0);
+        best[k] = Math.min(best[k], performance.now() - t0);
       }
-      return t.sort((a, b) => a - b)[3]!;
-    };
-    // Baseline: a plain JS loop writing one word per pixel, i.e. the memory traffic alone.
-    const base = median(() => {
-      for (let i = 0; i < px.length; i++) px[i] = v[i]! > 0 ? 0xff000000 : 0xff0000ff;
-    });
-    const lin = median(() => renderToImageData(v, n, n, { colormap: 'viridis', scale: 'linear', vmin: -100, vmax: 1124, out }));
-    const log = median(() => renderToImageData(v, n, n, { colormap: 'viridis', scale: 'log', vmin: 1, vmax: 1124, out }));
+    }
+    const { base, lin, log } = best;
     console.log(`renderToImageData 1024×1024: linear ${lin.toFixed(2)} ms, log ${log.toFixed(2)} ms (baseline loop ${base.toFixed(2)} ms)`);
     // Relative bounds hold on loaded shared machines and still catch per-pixel allocations or calls
-    // (those cost 20×+ the baseline). On an idle desktop: linear ≈ 2–5 ms, log ≈ 10–20 ms.
+    // (those cost 20×+ the baseline). On an idle desktop: linear ≈ 2–4 ms, log ≈ 4–8 ms.
     expect(lin).toBeLessThan(Math.max(10 * base, 20));
-    expect(log).toBeLessThan(Math.max(40 * base, 60));
+    expect(log).toBeLessThan(Math.max(20 * base, 40));
   });
 });
