@@ -148,8 +148,8 @@ describe('renderToImageData', () => {
     }
     const { base, lin, log } = best;
     console.log(`renderToImageData 1024×1024: linear ${lin.toFixed(2)} ms, log ${log.toFixed(2)} ms (baseline loop ${base.toFixed(2)} ms)`);
-    // Relative bounds hold on loaded shared machines and still catch per-pixel allocations or calls
-    // (those cost 50×+ the baseline). On an idle desktop: linear ≈ 2–4 ms, log ≈ 4–8 ms.
+    // Bounds relative to the baseline hold on loaded shared runners and still catch gross regressions
+    // such as per-pixel allocations. On an idle desktop: linear ≈ 2–4 ms, log ≈ 4–8 ms.
     expect(lin).toBeLessThan(Math.max(15 * base, 20));
     expect(log).toBeLessThan(Math.max(30 * base, 40));
   });
