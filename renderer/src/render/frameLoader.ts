@@ -24,10 +24,18 @@ export class FrameLoader {
   private disposed = false;
 
   constructor(
-    private readonly getFrame: GetFrame,
+    private getFrame: GetFrame,
     private readonly events: FrameLoaderEvents,
     private readonly cacheSize = 16,
   ) {}
+
+  /**
+   * Swaps the fetch function without dropping the cache (same dataset, new closure — e.g. an
+   * inline arrow re-created by a parent render). Use a new FrameLoader for a new dataset.
+   */
+  setGetFrame(getFrame: GetFrame): void {
+    this.getFrame = getFrame;
+  }
 
   /** Asks for a frame; the `frame` event fires when it (or a later request) is available. */
   request(index: number): void {

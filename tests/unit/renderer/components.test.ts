@@ -43,7 +43,7 @@ describe('component contracts', () => {
 
   it('DiffractionViewer', () => {
     expect(propNames(DiffractionViewer)).toEqual(
-      ['cursor', 'frame', 'frameCount', 'getFrame', 'height', 'initialColormap', 'initialScale', 'title', 'units', 'width'].sort(),
+      ['cursor', 'datasetKey', 'frame', 'frameCount', 'getFrame', 'height', 'initialColormap', 'initialScale', 'title', 'units', 'width'].sort(),
     );
     expect(emitNames(DiffractionViewer)).toEqual(['hover', 'update:frame']);
   });

@@ -75,3 +75,21 @@ describe('FrameLoader', () => {
     expect(shown).toEqual([]);
   });
 });
+
+describe('FrameLoader.setGetFrame', () => {
+  it('keeps the cache and uses the new function for the next fetch', async () => {
+    const a = manualSource();
+    const b = manualSource();
+    const shown: number[] = [];
+    const loader = new FrameLoader(a.getFrame, { frame: (i) => shown.push(i) });
+    loader.request(1);
+    await a.settle();
+    loader.setGetFrame(b.getFrame);
+    loader.request(1); // cached
+    loader.request(2);
+    await b.settle();
+    expect(shown).toEqual([1, 1, 2]);
+    expect(a.calls).toEqual([1]);
+    expect(b.calls).toEqual([2]);
+  });
+});
