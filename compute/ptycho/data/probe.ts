@@ -1,0 +1,80 @@
+/**
+ * Probe preparation (PtychoPINN §2.7).
+ * - `prepareProbe`: p / (probe_scale · mean over all N×N pixels of |mask · p|), mask = disk of
+ *   radius N/4 with pixel centres at i − N/2 + 0.5; the model then sees a probe whose masked
+ *   mean modulus is 1/probe_scale.
+ * - `defaultProbe(N)`: PtychoPINN's simulation probe: a Gaussian window (std N/(0.7·π²))
+ *   outer product, thresholded at 0.5 of its max (a disk), blurred with σ = 1, plus 1e-9; real.
+ */
+import type { ComplexImage } from './dataset';
+
+export interface ProbeField {
+  re: Float32Array;
+  im: Float32Array;
+}
+
+export function probeMask(N: number): Float32Array {
+  const m = new Float32Array(N * N);
+  const r = N / 4;
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < N; j++) {
+      const y = i - N / 2 + 0.5;
+      const x = j - N / 2 + 0.5;
+      m[i * N + j] = x * x + y * y < r * r ? 1 : 0;
+    }
+  return m;
+}
+
+export function prepareProbe(probe: ProbeField | ComplexImage, N: number, probeScale: number): ProbeField {
+  if (!(probeScale > 0)) throw new Error(`probe_scale must be > 0, got ${probeScale}`);
+  if (probe.re.length !== N * N) throw new Error(`probe has ${probe.re.length} pixels, expected ${N}×${N}`);
+  const mask = probeMask(N);
+  let s = 0;
+  for (let i = 0; i < N * N; i++) if (mask[i]) s += Math.hypot(probe.re[i]!, probe.im[i]!);
+  const mean = s / (N * N);
+  if (!(mean > 0)) throw new Error('probe is zero inside the central disk of radius N/4; cannot normalise it');
+  const k = 1 / (probeScale * mean);
+  return { re: probe.re.map((v) => v * k), im: probe.im.map((v) => v * k) };
+}
+
+function gaussianBlur2d(img: Float64Array, N: number, sigma: number): Float64Array {
+  const rad = Math.ceil(4 * sigma);
+  const k: number[] = [];
+  let ks = 0;
+  for (let i = -rad; i <= rad; i++) {
+    const v = Math.exp((-i * i) / (2 * sigma * sigma));
+    k.push(v);
+    ks += v;
+  }
+  const kn = k.map((v) => v / ks);
+  // scipy.ndimage 'reflect' boundary (d c b a | a b c d | d c b a)
+  const refl = (i: number): number => {
+    let j = i;
+    while (j < 0 || j >= N) j = j < 0 ? -j - 1 : 2 * N - j - 1;
+    return j;
+  };
+  const tmp = new Float64Array(N * N);
+  const out = new Float64Array(N * N);
+  for (let r = 0; r < N; r++)
+    for (let c = 0; c < N; c++) {
+      let s = 0;
+      for (let t = -rad; t <= rad; t++) s += kn[t + rad]! * img[r * N + refl(c + t)]!;
+      tmp[r * N + c] = s;
+    }
+  for (let r = 0; r < N; r++)
+    for (let c = 0; c < N; c++) {
+      let s = 0;
+      for (let t = -rad; t <= rad; t++) s += kn[t + rad]! * tmp[refl(r + t) * N + c]!;
+      out[r * N + c] = s;
+    }
+  return out;
+}
+
+export function defaultProbe(N: number): ProbeField {
+  const std = N / (0.7 * Math.PI * Math.PI);
+  const w = Float64Array.from({ length: N }, (_, n) => Math.exp(-0.5 * ((n - (N - 1) / 2) / std) ** 2));
+  const disk = new Float64Array(N * N);
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) disk[i * N + j] = w[i]! * w[j]! > 0.5 ? 1 : 0;
+  const blurred = gaussianBlur2d(disk, N, 1);
+  return { re: Float32Array.from(blurred, (v) => v + 1e-9), im: new Float32Array(N * N) };
+}
