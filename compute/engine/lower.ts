@@ -178,19 +178,26 @@ export function lower(outputs: Readonly<Record<string, Tensor>>, opts: LowerOpti
         const taps: string[] = [];
         const strategy = loweringOptions.filterGrad === 'auto' ? (H * W <= 256 ? 'gemm' : 'im2col') : loweringOptions.filterGrad;
         if (strategy === 'im2col') {
-          // im2col by a one-hot Conv ((B·Ci,1,H,W) → (B·Ci,k²,H,W)), then ONE batched MatMul
-          // dY (B,Co,HW) @ cols (B,Ci·k²,HW)ᵀ → (B,Co,Ci·k²), summed over the batch
-          const eye = new Float32Array(kk ** 4);
-          for (let q = 0; q < kk * kk; q++) eye[q * kk * kk + q] = 1;
-          const eyeName = init(`eye${kk}`, (n) => ({ name: n, dtype: 'FLOAT', dims: [kk * kk, 1, kk, kk], data: eye }));
-          const cols = emit('Conv', [emit('Reshape', [x, i64([-1, 1, H, W])]), eyeName], {
+          // im2col by a depthwise one-hot Conv (k² outputs per channel, group = channels), then ONE
+          // batched MatMul contracting over pixels and a sum over the batch. Unfold whichever side
+          // has fewer channels: x (taps of x) or dY (flipped taps, since dW[i,j] = Σ x·dY shifted by −(i,j)).
+          const unfoldDy = Co < Ci;
+          const Cu = unfoldDy ? Co : Ci, k2 = kk * kk;
+          const eye = new Float32Array(Cu * k2 * k2);
+          for (let c = 0; c < Cu; c++) for (let q = 0; q < k2; q++) eye[(c * k2 + q) * k2 + (unfoldDy ? k2 - 1 - q : q)] = 1;
+          const eyeName = init(`eye${kk}x${Cu}${unfoldDy ? 'f' : ''}`, (n) => ({ name: n, dtype: 'FLOAT', dims: [Cu * k2, 1, kk, kk], data: eye }));
+          const cols = emit('Conv', [unfoldDy ? y : x, eyeName], {
             kernel_shape: a.ints([kk, kk]),
             pads: a.ints([p, p, p, p]),
             strides: a.ints([1, 1]),
+            group: a.int(Cu),
           });
-          const colsT = emit('Transpose', [emit('Reshape', [cols, i64([-1, Ci * kk * kk, H * W])])], { perm: a.ints([0, 2, 1]) });
-          const m = emit('MatMul', [emit('Reshape', [y, i64([-1, Co, H * W])]), colsT]);
-          out = emit('Reshape', [emit('ReduceSum', [m, i64([0])], { keepdims: a.int(0) }), i64([Co, Ci, kk, kk])]);
+          const colsT = emit('Transpose', [emit('Reshape', [cols, i64([-1, Cu * k2, H * W])])], { perm: a.ints([0, 2, 1]) });
+          const other = emit('Reshape', [unfoldDy ? x : y, i64([-1, unfoldDy ? Ci : Co, H * W])]);
+          const sum = emit('ReduceSum', [emit('MatMul', [other, colsT]), i64([0])], { keepdims: a.int(0) });
+          out = unfoldDy
+            ? emit('Transpose', [emit('Reshape', [sum, i64([Ci, Co, kk, kk])])], { perm: a.ints([1, 0, 2, 3]) })
+            : emit('Reshape', [sum, i64([Co, Ci, kk, kk])]);
           break;
         }
         const xp = p ? emit('Pad', [x, i64([0, 0, p, p, 0, 0, p, p])]) : x;
