@@ -49,14 +49,177 @@ export interface CoreStatus {
 
 type Empty = Record<string, never>;
 
+// ---- domain payloads ----
+
+/** Facts about an opened scan (the Dataset view's facts panel and plots). */
+export interface DatasetInfo {
+  path: string;
+  fileName: string;
+  patterns: number;
+  N: number;
+  diffractionKey: string;
+  transposedFromLegacy: boolean;
+  scanExtent: { xmin: number; xmax: number; ymin: number; ymax: number };
+  medianStepPx: number;
+  amplitudeMax: number;
+  meanIntensitySum: number;
+  /** nphotons per pattern from the file's metadata, when present. */
+  nphotons: number | null;
+  /** Object size (rows, cols) when the file has objectGuess (ground truth / reference). */
+  objectShape: [number, number] | null;
+  hasGroundTruth: boolean;
+  /** Scan positions, object pixels (x = column, y = row). */
+  x: Float32Array;
+  y: Float32Array;
+  /** Probe as split complex `(N, N)`, null when the file has no probeGuess. */
+  probe: { re: Float32Array; im: Float32Array } | null;
+}
+
+/** The model and training settings the Train view edits (PtychoPINN field names). */
+export interface TrainRequest {
+  N: 64 | 128 | 256;
+  gridsize: number;
+  n_filters_scale: number;
+  amp_activation: 'sigmoid' | 'swish' | 'softplus' | 'relu';
+  object_big: boolean;
+  probe_big: boolean;
+  probe_mask: boolean;
+  probe_scale: number;
+  probe_trainable: boolean;
+  intensity_scale_trainable: boolean;
+  canvas_normalisation: 'robust' | 'tf_compat';
+  batch_size: number;
+  nepochs: number;
+  learning_rate: number;
+  nll_weight: number;
+  mae_weight: number;
+  nphotons: number;
+  /** Groups to train on; null = every pattern. */
+  n_groups: number | null;
+  neighbor_count: number;
+  subsample_seed: number;
+  device: 'cpu' | 'webgpu' | 'cuda' | 'auto';
+  /** Groups of the held-out subset stitched for the live preview after each epoch (0 = off). */
+  preview_groups: number;
+}
+
+export interface TrainBatchEvent {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  samplesPerSec: number;
+  etaSec: number;
+  lr: number;
+  /** Overall progress 0…1. */
+  progress: number;
+}
+
+export interface TrainEpochEvent {
+  epoch: number;
+  nepochs: number;
+  loss: number;
+  nll: number;
+  mae: number;
+  val_loss: number | null;
+  lr: number;
+  seconds: number;
+  samples_per_sec: number;
+  intensity_scale: number;
+  /** Stitched preview of the held-out subset after this epoch (object pixels), when enabled. */
+  preview: StitchedImage | null;
+}
+
+export interface TrainDoneEvent {
+  stoppedBy: 'completed' | 'early_stopping' | 'cancelled' | 'non_finite' | 'failed';
+  error: string | null;
+  epochs: number;
+  bestEpoch: number;
+  seconds: number;
+  provider: string;
+  model: ModelInfo | null;
+}
+
+/** A loaded or freshly trained model. */
+export interface ModelInfo {
+  /** Bundle path when loaded or saved; null for an unsaved, freshly trained model. */
+  path: string | null;
+  N: number;
+  gridsize: number;
+  n_filters_scale: number;
+  intensityScale: number;
+  epochsTrained: number;
+  created: string;
+  appVersion: string;
+  /** Final training and validation loss when the bundle has a history. */
+  finalLoss: number | null;
+  finalValLoss: number | null;
+  config: Record<string, unknown>;
+}
+
+/** A stitched complex image on an object-pixel canvas. */
+export interface StitchedImage {
+  width: number;
+  height: number;
+  amplitude: Float32Array;
+  phase: Float32Array;
+  /** Canvas origin in object pixels: canvas (row, col) ↔ object (y0 + row, x0 + col). */
+  x0: number;
+  y0: number;
+}
+
+export interface MetricPair {
+  amplitude: number | null;
+  phase: number | null;
+}
+
+/** Evaluation against the scan's objectGuess (see compute/ptycho/eval). */
+export interface EvaluationSummary {
+  mae: MetricPair;
+  mse: MetricPair;
+  psnrDb: MetricPair;
+  ssim: MetricPair;
+  msSsim: MetricPair;
+  frc50PerPx: MetricPair;
+  /** FRC curves on rings; frequency in cycles/pixel. */
+  frc: { frequencyPerPx: Float32Array; amplitude: Float32Array; phase: Float32Array; halfBit: Float32Array };
+  notes: string[];
+}
+
+export interface ReconstructionResult {
+  image: StitchedImage;
+  groups: number;
+  seconds: number;
+  patternsPerSec: number;
+  provider: string;
+  evaluation: EvaluationSummary | null;
+}
+
+export interface RecentFiles {
+  datasets: string[];
+  models: string[];
+}
+
 /**
- * Request methods. `core.*` are answered by the compute core; `host.*` by the host
- * (dialogs, window state) without reaching compute.
+ * Request methods. `core.*`, `dataset.*`, `train.*`, `model.*`, `recon.*` are answered by the
+ * compute core; `host.*` by the host (dialogs, recent files) without reaching compute.
  */
 export interface Methods {
   'core.info': { params: Empty; result: CoreInfo };
   'core.ping': { params: { echo: string }; result: { echo: string; atMs: number } };
   'host.status': { params: Empty; result: CoreStatus };
+  /** Native file dialog (Electron). Browser mode answers `{ path: null, native: false }` and the UI asks for a path. */
+  'host.pickPath': { params: { purpose: 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction'; defaultPath?: string }; result: { path: string | null; native: boolean } };
+  'host.recent': { params: Empty; result: RecentFiles };
+  'host.setTitle': { params: { dataset: string | null; model: string | null }; result: { title: string } };
+  'dataset.open': { params: { path: string }; result: DatasetInfo };
+  'dataset.frame': { params: { index: number }; result: { index: number; data: Float32Array } };
+  'train.start': { params: TrainRequest; result: { started: true; groups: number; validationGroups: number } };
+  'train.cancel': { params: Empty; result: { cancelled: boolean } };
+  'model.save': { params: { path: string }; result: ModelInfo };
+  'model.open': { params: { path: string }; result: ModelInfo };
+  'recon.run': { params: { batch_size?: number; stitch_crop_size?: number }; result: ReconstructionResult };
+  'recon.export': { params: { path: string; format: 'npz' | 'png' }; result: { paths: string[] } };
 }
 
 export type MethodName = keyof Methods;
@@ -64,17 +227,21 @@ export type ParamsOf<M extends MethodName> = Methods[M]['params'];
 export type ResultOf<M extends MethodName> = Methods[M]['result'];
 
 /** Which methods the host answers itself. */
-export const HOST_METHODS: readonly MethodName[] = ['host.status'];
+export const HOST_METHODS: readonly MethodName[] = ['host.status', 'host.pickPath', 'host.recent', 'host.setTitle'];
 
 /** Events pushed to the UI. */
 export interface Events {
   'core.status': CoreStatus;
   /** A File-menu (or shortcut) action chosen in the host's native menu. */
-  'menu.action': { action: MenuAction };
+  'menu.action': { action: MenuAction; path?: string };
+  'train.batch': TrainBatchEvent;
+  'train.epoch': TrainEpochEvent;
+  'train.done': TrainDoneEvent;
+  'recon.progress': { done: number; total: number };
 }
 export type EventName = keyof Events;
 
-export type MenuAction = 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction';
+export type MenuAction = 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction' | 'openRecentDataset' | 'openRecentModel';
 
 // ---- wire messages (host ⇄ core process, host ⇄ browser) ----
 

@@ -35,6 +35,8 @@ export const useAppStore = defineStore('app', () => {
     openModel: 'Open Model Bundle',
     saveModel: 'Save Model Bundle',
     exportReconstruction: 'Export Reconstruction',
+    openRecentDataset: 'Open Recent Dataset',
+    openRecentModel: 'Open Recent Model',
   };
 
   function onMenuAction(action: MenuAction): void {
