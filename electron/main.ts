@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { EventMessage, MenuAction } from '../compute/protocol';
 import { CoreSupervisor } from './host/supervisor';
 import { RequestRouter } from './host/router';
+import { RecentStore } from './host/recent';
 import { utilityCoreLauncher } from './utilityLauncher';
 import { buildMenuTemplate, type MenuItemSpec } from './menuTemplate';
 import { IPC_EVENT, IPC_INVOKE } from './bridge';
@@ -19,7 +20,27 @@ const isDev = !app.isPackaged && Boolean(process.env.ELECTRON_RENDERER_URL);
 
 let mainWindow: BrowserWindow | null = null;
 const supervisor = new CoreSupervisor(utilityCoreLauncher(join(here, 'worker.js')));
-const router = new RequestRouter(supervisor);
+let recent: RecentStore;
+let router: RequestRouter;
+
+const DIALOGS: Record<'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction', { title: string; filters: { name: string; extensions: string[] }[] }> = {
+  openDataset: { title: 'Open Dataset', filters: [{ name: 'PtychoPINN scan (NPZ)', extensions: ['npz'] }] },
+  openModel: { title: 'Open Model Bundle', filters: [{ name: 'Model bundle (wts.h5.zip)', extensions: ['zip'] }] },
+  saveModel: { title: 'Save Model Bundle', filters: [{ name: 'Model bundle (wts.h5.zip)', extensions: ['zip'] }] },
+  exportReconstruction: { title: 'Export Reconstruction', filters: [{ name: 'NumPy archive', extensions: ['npz'] }, { name: 'PNG images', extensions: ['png'] }] },
+};
+
+async function pickPath(params: unknown): Promise<{ path: string | null; native: boolean }> {
+  const { purpose, defaultPath } = params as { purpose: keyof typeof DIALOGS; defaultPath?: string };
+  const spec = DIALOGS[purpose];
+  if (!mainWindow) return { path: null, native: true };
+  if (purpose === 'saveModel' || purpose === 'exportReconstruction') {
+    const r = await dialog.showSaveDialog(mainWindow, { title: spec.title, filters: spec.filters, defaultPath: defaultPath ?? (purpose === 'saveModel' ? 'wts.h5.zip' : 'reconstruction.npz') });
+    return { path: r.canceled ? null : (r.filePath ?? null), native: true };
+  }
+  const r = await dialog.showOpenDialog(mainWindow, { title: spec.title, filters: spec.filters, properties: ['openFile'], ...(defaultPath ? { defaultPath } : {}) });
+  return { path: r.canceled ? null : (r.filePaths[0] ?? null), native: true };
+}
 
 function sendEvent(msg: EventMessage): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT, msg);
@@ -38,6 +59,22 @@ function toElectronMenu(items: MenuItemSpec[]): MenuItemConstructorOptions[] {
     if (action) o.click = () => sendEvent({ type: 'event', event: 'menu.action', payload: { action } });
     return o;
   });
+}
+
+function installMenu(): void {
+  const template = toElectronMenu(buildMenuTemplate({ isMac: process.platform === 'darwin', appName: app.name, dev: isDev }));
+  // File ▸ Open Recent, built from the recent-files store.
+  const file = template.find((t) => t.label === '&File');
+  if (file && Array.isArray(file.submenu)) {
+    const list = recent.list();
+    const items: MenuItemConstructorOptions[] = [
+      ...list.datasets.map((p) => ({ label: p, click: () => sendEvent({ type: 'event', event: 'menu.action', payload: { action: 'openRecentDataset', path: p } }) })),
+      ...(list.datasets.length && list.models.length ? [{ type: 'separator' as const }] : []),
+      ...list.models.map((p) => ({ label: p, click: () => sendEvent({ type: 'event', event: 'menu.action', payload: { action: 'openRecentModel', path: p } }) })),
+    ];
+    file.submenu.splice(2, 0, { label: 'Open Recent', submenu: items.length ? items : [{ label: 'No recent files', enabled: false }] });
+  }
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
 function createWindow(): void {
@@ -103,7 +140,15 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
   void app.whenReady().then(() => {
-    Menu.setApplicationMenu(Menu.buildFromTemplate(toElectronMenu(buildMenuTemplate({ isMac: process.platform === 'darwin', appName: app.name, dev: isDev }))));
+    recent = new RecentStore(app.getPath('userData'));
+    router = new RequestRouter(supervisor, { recent, onTitle: (t) => mainWindow?.setTitle(t) });
+    router.handleHost('host.pickPath', pickPath);
+    const add = recent.add.bind(recent);
+    recent.add = (kind, path) => {
+      add(kind, path);
+      installMenu();
+    };
+    installMenu();
     supervisor.start();
     createWindow();
     app.on('activate', () => {

@@ -3,9 +3,13 @@
  * (server.ts) owns transport and error mapping; handlers only compute.
  */
 import type { CoreInfo, MethodName, ParamsOf, ResultOf } from '../protocol';
+import type { CoreSession, Emit } from './session';
+import { datasetFrame, openDataset } from './datasetHandlers';
 
 export interface CoreContext {
   info: CoreInfo;
+  session: CoreSession;
+  emit: Emit;
 }
 
 export type Handler<M extends MethodName> = (params: ParamsOf<M>, ctx: CoreContext) => Promise<ResultOf<M>> | ResultOf<M>;
@@ -14,4 +18,6 @@ export type HandlerTable = { [M in MethodName]?: Handler<M> };
 export const handlers: HandlerTable = {
   'core.info': (_p, ctx) => ctx.info,
   'core.ping': (p) => ({ echo: p.echo, atMs: Date.now() }),
+  'dataset.open': (p, ctx) => openDataset(ctx.session, p.path),
+  'dataset.frame': (p, ctx) => datasetFrame(ctx.session, p.index),
 };

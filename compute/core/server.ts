@@ -8,6 +8,8 @@ import { PROTOCOL_VERSION } from '../protocol';
 import { handlers, type CoreContext, type Handler } from './handlers';
 import { probeProviders } from './providers';
 import { appVersion } from '../version';
+import { CoreError } from './errors';
+import { newSession } from './session';
 
 export interface CoreTransport {
   send(msg: WireMessage): void;
@@ -15,15 +17,7 @@ export interface CoreTransport {
   runtime: CoreInfo['runtime'];
 }
 
-/** An error whose message is meant for the user; `code` is stable for programs. */
-export class CoreError extends Error {
-  constructor(
-    message: string,
-    readonly code = 'failed',
-  ) {
-    super(message);
-  }
-}
+export { CoreError } from './errors';
 
 export async function runCore(transport: CoreTransport): Promise<void> {
   const pending: RequestMessage[] = [];
@@ -65,7 +59,12 @@ export async function runCore(transport: CoreTransport): Promise<void> {
     providers,
     probeMs: Math.round(performance.now() - t0),
   };
-  ctx = { info };
+  const session = newSession();
+  ctx = {
+    info,
+    session,
+    emit: (event, payload) => transport.send({ type: 'event', event, payload }),
+  };
   const ready: EventMessage = { type: 'event', event: 'core.ready', payload: info };
   transport.send(ready);
   for (const req of pending.splice(0)) void handle(req);

@@ -14,6 +14,7 @@ import { decodeFrame, encodeFrame } from '../../compute/wire';
 import { CoreSupervisor, type CoreLauncher } from './supervisor';
 import { RequestRouter } from './router';
 import { nodeCoreLauncher } from './nodeLauncher';
+import { RecentStore, defaultConfigDir } from './recent';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,6 +35,8 @@ export interface BrowserHostOptions {
   port?: number;
   token?: string;
   launcher?: CoreLauncher;
+  /** Where recent files are remembered; null = memory only (tests). Default: the user config dir. */
+  configDir?: string | null;
   log?: (line: string) => void;
 }
 
@@ -78,7 +81,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const log = opts.log ?? ((l: string) => console.log(l));
   const supervisor = new CoreSupervisor(opts.launcher ?? nodeCoreLauncher());
-  const router = new RequestRouter(supervisor);
+  const router = new RequestRouter(supervisor, { recent: new RecentStore(opts.configDir === undefined ? defaultConfigDir() : opts.configDir) });
   const clients = new Set<WebSocket>();
 
   const server: Server = createServer((req, res) => serveStatic(opts.staticDir, req, res));

@@ -6,6 +6,7 @@ import type { ErrorInfo, MethodName } from '../../compute/protocol';
 import { HOST_METHODS } from '../../compute/protocol';
 import { SupervisorError, type CoreSupervisor } from './supervisor';
 import { validateRequest, ValidationError } from './validate';
+import { RecentStore, windowTitle } from './recent';
 
 export type HostHandler = (params: unknown) => Promise<unknown> | unknown;
 
@@ -14,13 +15,36 @@ export type RouteResult = { ok: true; result: unknown } | { ok: false; error: Er
 export class RequestRouter {
   private readonly hostHandlers = new Map<string, HostHandler>();
 
-  constructor(private readonly core: CoreSupervisor) {
+  readonly recent: RecentStore;
+
+  constructor(
+    private readonly core: CoreSupervisor,
+    opts: { recent?: RecentStore; onTitle?: (title: string) => void } = {},
+  ) {
+    this.recent = opts.recent ?? new RecentStore(null);
     this.hostHandlers.set('host.status', () => this.core.getStatus());
+    this.hostHandlers.set('host.recent', () => this.recent.list());
+    // Without a native dialog (browser mode) the UI asks for a path itself.
+    this.hostHandlers.set('host.pickPath', () => ({ path: null, native: false }));
+    this.hostHandlers.set('host.setTitle', (p) => {
+      const { dataset, model } = p as { dataset: string | null; model: string | null };
+      const title = windowTitle(dataset, model);
+      opts.onTitle?.(title);
+      return { title };
+    });
   }
 
   /** Register a host-side method (e.g. native dialogs in Electron). */
   handleHost(method: MethodName, handler: HostHandler): void {
     this.hostHandlers.set(method, handler);
+  }
+
+  /** Successful opens and saves go to the recent-files list. */
+  private remember(method: MethodName, result: unknown): void {
+    const path = (result as { path?: unknown } | null)?.path;
+    if (typeof path !== 'string') return;
+    if (method === 'dataset.open') this.recent.add('datasets', path);
+    else if (method === 'model.open' || method === 'model.save') this.recent.add('models', path);
   }
 
   async route(method: unknown, params: unknown): Promise<RouteResult> {
@@ -31,7 +55,9 @@ export class RequestRouter {
         if (!h) return { ok: false, error: { code: 'unavailable', message: `${v.method} is not available in this host` } };
         return { ok: true, result: await h(v.params) };
       }
-      return { ok: true, result: await this.core.request(v.method, v.params) };
+      const result = await this.core.request(v.method, v.params);
+      this.remember(v.method, result);
+      return { ok: true, result };
     } catch (e) {
       if (e instanceof ValidationError) return { ok: false, error: { code: e.code, message: e.message } };
       if (e instanceof SupervisorError) return { ok: false, error: e.info };

@@ -1,0 +1,40 @@
+/** dataset.open / dataset.frame: load and validate a scan, serve frames on demand. */
+import { resolve, basename } from 'node:path';
+import { datasetSummary, loadRawDataset } from '../ptycho/data/dataset';
+import type { DatasetInfo } from '../protocol';
+import type { CoreSession } from './session';
+import { CoreError } from './errors';
+
+export function openDataset(session: CoreSession, path: string): DatasetInfo {
+  const abs = resolve(path);
+  // Probe optional here: the Dataset view can show a scan without one; training will refuse.
+  const raw = loadRawDataset(abs, { requireProbe: false });
+  session.dataset = { path: abs, raw };
+  const s = datasetSummary(raw);
+  return {
+    path: abs,
+    fileName: basename(abs),
+    patterns: s.patterns,
+    N: s.N,
+    diffractionKey: s.diffractionKey,
+    transposedFromLegacy: s.transposedFromLegacy,
+    scanExtent: s.scanExtent,
+    medianStepPx: s.medianStepPx,
+    amplitudeMax: s.amplitudeMax,
+    meanIntensitySum: s.meanIntensitySum,
+    nphotons: s.nphotons,
+    objectShape: s.objectShape,
+    hasGroundTruth: raw.objectGuess !== null,
+    x: Float32Array.from(raw.xcoords),
+    y: Float32Array.from(raw.ycoords),
+    probe: raw.probe ? { re: raw.probe.re, im: raw.probe.im } : null,
+  };
+}
+
+export function datasetFrame(session: CoreSession, index: number): { index: number; data: Float32Array } {
+  const ds = session.dataset;
+  if (!ds) throw new CoreError('no dataset is open (File ▸ Open Dataset…)', 'no-dataset');
+  const { M, N } = ds.raw;
+  if (index >= M) throw new CoreError(`frame ${index} is out of range: the dataset has ${M} patterns (0…${M - 1})`, 'out-of-range');
+  return { index, data: ds.raw.diffraction.slice(index * N * N, (index + 1) * N * N) };
+}
