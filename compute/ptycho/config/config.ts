@@ -1,0 +1,177 @@
+/**
+ * Typed configuration with PtychoPINN's field names and the published method's defaults
+ * (PtychoPINN §7.1), validation with messages that name the field and the expected value,
+ * and no global mutable state: configs are frozen values passed around.
+ *
+ * Our additions are marked "(ours)".
+ */
+import type { AmpActivation, CanvasNormalisation } from '../model/spec';
+
+export type DeviceChoice = 'cpu' | 'webgpu' | 'cuda' | 'auto';
+
+export interface ModelConfig {
+  N: 64 | 128 | 256;
+  gridsize: number;
+  n_filters_scale: number;
+  model_type: 'pinn';
+  amp_activation: AmpActivation;
+  object_big: boolean;
+  probe_big: boolean;
+  probe_mask: boolean;
+  pad_object: boolean;
+  probe_scale: number;
+  gaussian_smoothing_sigma: number;
+  /** (ours) canvas normalisation of the overlap constraint; see docs/DESIGN.md §3. */
+  canvas_normalisation: CanvasNormalisation;
+}
+
+export interface TrainingConfig {
+  model: ModelConfig;
+  train_data_file: string | null;
+  test_data_file: string | null;
+  batch_size: number;
+  nepochs: number;
+  mae_weight: number;
+  nll_weight: number;
+  realspace_mae_weight: number;
+  realspace_weight: number;
+  /** (ours, PtychoPINN's legacy dict key) total-variation weight inside the realspace term. */
+  tv_weight: number;
+  nphotons: number;
+  n_groups: number | null;
+  n_subsample: number | null;
+  subsample_seed: number | null;
+  neighbor_count: number;
+  positions_provided: boolean;
+  probe_trainable: boolean;
+  intensity_scale_trainable: boolean;
+  output_dir: string;
+  sequential_sampling: boolean;
+  enable_oversampling: boolean;
+  neighbor_pool_size: number | null;
+  /** (ours) Adam learning rate. */
+  learning_rate: number;
+  /** (ours) execution provider. */
+  device: DeviceChoice;
+  /** (ours) seed of weight initialisation and batch shuffles. */
+  seed: number;
+}
+
+export interface InferenceConfig {
+  model: ModelConfig;
+  model_path: string;
+  test_data_file: string;
+  n_groups: number | null;
+  n_subsample: number | null;
+  subsample_seed: number | null;
+  neighbor_count: number;
+  output_dir: string;
+  /** (ours) */
+  device: DeviceChoice;
+  stitch_crop_size: number;
+  batch_size: number;
+}
+
+export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
+  N: 64,
+  gridsize: 1,
+  n_filters_scale: 2,
+  model_type: 'pinn',
+  amp_activation: 'sigmoid',
+  object_big: true,
+  probe_big: true,
+  probe_mask: false,
+  pad_object: true,
+  probe_scale: 4.0,
+  gaussian_smoothing_sigma: 0.0,
+  canvas_normalisation: 'robust',
+});
+
+export const DEFAULT_TRAINING_CONFIG: Readonly<Omit<TrainingConfig, 'model'>> = Object.freeze({
+  train_data_file: null,
+  test_data_file: null,
+  batch_size: 16,
+  nepochs: 50,
+  mae_weight: 0,
+  nll_weight: 1,
+  realspace_mae_weight: 0,
+  realspace_weight: 0,
+  tv_weight: 0,
+  nphotons: 1e9,
+  n_groups: 512,
+  n_subsample: null,
+  subsample_seed: null,
+  neighbor_count: 4,
+  positions_provided: true,
+  probe_trainable: false,
+  intensity_scale_trainable: true,
+  output_dir: 'training_outputs',
+  sequential_sampling: false,
+  enable_oversampling: false,
+  neighbor_pool_size: null,
+  learning_rate: 1e-3,
+  device: 'cpu',
+  seed: 0,
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const MODEL_KEYS = Object.keys(DEFAULT_MODEL_CONFIG) as (keyof ModelConfig)[];
+const TRAINING_KEYS = Object.keys(DEFAULT_TRAINING_CONFIG) as (keyof Omit<TrainingConfig, 'model'>)[];
+
+export function isModelKey(k: string): k is keyof ModelConfig {
+  return (MODEL_KEYS as string[]).includes(k);
+}
+export function isTrainingKey(k: string): k is keyof Omit<TrainingConfig, 'model'> {
+  return (TRAINING_KEYS as string[]).includes(k);
+}
+
+function check(cond: boolean, field: string, expected: string, got: unknown): void {
+  if (!cond) throw new ConfigError(`${field}: expected ${expected}, got ${JSON.stringify(got)}`);
+}
+
+export function validateModelConfig(m: ModelConfig): void {
+  check([64, 128, 256].includes(m.N), 'N', '64, 128 or 256', m.N);
+  check(Number.isInteger(m.gridsize) && m.gridsize >= 1 && m.gridsize <= 4, 'gridsize', 'an integer from 1 to 4', m.gridsize);
+  check(Number.isInteger(m.n_filters_scale) && m.n_filters_scale >= 1, 'n_filters_scale', 'a positive integer', m.n_filters_scale);
+  check(m.model_type === 'pinn', 'model_type', "'pinn' (the supervised baseline is not part of this app)", m.model_type);
+  check(['sigmoid', 'swish', 'softplus', 'relu'].includes(m.amp_activation), 'amp_activation', 'sigmoid, swish, softplus or relu', m.amp_activation);
+  for (const k of ['object_big', 'probe_big', 'probe_mask', 'pad_object'] as const) check(typeof m[k] === 'boolean', k, 'true or false', m[k]);
+  check(Number.isFinite(m.probe_scale) && m.probe_scale > 0, 'probe_scale', 'a number > 0', m.probe_scale);
+  check(m.gaussian_smoothing_sigma === 0, 'gaussian_smoothing_sigma', '0 (probe smoothing is not supported)', m.gaussian_smoothing_sigma);
+  check(['robust', 'tf_compat'].includes(m.canvas_normalisation), 'canvas_normalisation', "'robust' or 'tf_compat'", m.canvas_normalisation);
+  check(m.object_big || m.gridsize === 1, 'object_big', 'true when gridsize > 1 (patches must be merged)', m.object_big);
+}
+
+export function validateTrainingConfig(t: TrainingConfig): void {
+  validateModelConfig(t.model);
+  check(Number.isInteger(t.batch_size) && t.batch_size > 0 && (t.batch_size & (t.batch_size - 1)) === 0, 'batch_size', 'a positive power of two', t.batch_size);
+  check(Number.isInteger(t.nepochs) && t.nepochs > 0, 'nepochs', 'a positive integer', t.nepochs);
+  for (const k of ['mae_weight', 'nll_weight', 'realspace_weight', 'realspace_mae_weight', 'tv_weight'] as const) {
+    check(Number.isFinite(t[k]) && t[k] >= 0 && t[k] <= 1, k, 'a number in [0, 1]', t[k]);
+  }
+  check(t.mae_weight + t.nll_weight > 0, 'nll_weight', 'nll_weight or mae_weight > 0 (otherwise nothing is learned)', t.nll_weight);
+  check(t.realspace_mae_weight === 0, 'realspace_mae_weight', '0 (it needs ground-truth patches, a supervised term)', t.realspace_mae_weight);
+  check(Number.isFinite(t.nphotons) && t.nphotons > 0, 'nphotons', 'a number > 0', t.nphotons);
+  check(t.n_groups === null || (Number.isInteger(t.n_groups) && t.n_groups > 0), 'n_groups', 'a positive integer', t.n_groups);
+  check(t.n_subsample === null || (Number.isInteger(t.n_subsample) && t.n_subsample > 0), 'n_subsample', 'a positive integer', t.n_subsample);
+  check(t.subsample_seed === null || Number.isInteger(t.subsample_seed), 'subsample_seed', 'an integer', t.subsample_seed);
+  check(Number.isInteger(t.neighbor_count) && t.neighbor_count >= 1, 'neighbor_count', 'a positive integer', t.neighbor_count);
+  check(t.model.gridsize === 1 || t.neighbor_count >= t.model.gridsize ** 2, 'neighbor_count', `≥ gridsize² = ${t.model.gridsize ** 2}`, t.neighbor_count);
+  check(Number.isFinite(t.learning_rate) && t.learning_rate > 0 && t.learning_rate < 1, 'learning_rate', 'a number in (0, 1)', t.learning_rate);
+  check(['cpu', 'webgpu', 'cuda', 'auto'].includes(t.device), 'device', 'cpu, webgpu, cuda or auto', t.device);
+  check(Number.isInteger(t.seed), 'seed', 'an integer', t.seed);
+}
+
+export type TrainingOverrides = Partial<Omit<TrainingConfig, 'model'>> & { model?: Partial<ModelConfig> };
+
+/** Defaults ← overrides, validated and frozen. */
+export function makeTrainingConfig(over: TrainingOverrides = {}): TrainingConfig {
+  const { model, ...rest } = over;
+  const cfg: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, ...rest, model: { ...DEFAULT_MODEL_CONFIG, ...(model ?? {}) } };
+  validateTrainingConfig(cfg);
+  Object.freeze(cfg.model);
+  return Object.freeze(cfg);
+}
