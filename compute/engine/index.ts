@@ -7,7 +7,7 @@ export { createSession, ProviderError, ORT_VERSION, type Provider, type Provider
 export { CompiledGraph, type FeedValue, type NamedArray } from './compile';
 export { adam, sgd, type Optimizer } from './optim';
 export { ParamStore, glorotFor, readSafetensors, writeSafetensors, type Init } from './params';
-export { compileInference, compileTrainStep, TrainStep, type ParamGroup, type StepResult, type TrainStepSpec } from './train';
+export { compileInference, compileTrainStep, NonFiniteLossError, TrainStep, type ParamGroup, type StepResult, type TrainStepSpec } from './train';
 export { Layers } from './nn';
 export { evaluate } from './reference';
 export { gradcheck } from './gradcheck';

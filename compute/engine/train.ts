@@ -62,6 +62,17 @@ function groupOf(groups: readonly ParamGroup[], name: string): ParamGroup | unde
   );
 }
 
+/** Thrown by `step` when the loss is NaN/±Inf; parameters and optimizer state are left as before the step. */
+export class NonFiniteLossError extends EngineError {
+  override name = 'NonFiniteLossError';
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+  ) {
+    super(`training step ${step}: loss is ${loss}; the update was discarded (parameters and optimizer state are those of step ${step - 1})`);
+  }
+}
+
 export class TrainStep {
   private t = 0;
   private readonly cur = new Map<string, Float32Array>();
@@ -107,7 +118,11 @@ export class TrainStep {
     const grads = grad(loss, train);
     const lr = g.input(LR, []), step = g.input(STEP, []);
     const outputs: Record<string, Tensor> = { loss };
-    for (const [k, v] of Object.entries(spec.extraOutputs ?? {})) outputs[k] = v;
+    for (const [k, v] of Object.entries(spec.extraOutputs ?? {})) {
+      if (k === 'loss' || k.startsWith('new.') || k.startsWith('__')) throw new EngineError(`compileTrainStep: extra output name '${k}' is reserved`);
+      if (v.graph !== g) throw new EngineError(`compileTrainStep: extra output '${k}' belongs to another graph`);
+      outputs[k] = v;
+    }
     const rules = new Map<number, ReturnType<Optimizer['prepare']>>();
     const stateNames: string[] = [];
     train.forEach((p, i) => {
@@ -152,6 +167,10 @@ export class TrainStep {
     for (const [n, buf] of this.next) fetches[newName(n)] = f32Tensor(buf, this.dimsOf(n));
     const res = await this.compiled.run(all, fetches);
     const loss = res.loss!.data[0]!;
+    if (!Number.isFinite(loss)) {
+      // the update went to the spare buffers: dropping it keeps the last good parameters and state
+      throw new NonFiniteLossError(this.t + 1, loss);
+    }
     // swap buffers: outputs become the current values
     for (const [n, buf] of this.next) {
       const old = this.cur.get(n)!;

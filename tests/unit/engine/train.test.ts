@@ -4,7 +4,7 @@ import { Graph } from '../../../compute/engine/ir';
 import { Layers } from '../../../compute/engine/nn';
 import { adam, sgd } from '../../../compute/engine/optim';
 import { ParamStore } from '../../../compute/engine/params';
-import { compileInference, compileTrainStep } from '../../../compute/engine/train';
+import { NonFiniteLossError, compileInference, compileTrainStep } from '../../../compute/engine/train';
 import { rng } from './helpers';
 
 describe('in-graph optimizers match hand-computed updates', () => {
@@ -78,6 +78,26 @@ describe('in-graph optimizers match hand-computed updates', () => {
     expect([...ps.get('b.w')].map((x) => +x.toFixed(6))).toEqual([0.9, 0.9]);
     expect([...ps.get('c.w')]).toEqual([1, 1]);
     expect(ts.trainable).toEqual(['a.w', 'b.w']);
+  });
+});
+
+describe('non-finite loss', () => {
+  it('throws NonFiniteLossError and keeps the last good parameters and state', async () => {
+    const ps = new ParamStore();
+    ps.set('p', Float32Array.of(1, 2), [2]);
+    const g = new Graph();
+    const x = g.input('x', [2]);
+    const ts = await compileTrainStep({ loss: g.param('p', [2]).mul(x).sum(), params: ps, optimizer: adam() });
+    await ts.step({ x: Float32Array.of(1, 1) }, 0.1);
+    const good = [...ps.get('p')];
+    const m = [...ts.state().tensors['opt.m.p']!.data];
+    await expect(ts.step({ x: Float32Array.of(NaN, 1) }, 0.1)).rejects.toThrow(NonFiniteLossError);
+    await expect(ts.step({ x: Float32Array.of(Infinity, 1) }, 0.1)).rejects.toThrow(/training step 2: loss is (NaN|Infinity); the update was discarded/);
+    expect([...ps.get('p')]).toEqual(good);
+    expect([...ts.state().tensors['opt.m.p']!.data]).toEqual(m);
+    expect(ts.stepCount).toBe(1);
+    const r = await ts.step({ x: Float32Array.of(1, 1) }, 0.1);
+    expect(r.step).toBe(2);
   });
 });
 
