@@ -1,0 +1,121 @@
+/**
+ * Evaluation of a stitched reconstruction against an objectGuess, and the files and summaries
+ * made from it (metrics.json, frc.csv, comparison.png; the UI's EvaluationSummary).
+ */
+import { join } from 'node:path';
+import { evaluateReconstruction, metricsJson, formatFrcCsv, comparisonColourLimits, type EvaluationReport } from '../eval/evaluate';
+import type { ComplexImage } from '../data/dataset';
+import type { Stitched } from '../stitch/reassemble';
+import { atomicWriteFileSync } from '../../io/atomicWrite';
+import { encodePanelsPng } from '../../io/png';
+import type { EvaluationSummary } from '../../protocol';
+
+export interface EvaluationOptions {
+  stitchCropSize?: number;
+  phaseAlign?: 'plane' | 'mean';
+  registration?: boolean;
+  pixelSizeM?: number;
+}
+
+/**
+ * Evaluate a stitched canvas against the object it reconstructs. PtychoPINN crops the ground
+ * truth to the scan's bounding box ± M/2 and centre-crops both images, which can leave them
+ * several pixels apart; our canvas knows its origin in object pixels (x0, y0), so the ground
+ * truth is cut to exactly the canvas's footprint first, and registration only has to fix the
+ * sub-pixel remainder. `centroids` are kept for the PtychoPINN-style crop when the origin is
+ * unknown (NaN).
+ */
+export function evaluateStitched(s: Stitched, gt: ComplexImage, centroids: ArrayLike<number>, o: EvaluationOptions = {}): EvaluationReport {
+  let rec = { width: s.width, height: s.height, re: Float64Array.from(s.re), im: Float64Array.from(s.im) };
+  let truth = { width: gt.width, height: gt.height, re: Float64Array.from(gt.re), im: Float64Array.from(gt.im) };
+  let scanCoordsYX: { y: Float64Array; x: Float64Array } | undefined;
+  if (Number.isFinite(s.x0) && Number.isFinite(s.y0)) {
+    const r0 = Math.round(s.y0);
+    const c0 = Math.round(s.x0);
+    const top = Math.max(0, r0);
+    const left = Math.max(0, c0);
+    const bottom = Math.min(gt.height, r0 + s.height);
+    const right = Math.min(gt.width, c0 + s.width);
+    if (bottom - top < 8 || right - left < 8) throw new Error(`the reconstruction (origin x=${s.x0.toFixed(1)}, y=${s.y0.toFixed(1)}, ${s.width}×${s.height}) does not overlap the ${gt.width}×${gt.height} ground truth`);
+    const cut = (img: typeof rec, y: number, x: number, h: number, w: number) => {
+      const re = new Float64Array(h * w);
+      const im = new Float64Array(h * w);
+      for (let r = 0; r < h; r++) {
+        re.set(img.re.subarray((y + r) * img.width + x, (y + r) * img.width + x + w), r * w);
+        im.set(img.im.subarray((y + r) * img.width + x, (y + r) * img.width + x + w), r * w);
+      }
+      return { width: w, height: h, re, im };
+    };
+    truth = cut(truth, top, left, bottom - top, right - left);
+    rec = cut(rec, top - r0, left - c0, bottom - top, right - left);
+  } else {
+    const B = centroids.length / 2;
+    scanCoordsYX = { y: Float64Array.from({ length: B }, (_, b) => centroids[2 * b + 1]!), x: Float64Array.from({ length: B }, (_, b) => centroids[2 * b]!) };
+  }
+  return evaluateReconstruction(rec, truth, {
+    ...(scanCoordsYX ? { scanCoordsYX } : {}),
+    stitchCropSize: o.stitchCropSize ?? 20,
+    ...(o.phaseAlign ? { phaseAlign: o.phaseAlign } : {}),
+    ...(o.registration !== undefined ? { registration: o.registration } : {}),
+    ...(o.pixelSizeM ? { pixelSizeM: o.pixelSizeM } : {}),
+  });
+}
+
+export function writeEvaluation(dir: string, report: EvaluationReport): string[] {
+  const metrics = join(dir, 'metrics.json');
+  const frc = join(dir, 'frc.csv');
+  const png = join(dir, 'comparison.png');
+  atomicWriteFileSync(metrics, JSON.stringify(metricsJson(report), null, 2));
+  atomicWriteFileSync(frc, formatFrcCsv(report));
+  const lim = comparisonColourLimits(report);
+  const a = report.aligned;
+  const panel = (img: { width: number; height: number; data: Float64Array }, colormap: 'gray' | 'viridis', l: { min: number; max: number }) => ({
+    values: img.data,
+    width: img.width,
+    height: img.height,
+    opts: { colormap, vmin: l.min, vmax: l.max },
+  });
+  // Row 1: amplitude ground truth | reconstruction; row 2 is written as a second image strip below.
+  const top = encodePanelsPng([panel(a.groundTruthAmplitude, 'gray', lim.amplitude), panel(a.reconAmplitude, 'gray', lim.amplitude), panel(a.groundTruthPhase, 'viridis', lim.phase), panel(a.reconPhase, 'viridis', lim.phase)]);
+  atomicWriteFileSync(png, top);
+  return [metrics, frc, png];
+}
+
+const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
+  const pair = (f: (c: EvaluationReport['amplitude']) => number) => ({ amplitude: fin(f(r.amplitude)), phase: fin(f(r.phase)) });
+  const c = r.amplitude.frc;
+  return {
+    mae: pair((c) => c.mae),
+    mse: pair((c) => c.mse),
+    psnrDb: pair((c) => c.psnrDb),
+    ssim: pair((c) => c.ssim),
+    msSsim: pair((c) => c.msSsim.value),
+    frc50PerPx: pair((c) => c.frc.frc50.frequencyPerPx ?? NaN),
+    frc: {
+      frequencyPerPx: Float32Array.from(c.frequencyPerPx),
+      amplitude: Float32Array.from(c.frc),
+      phase: Float32Array.from(r.phase.frc.frc),
+      halfBit: Float32Array.from(c.halfBit),
+    },
+    notes: [...r.warnings],
+  };
+}
+
+/** A few lines for the terminal. */
+export function formatMetricsTable(r: EvaluationReport): string {
+  const row = (name: string, a: number, p: number, digits = 4): string => `  ${name.padEnd(16)} ${a.toPrecision(digits).padStart(12)} ${p.toPrecision(digits).padStart(12)}`;
+  const f50 = (c: EvaluationReport['amplitude']): number => c.frc.frc50.frequencyPerPx ?? NaN;
+  return [
+    `  ${'metric'.padEnd(16)} ${'amplitude'.padStart(12)} ${'phase'.padStart(12)}`,
+    row('MAE', r.amplitude.mae, r.phase.mae),
+    row('MSE', r.amplitude.mse, r.phase.mse),
+    row('PSNR (dB)', r.amplitude.psnrDb, r.phase.psnrDb),
+    row('PSNR-255 (dB)', r.amplitude.psnr255Db, r.phase.psnr255Db),
+    row('SSIM', r.amplitude.ssim, r.phase.ssim),
+    row('MS-SSIM', r.amplitude.msSsim.value, r.phase.msSsim.value),
+    row('FRC50 (1/px)', f50(r.amplitude), f50(r.phase)),
+    ...r.warnings.map((w) => `  note: ${w}`),
+  ].join('\n');
+}
