@@ -5,6 +5,7 @@
 import type { CoreInfo, MethodName, ParamsOf, ResultOf } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { datasetFrame, openDataset } from './datasetHandlers';
+import { cancelTraining, exportReconstruction, openModel, runReconstruction, saveCurrentModel, startTraining } from './lifecycleHandlers';
 
 export interface CoreContext {
   info: CoreInfo;
@@ -20,4 +21,10 @@ export const handlers: HandlerTable = {
   'core.ping': (p) => ({ echo: p.echo, atMs: Date.now() }),
   'dataset.open': (p, ctx) => openDataset(ctx.session, p.path),
   'dataset.frame': (p, ctx) => datasetFrame(ctx.session, p.index),
+  'train.start': (p, ctx) => startTraining(ctx.session, ctx.emit, p),
+  'train.cancel': (_p, ctx) => cancelTraining(ctx.session),
+  'model.save': (p, ctx) => saveCurrentModel(ctx.session, p.path),
+  'model.open': (p, ctx) => openModel(ctx.session, p.path),
+  'recon.run': (p, ctx) => runReconstruction(ctx.session, ctx.emit, p),
+  'recon.export': (p, ctx) => exportReconstruction(ctx.session, p.path, p.format),
 };

@@ -47,6 +47,8 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
   private crashTimes: number[] = [];
   private stopped = false;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** A job the core runs after answering its request (training): busy until its done event. */
+  private backgroundJob: string | null = null;
   private readonly opts: Required<SupervisorOptions>;
 
   constructor(
@@ -98,12 +100,11 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
 
   private refreshBusy(): void {
     if (!this.status.info || this.status.state === 'crashed' || this.status.state === 'starting') return;
-    const busy = this.pending.size > 0;
+    const busy = this.pending.size > 0 || this.backgroundJob !== null;
     const want = busy ? 'busy' : 'ready';
-    if (this.status.state !== want) {
-      const methods = [...new Set([...this.pending.values()].map((p) => p.method))].join(', ');
-      this.setStatus({ state: want, detail: busy ? `working: ${methods}` : 'ready' });
-    }
+    const methods = [...new Set([...this.pending.values()].map((p) => p.method)), ...(this.backgroundJob ? [this.backgroundJob] : [])].join(', ');
+    const detail = busy ? `working: ${methods}` : 'ready';
+    if (this.status.state !== want || this.status.detail !== detail) this.setStatus({ state: want, detail });
   }
 
   private spawn(): void {
@@ -140,6 +141,15 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
         for (const q of this.queued.splice(0)) ch.send({ type: 'request', ...q });
         this.refreshBusy();
       } else {
+        if (msg.event === 'train.batch' || msg.event === 'train.epoch') {
+          if (this.backgroundJob !== 'training') {
+            this.backgroundJob = 'training';
+            this.refreshBusy();
+          }
+        } else if (msg.event === 'train.done') {
+          this.backgroundJob = null;
+          this.refreshBusy();
+        }
         this.emit('event', msg);
       }
     }
@@ -154,6 +164,7 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
   }
 
   private onCrash(code: number | null, signal: string | null, why: string | null): void {
+    this.backgroundJob = null;
     const detail = why ?? `compute core stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`;
     this.failPending({ code: 'core-crashed', message: `${detail}; it is being restarted` });
     const now = Date.now();

@@ -1,0 +1,274 @@
+/**
+ * The workstation lifecycle behind the protocol: train (with progress events, a live preview
+ * and cancellation), save/open model bundles, reconstruct with evaluation, export.
+ */
+import { renameSync } from 'node:fs';
+import { basename, extname, dirname, join } from 'node:path';
+import { makeTrainingConfig, type TrainingConfig } from '../ptycho/config/config';
+import { loadModel, saveModel, trainModel, modelSpecOf, type TrainedModel } from '../ptycho/lifecycle/model';
+import { reconstruct } from '../ptycho/lifecycle/reconstruct';
+import { amplitudePhase, writeReconstruction } from '../ptycho/lifecycle/outputs';
+import { evaluateStitched, evaluationSummary } from '../ptycho/lifecycle/evaluation';
+import { exportModels } from '../ptycho/infer/exportModels';
+import { ObjectPredictor } from '../ptycho/infer/predictor';
+import { reassemblePosition, type Stitched } from '../ptycho/stitch/reassemble';
+import type { PreparedData } from '../ptycho/lifecycle/prepare';
+import { writeMapPng } from '../io/png';
+import type { ModelInfo, ReconstructionResult, StitchedImage, TrainRequest } from '../protocol';
+import type { CoreSession, Emit } from './session';
+import { CoreError } from './errors';
+
+interface LifecycleState {
+  model: TrainedModel | null;
+  recon: { stitched: Stitched; datasetPath: string } | null;
+}
+
+function state(session: CoreSession): LifecycleState {
+  session.model ??= null;
+  return session as unknown as LifecycleState;
+}
+
+export function modelInfo(m: TrainedModel): ModelInfo {
+  const last = m.history.at(-1);
+  return {
+    path: m.path,
+    N: m.config.model.N,
+    gridsize: m.config.model.gridsize,
+    n_filters_scale: m.config.model.n_filters_scale,
+    intensityScale: m.intensityScale,
+    epochsTrained: m.history.length,
+    created: m.created,
+    appVersion: m.appVersion,
+    finalLoss: typeof last?.loss === 'number' ? last.loss : null,
+    finalValLoss: typeof last?.val_loss === 'number' ? last.val_loss : null,
+    config: JSON.parse(JSON.stringify(m.config)) as Record<string, unknown>,
+  };
+}
+
+function stitchedImage(s: Stitched): StitchedImage {
+  const { amplitude, phase } = amplitudePhase(s);
+  return { width: s.width, height: s.height, amplitude, phase, x0: s.x0, y0: s.y0 };
+}
+
+function configFromRequest(r: TrainRequest, datasetPath: string): TrainingConfig {
+  return makeTrainingConfig({
+    model: {
+      N: r.N,
+      gridsize: r.gridsize,
+      n_filters_scale: r.n_filters_scale,
+      amp_activation: r.amp_activation,
+      object_big: r.object_big,
+      probe_big: r.probe_big,
+      probe_mask: r.probe_mask,
+      probe_scale: r.probe_scale,
+      canvas_normalisation: r.canvas_normalisation,
+    },
+    train_data_file: datasetPath,
+    batch_size: r.batch_size,
+    nepochs: r.nepochs,
+    learning_rate: r.learning_rate,
+    nll_weight: r.nll_weight,
+    mae_weight: r.mae_weight,
+    nphotons: r.nphotons,
+    n_groups: r.n_groups,
+    neighbor_count: r.neighbor_count,
+    subsample_seed: r.subsample_seed,
+    probe_trainable: r.probe_trainable,
+    intensity_scale_trainable: r.intensity_scale_trainable,
+    device: r.device,
+  });
+}
+
+/** Indices of the `k` groups closest to the scan centre: a compact region for the live preview. */
+function previewGroups(p: PreparedData, k: number): Uint32Array {
+  const B = p.grouped.B;
+  const c = p.grouped.centroids;
+  let mx = 0;
+  let my = 0;
+  for (let b = 0; b < B; b++) {
+    mx += c[2 * b]!;
+    my += c[2 * b + 1]!;
+  }
+  mx /= B;
+  my /= B;
+  const order = Array.from({ length: B }, (_, b) => b).sort((a, b) => Math.hypot(c[2 * a]! - mx, c[2 * a + 1]! - my) - Math.hypot(c[2 * b]! - mx, c[2 * b + 1]! - my));
+  return Uint32Array.from(order.slice(0, Math.min(k, B)));
+}
+
+async function preview(cfg: TrainingConfig, params: Parameters<typeof exportModels>[1], probe: { re: Float32Array; im: Float32Array }, p: PreparedData, idx: Uint32Array): Promise<StitchedImage> {
+  const spec = modelSpecOf(cfg);
+  const onnx = exportModels(spec, params, probe).diffraction_to_obj;
+  const scale = Math.exp(params.get('log_scale')[0]!);
+  const C = cfg.model.gridsize ** 2;
+  const per = C * cfg.model.N * cfg.model.N;
+  const X = new Float32Array(idx.length * per);
+  const rel = new Float32Array(idx.length * C * 2);
+  const cen = new Float64Array(idx.length * 2);
+  idx.forEach((b, i) => {
+    X.set(p.X.subarray(b * per, (b + 1) * per), i * per);
+    rel.set(p.grouped.coordsRelative.subarray(b * C * 2, (b + 1) * C * 2), i * C * 2);
+    cen[2 * i] = p.grouped.centroids[2 * b]!;
+    cen[2 * i + 1] = p.grouped.centroids[2 * b + 1]!;
+  });
+  const pred = await ObjectPredictor.create(onnx, { N: cfg.model.N, gridsize: cfg.model.gridsize, intensityScale: scale });
+  try {
+    const out = await pred.predict({ amplitudes: X, coordsRelative: rel, count: idx.length }, { batchSize: 64 });
+    return stitchedImage(reassemblePosition({ re: out.re, im: out.im, count: out.count, N: out.N, offsets: cen }, 20));
+  } finally {
+    await pred.release();
+  }
+}
+
+export async function startTraining(session: CoreSession, emit: Emit, req: TrainRequest): Promise<{ started: true; groups: number; validationGroups: number }> {
+  const ds = session.dataset;
+  if (!ds) throw new CoreError('open a dataset first (File ▸ Open Dataset…)', 'no-dataset');
+  if (session.training) throw new CoreError('training is already running; cancel it first', 'busy');
+  if (!ds.raw.probe) throw new CoreError(`${ds.raw.file}: missing key 'probeGuess'; a probe is needed to train`, 'no-probe');
+  const cfg = configFromRequest(req, ds.path);
+  const controller = new AbortController();
+  session.training = controller;
+  let resolveStart!: (v: { started: true; groups: number; validationGroups: number }) => void;
+  let rejectStart!: (e: Error) => void;
+  const started = new Promise<{ started: true; groups: number; validationGroups: number }>((res, rej) => {
+    resolveStart = res;
+    rejectStart = rej;
+  });
+  let prepared: PreparedData | null = null;
+  let previewIdx: Uint32Array | null = null;
+  let lastBatchEmit = 0;
+  const t0 = performance.now();
+  const nepochs = cfg.nepochs;
+  void (async () => {
+    try {
+      const run = await trainModel(cfg, {
+        raw: ds.raw,
+        signal: controller.signal,
+        onPrepared: (p) => {
+          prepared = p;
+          previewIdx = req.preview_groups > 0 ? previewGroups(p, req.preview_groups) : null;
+          const nVal = p.grouped.B >= 20 ? Math.floor(p.grouped.B * 0.05) : 0;
+          resolveStart({ started: true, groups: p.grouped.B, validationGroups: nVal });
+        },
+        onBatch: (b) => {
+          const now = performance.now();
+          if (now - lastBatchEmit < 200 && b.batch !== b.batches) return;
+          lastBatchEmit = now;
+          emit('train.batch', { epoch: b.epoch, batch: b.batch, batches: b.batches, loss: b.loss, samplesPerSec: b.samplesPerSec, etaSec: b.etaSec, lr: b.lr, progress: (b.epoch - 1 + b.batch / b.batches) / nepochs });
+        },
+        onEpoch: async (r, params) => {
+          let img: StitchedImage | null = null;
+          if (prepared && previewIdx) {
+            try {
+              img = await preview(cfg, params, prepared.probe, prepared, previewIdx);
+            } catch {
+              img = null;
+            }
+          }
+          emit('train.epoch', { epoch: r.epoch, nepochs, loss: r.loss, nll: r.nll, mae: r.mae, val_loss: r.val_loss, lr: r.lr, seconds: r.seconds, samples_per_sec: r.samples_per_sec, intensity_scale: r.intensity_scale, preview: img });
+        },
+      });
+      const st = state(session);
+      const res = run.result;
+      if (res.history.length > 0) {
+        st.model = run.model;
+        st.recon = null;
+      }
+      emit('train.done', { stoppedBy: res.stoppedBy, error: res.error ?? null, epochs: res.history.length, bestEpoch: res.bestEpoch, seconds: res.seconds, provider: res.provider, model: res.history.length > 0 ? modelInfo(run.model) : null });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      rejectStart(new CoreError(msg));
+      emit('train.done', { stoppedBy: 'failed', error: msg, epochs: 0, bestEpoch: 0, seconds: (performance.now() - t0) / 1000, provider: cfg.device, model: null });
+    } finally {
+      session.training = null;
+    }
+  })();
+  return started;
+}
+
+export function cancelTraining(session: CoreSession): { cancelled: boolean } {
+  if (!session.training) return { cancelled: false };
+  session.training.abort();
+  return { cancelled: true };
+}
+
+export function saveCurrentModel(session: CoreSession, path: string): ModelInfo {
+  const st = state(session);
+  if (!st.model) throw new CoreError('there is no model to save: train one or open a bundle first', 'no-model');
+  const target = extname(path) === '' ? join(path, 'wts.h5.zip') : path;
+  try {
+    saveModel(st.model, target);
+  } catch (e) {
+    throw new CoreError(`could not save ${target}: ${(e as Error).message}`);
+  }
+  return modelInfo(st.model);
+}
+
+export async function openModel(session: CoreSession, path: string): Promise<ModelInfo> {
+  const st = state(session);
+  const m = await loadModel(path);
+  st.model = m;
+  st.recon = null;
+  return modelInfo(m);
+}
+
+export async function runReconstruction(session: CoreSession, emit: Emit, p: { batch_size?: number; stitch_crop_size?: number }): Promise<ReconstructionResult> {
+  const st = state(session);
+  if (!st.model) throw new CoreError('open or train a model first (File ▸ Open Model Bundle…)', 'no-model');
+  const ds = session.dataset;
+  if (!ds) throw new CoreError('open a dataset to reconstruct (File ▸ Open Dataset…)', 'no-dataset');
+  if (ds.raw.N !== st.model.config.model.N) throw new CoreError(`the model expects ${st.model.config.model.N}×${st.model.config.model.N} patterns but ${basename(ds.path)} has ${ds.raw.N}×${ds.raw.N}`, 'mismatch');
+  if (!ds.raw.probe) throw new CoreError(`${basename(ds.path)} has no probeGuess`, 'no-probe');
+  let last = 0;
+  const rec = await reconstruct(st.model, ds.raw, {
+    ...(p.batch_size ? { batchSize: p.batch_size } : {}),
+    ...(p.stitch_crop_size ? { stitchCropSize: p.stitch_crop_size } : {}),
+    onProgress: (done, total) => {
+      const now = performance.now();
+      if (now - last > 100 || done === total) {
+        last = now;
+        emit('recon.progress', { done, total });
+      }
+    },
+  });
+  st.recon = { stitched: rec.stitched, datasetPath: ds.path };
+  let evaluation = null;
+  if (ds.raw.objectGuess) {
+    try {
+      evaluation = evaluationSummary(evaluateStitched(rec.stitched, ds.raw.objectGuess, rec.prepared.grouped.centroids, { stitchCropSize: p.stitch_crop_size ?? 20 }));
+    } catch (e) {
+      evaluation = null;
+      void e;
+    }
+  }
+  return {
+    image: stitchedImage(rec.stitched),
+    groups: rec.groups,
+    seconds: rec.inferSeconds + rec.stitchSeconds,
+    patternsPerSec: (rec.groups * st.model.config.model.gridsize ** 2) / rec.inferSeconds,
+    provider: rec.provider,
+    evaluation,
+  };
+}
+
+export function exportReconstruction(session: CoreSession, path: string, format: 'npz' | 'png'): { paths: string[] } {
+  const st = state(session);
+  if (!st.recon) throw new CoreError('reconstruct first, then export', 'no-reconstruction');
+  const s = st.recon.stitched;
+  if (format === 'npz') {
+    const dir = dirname(path);
+    const files = writeReconstruction(dir, s, { dataset: st.recon.datasetPath, model: st.model?.path ?? null });
+    // writeReconstruction uses PtychoPINN's file names; honour the chosen NPZ name too.
+    if (basename(path) !== 'reconstruction.npz') {
+      renameSync(files[0]!, path);
+      files[0] = path;
+    }
+    return { paths: files };
+  }
+  const { amplitude, phase } = amplitudePhase(s);
+  const stem = path.replace(/\.png$/i, '');
+  const a = `${stem}_amplitude.png`;
+  const ph = `${stem}_phase.png`;
+  writeMapPng(a, amplitude, s.width, s.height, { colormap: 'gray' });
+  writeMapPng(ph, phase, s.width, s.height, { colormap: 'viridis' });
+  return { paths: [a, ph] };
+}
