@@ -16,7 +16,7 @@ export const OPSET = 18;
 /** How conv2d's weight gradient is lowered (see bench/results/engine.md for the measurements). */
 export type FilterGradStrategy = 'auto' | 'im2col' | 'gemm' | 'bmm';
 /** 'auto': per-tap GEMM for small images (H·W ≤ 256, many channels), im2col otherwise (measured, see bench). */
-export const loweringOptions: { filterGrad: FilterGradStrategy } = { filterGrad: 'auto' };
+export const loweringOptions: { filterGrad: FilterGradStrategy; upsample: 'resize' | 'expand' } = { filterGrad: 'auto', upsample: 'resize' };
 
 export interface LowerOptions {
   name?: string;
@@ -227,6 +227,12 @@ export function lower(outputs: Readonly<Record<string, Tensor>>, opts: LowerOpti
       case 'maxpool2': out = emit('MaxPool', [x], { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]) }); break;
       case 'avgpool2': out = emit('AveragePool', [x], { kernel_shape: a.ints([2, 2]), strides: a.ints([2, 2]) }); break;
       case 'upsample2':
+        if (loweringOptions.upsample === 'expand') {
+          const [C, H, W] = [t.inputs[0]!.shape[1] as number, t.inputs[0]!.shape[2] as number, t.inputs[0]!.shape[3] as number];
+          const e = emit('Expand', [emit('Reshape', [x, i64([-1, C, H, 1, W, 1])]), i64([1, 1, 1, 2, 1, 2])]);
+          out = emit('Reshape', [e, i64([-1, C, 2 * H, 2 * W])]);
+          break;
+        }
         out = emit('Resize', [x, '', f32([1, 1, 2, 2])], {
           mode: a.str('nearest'),
           coordinate_transformation_mode: a.str('asymmetric'),
@@ -279,13 +285,25 @@ export function lower(outputs: Readonly<Record<string, Tensor>>, opts: LowerOpti
     name.set(t.id, out);
   }
 
+  // Outputs: rename the producing node's output to the requested key (an Identity would copy the
+  // tensor, e.g. every updated parameter each step); Identity only for feeds, constants and repeats.
   const outInfos: OnnxValueInfo[] = [];
   const feedNames = new Set(feeds.map((f) => f.name));
+  const producer = new Map<string, OnnxNode>();
+  nodes.forEach((n) => producer.set(n.outputs[0]!, n));
+  const rename = new Map<string, string>();
   for (const key of outNames) {
-    if (feedNames.has(key)) throw new EngineError(`lower: output name '${key}' collides with an input`);
+    if (feedNames.has(key) || constCache.has(key) || inits.some((i) => i.name === key)) throw new EngineError(`lower: output name '${key}' collides with an input`);
     const t = outputs[key]!;
-    nodes.push({ opType: 'Identity', inputs: [name.get(t.id)!], outputs: [key], name: `out_${key}` });
+    const src = name.get(t.id)!;
+    if (producer.has(src) && !rename.has(src)) rename.set(src, key);
+    else nodes.push({ opType: 'Identity', inputs: [rename.get(src) ?? src], outputs: [key], name: `out_${key}` });
     outInfos.push({ name: key, dtype: t.dtype === 'bool' ? 'BOOL' : 'FLOAT', shape: t.shape });
+  }
+  const r = (v: string) => rename.get(v) ?? v;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.inputs.some((v) => rename.has(v)) || n.outputs.some((v) => rename.has(v))) nodes[i] = { ...n, inputs: n.inputs.map(r), outputs: n.outputs.map(r) };
   }
   const model: OnnxModel = {
     opset: OPSET,

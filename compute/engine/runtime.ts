@@ -21,6 +21,11 @@ export interface SessionOptions {
   fixedBatch?: number;
   /** Write an ORT profile (JSON, per-node times) with this file prefix; see `Session.endProfiling`. */
   profilePrefix?: string;
+  /**
+   * Let idle intra-op threads spin (ORT's default). Off by default here: on a shared or busy
+   * machine spinning threads fight other processes (measured ~17 % slower train steps under load).
+   */
+  spin?: boolean;
   /** Any further onnxruntime session options (advanced; overrides the above). */
   ortOptions?: Partial<ort.InferenceSession.SessionOptions>;
 }
@@ -95,6 +100,7 @@ export async function createSession(model: Uint8Array, opts: SessionOptions = {}
       ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
       ...(opts.fixedBatch ? { freeDimensionOverrides: { B: opts.fixedBatch } } : {}),
       ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
+      extra: { session: { intra_op: { allow_spinning: opts.spin ? '1' : '0' } } },
       ...(opts.ortOptions ?? {}),
     };
     try {
