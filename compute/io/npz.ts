@@ -166,15 +166,22 @@ export function readNpz(source: string | Uint8Array, name?: string): NpzContents
 }
 
 /** Encode arrays (and optional `_metadata` JSON) as NPZ bytes. */
-export function encodeNpz(arrays: Readonly<Record<string, AnyNdArray>>, opts: { compress?: boolean; metadata?: Record<string, unknown> } = {}): Uint8Array {
+export interface NpzWriteOptions {
+  compress?: boolean;
+  metadata?: Record<string, unknown>;
+  /** Member timestamps (default now); fix it for byte-reproducible files. */
+  mtime?: Date;
+}
+
+export function encodeNpz(arrays: Readonly<Record<string, AnyNdArray>>, opts: NpzWriteOptions = {}): Uint8Array {
   const files: Zippable = {};
   const level = opts.compress ? 6 : 0;
   for (const [k, a] of Object.entries(arrays)) files[`${k}.npy`] = [writeNpy(a), { level }];
   if (opts.metadata) files['_metadata.npy'] = [writeNpyString(JSON.stringify(opts.metadata)), { level }];
-  return zipSync(files);
+  return zipSync(files, { mtime: opts.mtime ?? new Date() });
 }
 
 /** Write an NPZ atomically. */
-export function writeNpz(path: string, arrays: Readonly<Record<string, AnyNdArray>>, opts: { compress?: boolean; metadata?: Record<string, unknown> } = {}): void {
+export function writeNpz(path: string, arrays: Readonly<Record<string, AnyNdArray>>, opts: NpzWriteOptions = {}): void {
   atomicWriteFileSync(path, encodeNpz(arrays, opts));
 }
