@@ -2,9 +2,12 @@ import type { Command } from '../command';
 import { trainCommand } from './train';
 import { inferCommand } from './infer';
 import { evaluateCommand } from './evaluate';
+import { simulateCommand } from './simulate';
+import { inspectCommand } from './inspect';
+import { convertCommand } from './convert';
 
 /**
  * Every `ptycho` sub-command, in the order `ptycho --help` lists them.
  * Each lives in its own module under commands/.
  */
-export const COMMANDS: readonly Command[] = [trainCommand, inferCommand, evaluateCommand];
+export const COMMANDS: readonly Command[] = [simulateCommand, inspectCommand, convertCommand, trainCommand, inferCommand, evaluateCommand];

@@ -1,0 +1,98 @@
+/** `ptycho inspect FILE`: a readable summary of any NPZ (or a wts.h5.zip model bundle). */
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Command } from '../command';
+import { readNpz } from '../../io/npz';
+import { isComplex, sizeOf, toComplexSplit, toFloat64, type AnyNdArray } from '../../io/ndarray';
+import { inspectBundle } from '../../ptycho/bundle/bundle';
+import { datasetSummary, rawDatasetFromNpz } from '../../ptycho/data/dataset';
+
+function stats(a: AnyNdArray): string {
+  const n = sizeOf(a.shape);
+  if (n === 0) return 'empty';
+  if (isComplex(a.dtype)) {
+    const { re, im } = toComplexSplit(a);
+    let amin = Infinity;
+    let amax = 0;
+    let pmin = Infinity;
+    let pmax = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const amp = Math.hypot(re[i]!, im[i]!);
+      const ph = Math.atan2(im[i]!, re[i]!);
+      amin = Math.min(amin, amp);
+      amax = Math.max(amax, amp);
+      pmin = Math.min(pmin, ph);
+      pmax = Math.max(pmax, ph);
+    }
+    return `|z| ${fmt(amin)} … ${fmt(amax)}, phase ${fmt(pmin)} … ${fmt(pmax)} rad`;
+  }
+  const v = toFloat64(a);
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let bad = 0;
+  for (const x of v) {
+    if (!Number.isFinite(x)) {
+      bad++;
+      continue;
+    }
+    min = Math.min(min, x);
+    max = Math.max(max, x);
+    sum += x;
+  }
+  return `${fmt(min)} … ${fmt(max)}, mean ${fmt(sum / (n - bad))}${bad ? `, ${bad} non-finite` : ''}`;
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3)) return x.toExponential(3);
+  return Number(x.toPrecision(5)).toString();
+}
+
+async function inspectModel(path: string, out: (s: string) => void): Promise<void> {
+  const s = await inspectBundle(path);
+  const c = s.config as { model?: Record<string, unknown>; nepochs?: number; batch_size?: number; nphotons?: number; n_groups?: number };
+  out(`${path}: Ptycho Workstation model bundle (${(s.bytes / 2 ** 20).toFixed(1)} MiB)`);
+  out(`  format        ${s.manifest.format} ${s.manifest.version}, backend ${s.manifest.backend}, app ${s.manifest.app_version}, created ${s.manifest.created}`);
+  out(`  models        ${s.models.map((m) => `${m.name} (${(m.onnxBytes / 2 ** 20).toFixed(1)} MiB ONNX)`).join(', ')}`);
+  out(`  network       N ${s.N}, gridsize ${s.gridsize}, n_filters_scale ${String(c.model?.n_filters_scale)}, amp ${String(c.model?.amp_activation)}, object_big ${String(c.model?.object_big)}, probe_big ${String(c.model?.probe_big)}`);
+  out(`  training      ${s.epochs} epochs (nepochs ${String(c.nepochs)}, batch ${String(c.batch_size)}, n_groups ${String(c.n_groups)}, nphotons ${String(c.nphotons)})`);
+  out(`  final loss    ${s.finalLoss ?? 'n/a'}  val_loss ${s.finalValLoss ?? 'n/a'}`);
+  out(`  intensity     scale ${fmt(s.intensityScale)}`);
+  out(`  resumable     ${s.hasTrainingState ? 'yes (weights in training_state/params.safetensors)' : 'no'}`);
+}
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  summary: 'summarise an NPZ scan or a wts.h5.zip model bundle',
+  flags: [],
+  positionals: [{ name: 'file', help: 'NPZ or wts.h5.zip', required: true }],
+  async run(args, io) {
+    const path = resolve(args.positionals[0]!);
+    const head = readFileSync(path).subarray(0, 4);
+    const z = path.endsWith('.zip') || head.length < 4 ? null : readNpz(path);
+    if (!z) {
+      await inspectModel(path, io.out);
+      return 0;
+    }
+    const rows = [...z.arrays].map(([k, a]) => [k, a.dtype, `(${a.shape.join(', ')})`, stats(a)]);
+    const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), 4));
+    io.out(`${path}`);
+    io.out(`  ${'key'.padEnd(w[0]!)}  ${'dtype'.padEnd(w[1]!)}  ${'shape'.padEnd(w[2]!)}  values`);
+    for (const r of rows) io.out(`  ${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`);
+    for (const [k, why] of z.skipped) io.out(`  ${k}: not read (${why})`);
+    try {
+      const s = datasetSummary(rawDatasetFromNpz(z, path, { requireProbe: false }));
+      io.out('scan:');
+      io.out(`  patterns      ${s.patterns} of ${s.N}×${s.N} (key '${s.diffractionKey}'${s.transposedFromLegacy ? ', transposed from legacy (N,N,M)' : ''})`);
+      io.out(`  extent        x ${fmt(s.scanExtent.xmin)} … ${fmt(s.scanExtent.xmax)}, y ${fmt(s.scanExtent.ymin)} … ${fmt(s.scanExtent.ymax)} px; median step ${fmt(s.medianStepPx)} px`);
+      io.out(`  amplitudes    max ${fmt(s.amplitudeMax)}; mean Σ amplitude² per pattern ${fmt(s.meanIntensitySum)}`);
+      io.out(`  photons       ${s.nphotons !== null ? `${fmt(s.nphotons)} per pattern (metadata)` : 'unknown (no _metadata nphotons)'}`);
+      io.out(`  probe         ${s.hasProbe ? 'yes' : 'MISSING (needed to train)'}; object ${s.objectShape ? `${s.objectShape[0]}×${s.objectShape[1]}` : 'none'}`);
+    } catch (e) {
+      io.out(`not a usable PtychoPINN scan: ${(e as Error).message}`);
+    }
+    if (z.metadata) io.out(`metadata: ${JSON.stringify(z.metadata)}`);
+    return 0;
+  },
+};
