@@ -1,0 +1,114 @@
+/**
+ * File ▸ actions shared by the native menu (menu.action events), the in-page menu, keyboard
+ * shortcuts, drag-and-drop and the views' buttons.
+ */
+import type { MenuAction } from '../../../compute/protocol';
+import { useAppStore } from '../stores/app';
+import { useDatasetStore } from '../stores/dataset';
+import { useModelStore } from '../stores/model';
+import { useReconstructionStore } from '../stores/reconstruction';
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function useFileActions() {
+  const app = useAppStore();
+  const dataset = useDatasetStore();
+  const model = useModelStore();
+  const recon = useReconstructionStore();
+
+  const refreshTitle = (): Promise<void> => app.setTitle(dataset.fileName, model.name);
+
+  async function openDataset(path?: string): Promise<void> {
+    const p = path ?? (await app.askPath('openDataset', 'Open Dataset (PtychoPINN NPZ)'));
+    if (!p) return;
+    try {
+      const d = await dataset.open(p);
+      recon.clear();
+      app.notify('info', `Opened ${d.fileName}: ${d.patterns} patterns of ${d.N}×${d.N}`);
+      app.view = 'dataset';
+      await refreshTitle();
+    } catch (e) {
+      app.notify('error', `Could not open the dataset: ${message(e)}`, 0);
+    }
+  }
+
+  async function openModel(path?: string): Promise<void> {
+    const p = path ?? (await app.askPath('openModel', 'Open Model Bundle (wts.h5.zip)'));
+    if (!p) return;
+    try {
+      const m = await model.open(p);
+      recon.clear();
+      app.notify('info', `Opened model ${m.path ?? p}: N ${m.N}, gridsize ${m.gridsize}, ${m.epochsTrained} epochs`);
+      app.view = 'reconstruct';
+      await refreshTitle();
+    } catch (e) {
+      app.notify('error', `Could not open the model bundle: ${message(e)}`, 0);
+    }
+  }
+
+  async function saveModel(): Promise<void> {
+    if (!model.info) {
+      app.notify('error', 'There is no model to save yet: train one or open a bundle.');
+      return;
+    }
+    const p = await app.askPath('saveModel', 'Save Model Bundle', 'wts.h5.zip');
+    if (!p) return;
+    try {
+      const m = await model.save(p);
+      app.notify('info', `Saved ${m.path}`);
+      await refreshTitle();
+    } catch (e) {
+      app.notify('error', `Could not save the model: ${message(e)}`, 0);
+    }
+  }
+
+  async function exportReconstruction(): Promise<void> {
+    if (!recon.result) {
+      app.notify('error', 'Nothing to export yet: reconstruct first.');
+      return;
+    }
+    const p = await app.askPath('exportReconstruction', 'Export Reconstruction (.npz or .png)', 'reconstruction.npz');
+    if (!p) return;
+    try {
+      const files = await recon.exportTo(p, /\.png$/i.test(p) ? 'png' : 'npz');
+      app.notify('info', `Exported ${files.join(', ')}`);
+    } catch (e) {
+      app.notify('error', `Could not export: ${message(e)}`, 0);
+    }
+  }
+
+  async function run(action: MenuAction, path?: string): Promise<void> {
+    switch (action) {
+      case 'openDataset':
+        return openDataset();
+      case 'openRecentDataset':
+        return openDataset(path);
+      case 'openModel':
+        return openModel();
+      case 'openRecentModel':
+        return openModel(path);
+      case 'saveModel':
+        return saveModel();
+      case 'exportReconstruction':
+        return exportReconstruction();
+    }
+  }
+
+  /** Dropped files: `.npz` opens as a dataset, `.zip` as a model bundle. */
+  async function dropped(files: FileList): Promise<void> {
+    for (const f of Array.from(files)) {
+      const path = (f as File & { path?: string }).path;
+      if (!path) {
+        app.notify('info', `Drag-and-drop needs the desktop app; in the browser use File ▸ Open… with the path of ${f.name}.`);
+        continue;
+      }
+      if (/\.npz$/i.test(path)) await openDataset(path);
+      else if (/\.zip$/i.test(path)) await openModel(path);
+      else app.notify('error', `${f.name}: not a dataset (.npz) or model bundle (.zip)`);
+    }
+  }
+
+  return { openDataset, openModel, saveModel, exportReconstruction, run, dropped };
+}
