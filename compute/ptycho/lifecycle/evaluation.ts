@@ -52,14 +52,26 @@ export function evaluateStitched(s: Stitched, gt: ComplexImage, centroids: Array
     const B = centroids.length / 2;
     scanCoordsYX = { y: Float64Array.from({ length: B }, (_, b) => centroids[2 * b + 1]!), x: Float64Array.from({ length: B }, (_, b) => centroids[2 * b]!) };
   }
-  return evaluateReconstruction(rec, truth, {
+  const opts = {
     ...(scanCoordsYX ? { scanCoordsYX } : {}),
     stitchCropSize: o.stitchCropSize ?? 20,
     ...(o.phaseAlign ? { phaseAlign: o.phaseAlign } : {}),
-    ...(o.registration !== undefined ? { registration: o.registration } : {}),
     ...(o.pixelSizeM ? { pixelSizeM: o.pixelSizeM } : {}),
-  });
+  };
+  const report = evaluateReconstruction(rec, truth, { ...opts, ...(o.registration !== undefined ? { registration: o.registration } : {}) });
+  // With the footprint known, a true misregistration is a pixel or two. A large "shift" means the
+  // correlation locked onto noise (typical of an untrained or poor model); do not apply it.
+  const sh = report.alignment.registrationShiftPx;
+  if (!scanCoordsYX && sh && Math.hypot(sh.dy, sh.dx) > MAX_REGISTRATION_SHIFT_PX) {
+    const plain = evaluateReconstruction(rec, truth, { ...opts, registration: false });
+    plain.warnings.unshift(`registration found an implausible shift (dy, dx) = (${sh.dy.toFixed(2)}, ${sh.dx.toFixed(2)}) px for a canvas whose position is known; metrics computed without registration`);
+    return plain;
+  }
+  return report;
 }
+
+/** Largest registration shift trusted when the canvas origin is known (pixels). */
+export const MAX_REGISTRATION_SHIFT_PX = 4;
 
 export function writeEvaluation(dir: string, report: EvaluationReport): string[] {
   const metrics = join(dir, 'metrics.json');
