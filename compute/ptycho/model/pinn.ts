@@ -117,7 +117,6 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   }
   const logScale = logScaleTensor(g, spec, opts.intensityScale, params, trainable);
   const { obj } = objectFromDiffraction(net, X, logScale);
-  const { patches, trimmed } = applyOverlapConstraint(g, spec, obj, shifts);
 
   let probe: Complex;
   if (spec.probe_trainable) {
@@ -127,6 +126,37 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   } else {
     probe = { re: g.constant(opts.probe.re, [N, N]), im: g.constant(opts.probe.im, [N, N]) };
   }
+  const { losses, predIntensity, trimmed } = physicsAndLoss(g, spec, w, obj, shifts, probe, logScale, X);
+
+  return {
+    graph: g,
+    params: [...net.decls, ...params],
+    trainable: [...net.decls.map((d) => d.name), ...trainable],
+    losses,
+    predIntensity,
+    trimmed,
+  };
+}
+
+/**
+ * Everything after the network: overlap constraint, probe, far field, scaled intensity, loss
+ * terms. Exposed so tests can check its gradients on their own.
+ *
+ * @param obj      `(B, C, N, N)` object patches
+ * @param X        `(B, C, N, N)` s·X, the observed amplitudes (targets)
+ */
+export function physicsAndLoss(
+  g: Graph,
+  spec: PinnModelSpec,
+  w: PinnLossSpec,
+  obj: Complex,
+  shifts: Tensor | null,
+  probe: Complex,
+  logScale: Tensor,
+  X: Tensor,
+): { losses: PinnGraph['losses']; predIntensity: Tensor; trimmed: Complex } {
+  const N = spec.N;
+  const { patches, trimmed } = applyOverlapConstraint(g, spec, obj, shifts);
   let psi = complexMul(patches, probe);
   if (spec.probe_mask) {
     const m = g.constant(circularMask(N), [N, N]);
@@ -152,15 +182,7 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   if (w.nll_weight > 0) total = total.add(nll.mul(w.nll_weight));
   if (w.mae_weight > 0) total = total.add(mae.mul(w.mae_weight));
   if (w.realspace_weight > 0 && w.tv_weight > 0) total = total.add(realspace.mul(w.realspace_weight));
-
-  return {
-    graph: g,
-    params: [...net.decls, ...params],
-    trainable: [...net.decls.map((d) => d.name), ...trainable],
-    losses: { loss: total, nll, mae, realspace },
-    predIntensity,
-    trimmed,
-  };
+  return { losses: { loss: total, nll, mae, realspace }, predIntensity, trimmed };
 }
 
 /** The saved `autoencoder` model's outputs in PtychoPINN's layout (NHWC). */
