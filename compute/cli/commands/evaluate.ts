@@ -13,6 +13,7 @@ export const EVALUATION_FLAGS: FlagSpec[] = [
   { name: 'phase_align', type: 'string', help: 'phase offset removal', choices: ['plane', 'mean'], defaultText: 'plane' },
   { name: 'registration', type: 'boolean', help: 'sub-pixel registration before the metrics (--no_registration to skip)', defaultText: 'true' },
   { name: 'pixel_size_nm', type: 'number', help: 'object pixel size, to report FRC resolution in nm' },
+  { name: 'registration_estimator', type: 'string', help: "sub-pixel shift estimator ('phase-correlation' = PtychoPINN's)", choices: ['windowed-cross-correlation', 'phase-correlation'], defaultText: 'windowed-cross-correlation' },
 ];
 
 /** Evaluate, write metrics.json / frc.csv / comparison.png into `dir`, return a printable table. */
@@ -23,6 +24,7 @@ export function evaluateAndWrite(dir: string, s: Stitched, gt: RawDataset, centr
     ...(f.phase_align === 'mean' || f.phase_align === 'plane' ? { phaseAlign: f.phase_align } : {}),
     ...(f.registration === false ? { registration: false } : {}),
     ...(typeof f.pixel_size_nm === 'number' ? { pixelSizeM: f.pixel_size_nm * 1e-9 } : {}),
+    ...(f.registration_estimator === 'phase-correlation' || f.registration_estimator === 'windowed-cross-correlation' ? { registrationEstimator: f.registration_estimator } : {}),
   });
   const files = writeEvaluation(dir, report);
   return `${formatMetricsTable(report)}\nwrote ${files.join(', ')}`;
@@ -52,7 +54,9 @@ export const evaluateCommand: Command = {
     const x0 = z.arrays.get('x0');
     const y0 = z.arrays.get('y0');
     if (!x0 || !y0) throw new CliError(`${recPath}: keys 'x0' and 'y0' (canvas origin) are missing`);
-    const s: Stitched = { width: obj.shape[1]!, height: obj.shape[0]!, re, im, weights: new Float32Array(re.length).fill(1), x0: toFloat64(x0)[0]!, y0: toFloat64(y0)[0]! };
+    const w = z.arrays.get('weights');
+    const weights = w && w.data.length === re.length ? Float32Array.from(toFloat64(w)) : new Float32Array(re.length).fill(1);
+    const s: Stitched = { width: obj.shape[1]!, height: obj.shape[0]!, re, im, weights, x0: toFloat64(x0)[0]!, y0: toFloat64(y0)[0]! };
     const gt = loadRawDataset(resolve(String(f.ground_truth)), { requireProbe: false });
     const out = resolve(String(f.output_dir));
     mkdirSync(out, { recursive: true });
