@@ -114,6 +114,38 @@ test.describe('workstation, browser mode', () => {
   });
 });
 
+test.describe('workstation, browser mode: a compute crash during training', () => {
+  let host: BrowserHost;
+  test.beforeAll(async () => {
+    host = await startHost();
+  });
+  test.afterAll(async () => {
+    await host?.close();
+  });
+
+  test('says the run was lost and the core comes back', async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.goto(host.url);
+    await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+    await openViaMenu(page, 'openDataset', FIXTURE, false);
+    await expect(page.getByTestId('dataset-facts')).toBeVisible({ timeout: 30_000 });
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('cfg-nepochs').fill('50');
+    await page.getByTestId('cfg-n_filters_scale').fill('1');
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('train-epochs')).toContainText('epoch 1 /', { timeout: 90_000 });
+    await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'busy');
+    const pid = host.supervisor.getStatus().info?.pid;
+    host.supervisor.killCore();
+    await expect(page.getByTestId('train-outcome')).toContainText('Training was lost', { timeout: 30_000 });
+    await expect(page.getByTestId('notice').filter({ hasText: 'Compute core' })).toBeVisible();
+    await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+    expect(host.supervisor.getStatus().info?.pid).not.toBe(pid);
+    await expect(page.getByTestId('train-start')).toBeEnabled();
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-crash.png') });
+  });
+});
+
 test.describe('workstation, electron', () => {
   const bin = electronBinary();
   test('open → train → save → reopen → reconstruct', async () => {

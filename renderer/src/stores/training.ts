@@ -126,8 +126,13 @@ export const useTrainingStore = defineStore('training', () => {
       const r = await getApi().invoke('train.start', { ...form });
       groups.value = r.groups;
     } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if ((e as { code?: string }).code === 'core-crashed') {
+        lost(msg);
+        return;
+      }
       running.value = false;
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = msg;
       throw e;
     }
   }

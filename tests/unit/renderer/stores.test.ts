@@ -1,0 +1,103 @@
+/**
+ * Stores with a fake PtychoApi: training progress/curves/outcome from events, model dirty flag,
+ * dataset open, validation of the training form.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import type { EventName, Events, MethodName, ParamsOf, PtychoApi, ResultOf } from '../../../compute/protocol';
+
+type Listener = (p: unknown) => void;
+const listeners = new Map<string, Listener[]>();
+const calls: { method: string; params: unknown }[] = [];
+let answers: Partial<Record<MethodName, unknown>> = {};
+
+const fakeApi: PtychoApi = {
+  hostKind: 'browser',
+  async invoke<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    calls.push({ method, params });
+    if (!(method in answers)) throw new Error(`unexpected ${method}`);
+    return answers[method] as ResultOf<M>;
+  },
+  on<E extends EventName>(event: E, l: (p: Events[E]) => void) {
+    listeners.set(event, [...(listeners.get(event) ?? []), l as Listener]);
+    return () => undefined;
+  },
+};
+const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
+  for (const l of listeners.get(event) ?? []) l(payload);
+};
+
+vi.mock('../../../renderer/src/api/client', () => ({ getApi: () => fakeApi }));
+
+const { useTrainingStore, validateTrainRequest, DEFAULT_TRAIN_REQUEST } = await import('../../../renderer/src/stores/training');
+const { useModelStore } = await import('../../../renderer/src/stores/model');
+const { useDatasetStore } = await import('../../../renderer/src/stores/dataset');
+
+const MODEL = { path: null, N: 64, gridsize: 1, n_filters_scale: 2, intensityScale: 31.2, epochsTrained: 2, created: 'now', appVersion: '0.1.0', finalLoss: -1, finalValLoss: -1, config: {} };
+
+describe('renderer stores', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    listeners.clear();
+    calls.length = 0;
+    answers = {};
+  });
+
+  it('training: progress, curves, preview and outcome follow the core events; the model becomes dirty', async () => {
+    answers['train.start'] = { started: true, groups: 100, validationGroups: 5 };
+    const t = useTrainingStore();
+    t.form.nepochs = 2;
+    await t.start();
+    expect(calls[0]).toMatchObject({ method: 'train.start', params: { nepochs: 2, batch_size: 16, n_filters_scale: 2 } });
+    expect(t.running).toBe(true);
+    emit('train.batch', { epoch: 1, batch: 3, batches: 6, loss: -5, samplesPerSec: 30, etaSec: 12, lr: 1e-3, progress: 0.25 });
+    expect(t.progress).toBe(0.25);
+    expect(t.batches).toEqual([{ epoch: 0.5, loss: -5 }]);
+    const preview = { width: 2, height: 2, amplitude: new Float32Array(4), phase: new Float32Array(4), x0: 0, y0: 0 };
+    emit('train.epoch', { epoch: 1, nepochs: 2, loss: -5, nll: -5, mae: 0, val_loss: -4, lr: 1e-3, seconds: 1, samples_per_sec: 30, intensity_scale: 31, preview });
+    expect(t.epochs).toEqual([{ epoch: 1, train: -5, val: -4 }]);
+    expect(t.preview).toBe(preview);
+    emit('train.done', { stoppedBy: 'completed', error: null, epochs: 2, bestEpoch: 2, seconds: 3, provider: 'cpu', model: MODEL });
+    expect(t.running).toBe(false);
+    expect(t.progress).toBe(1);
+    expect(useModelStore().dirty).toBe(true);
+    expect(useModelStore().name).toBe('unsaved model');
+  });
+
+  it('training: a crash of the core marks the run as lost with a readable message', async () => {
+    answers['train.start'] = { started: true, groups: 10, validationGroups: 0 };
+    const t = useTrainingStore();
+    await t.start();
+    t.lost('compute core stopped unexpectedly (exit code 1)');
+    expect(t.running).toBe(false);
+    expect(t.error).toMatch(/Training was lost: compute core stopped unexpectedly.*restarted/);
+  });
+
+  it('model: saving clears the dirty flag and names the file', async () => {
+    const m = useModelStore();
+    m.setTrained(MODEL);
+    answers['model.save'] = { ...MODEL, path: '/data/run/wts.h5.zip' };
+    await m.save('/data/run/wts.h5.zip');
+    expect(m.dirty).toBe(false);
+    expect(m.name).toBe('wts.h5.zip');
+  });
+
+  it('dataset: open resets the frame and keeps arrays out of deep reactivity', async () => {
+    const ds = useDatasetStore();
+    ds.frame = 7;
+    const info = { path: '/d/a.npz', fileName: 'a.npz', patterns: 3, N: 64, diffractionKey: 'diffraction', transposedFromLegacy: false, scanExtent: { xmin: 0, xmax: 1, ymin: 0, ymax: 1 }, medianStepPx: 1, amplitudeMax: 1, meanIntensitySum: 1, nphotons: null, objectShape: null, hasGroundTruth: false, x: new Float32Array(3), y: new Float32Array(3), probe: null };
+    answers['dataset.open'] = info;
+    await ds.open('/d/a.npz');
+    expect(ds.frame).toBe(0);
+    expect(ds.info).toBe(info);
+    expect(ds.info!.x).toBeInstanceOf(Float32Array);
+  });
+
+  it('form validation mirrors the host validator', () => {
+    expect(validateTrainRequest(DEFAULT_TRAIN_REQUEST)).toEqual({});
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, batch_size: 12 }).batch_size).toMatch(/power of two/);
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, gridsize: 2, neighbor_count: 3 }).neighbor_count).toMatch(/gridsize² = 4/);
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, nll_weight: 0, mae_weight: 0 }).nll_weight).toMatch(/must be > 0/);
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, n_groups: 0 }).n_groups).toBeDefined();
+  });
+});
