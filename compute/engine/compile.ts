@@ -53,12 +53,22 @@ export class CompiledGraph {
   /** Wrap feeds as ORT tensors (no copies); every graph input must be present. */
   tensors(feeds: Readonly<Record<string, FeedValue>>): Record<string, ort.Tensor> {
     const out: Record<string, ort.Tensor> = {};
+    let batch: { size: number; from: string } | undefined;
     for (const f of this.lowered.feeds) {
       const v = feeds[f.name];
       if (!v) throw new EngineError(`missing feed '${f.name}' (${f.kind} ${fmtShape(f.shape)})`);
       const data = v instanceof Float32Array ? v : v.data;
-      const dims = v instanceof Float32Array ? resolveDims(f.name, f.shape, data.length) : v.dims;
-      if (!(v instanceof Float32Array)) resolveDims(f.name, f.shape, data.length);
+      const dims = resolveDims(f.name, f.shape, data.length);
+      if (!(v instanceof Float32Array)) {
+        const ok = v.dims.length === f.shape.length && v.dims.every((d, i) => f.shape[i] === 'B' || d === f.shape[i]);
+        if (!ok) throw new EngineError(`feed '${f.name}': dims [${v.dims}] do not match ${fmtShape(f.shape)}`);
+        dims.splice(0, dims.length, ...v.dims);
+      }
+      const bi = f.shape.indexOf('B');
+      if (bi >= 0) {
+        if (batch && batch.size !== dims[bi]) throw new EngineError(`feed '${f.name}': batch size ${dims[bi]} differs from ${batch.size} (feed '${batch.from}')`);
+        batch ??= { size: dims[bi]!, from: f.name };
+      }
       out[f.name] = f32Tensor(data, dims);
     }
     return out;

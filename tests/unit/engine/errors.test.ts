@@ -73,11 +73,24 @@ describe('execution providers', () => {
     expect(r.y!.data[1]).toBeCloseTo(Math.E, 5);
   });
 
-  it('runtime failures name the provider and the node', async () => {
+  it('feeds with inconsistent batch sizes or wrong dims are refused before ORT runs', async () => {
     const h = new Graph();
-    const a = h.input('a', ['B', 3]);
-    const cg = await CompiledGraph.create({ y: a.matmul(h.input('m', [3, 2]).reshape([3, 2])).sum() });
-    // wrong dims slip past our feed check when given explicitly; ORT reports the failing node
-    await expect(cg.run({ a: { data: new Float32Array(6), dims: [2, 3] }, m: { data: new Float32Array(6), dims: [2, 3] } })).rejects.toThrow(/^cpu run of 'engine' failed: .*/);
+    const a = h.input('a', ['B', 3]), b = h.input('b', ['B', 3]);
+    const cg = await CompiledGraph.create({ y: a.add(b).sum() });
+    await expect(cg.run({ a: new Float32Array(6), b: new Float32Array(9) })).rejects.toThrow(/feed 'b': batch size 3 differs from 2 \(feed 'a'\)/);
+    await expect(cg.run({ a: { data: new Float32Array(6), dims: [3, 2] }, b: new Float32Array(6) })).rejects.toThrow(/feed 'a': dims \[3,2\] do not match \[B,3\]/);
+  });
+
+  it('runtime failures name the provider and the failing node (op type in its name)', async () => {
+    const { lower } = await import('../../../compute/engine/lower');
+    const { f32Tensor } = await import('../../../compute/engine/runtime');
+    const h = new Graph();
+    const a = h.input('a', ['B', 3]), b = h.input('b', ['B', 3]);
+    const s = await createSession(lower({ y: a.add(b).sum() }).bytes, { provider: 'cpu' }, 'engine');
+    // bypass the feed checks: ORT itself fails inside the Add node
+    await expect(s.run({ a: f32Tensor(new Float32Array(6), [2, 3]), b: f32Tensor(new Float32Array(9), [3, 3]) })).rejects.toThrow(
+      /^cpu run of 'engine' failed: .*Add node\. Name:'Add_\d+_0'/,
+    );
+    await s.release();
   });
 });
