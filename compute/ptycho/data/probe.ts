@@ -78,3 +78,30 @@ export function defaultProbe(N: number): ProbeField {
   const blurred = gaussianBlur2d(disk, N, 1);
   return { re: Float32Array.from(blurred, (v) => v + 1e-9), im: new Float32Array(N * N) };
 }
+
+/**
+ * A realistic, non-centrosymmetric probe for simulations: PtychoPINN's default probe
+ * amplitude with an aberration phase (defocus, astigmatism and coma, in radians at the disk
+ * edge). A real, centrosymmetric probe leaves the twin image O*(−r) exactly as consistent with
+ * the data as O(r) for single patterns; measured probes are never that symmetric.
+ */
+export function aberratedProbe(N: number, a: { defocus?: number; astigmatism?: number; coma?: number } = {}): ProbeField {
+  const base = defaultProbe(N);
+  const R = N / 4;
+  const re = new Float32Array(N * N);
+  const im = new Float32Array(N * N);
+  const df = a.defocus ?? 2.0;
+  const as = a.astigmatism ?? 1.0;
+  const cm = a.coma ?? 0.8;
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < N; j++) {
+      const y = (i - N / 2 + 0.5) / R;
+      const x = (j - N / 2 + 0.5) / R;
+      const r2 = x * x + y * y;
+      const phi = df * r2 + as * (x * x - y * y) + cm * (3 * r2 - 2) * x;
+      const amp = base.re[i * N + j]!;
+      re[i * N + j] = amp * Math.cos(phi);
+      im[i * N + j] = amp * Math.sin(phi);
+    }
+  return { re, im };
+}
