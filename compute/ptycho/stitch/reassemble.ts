@@ -74,25 +74,33 @@ export function reassemblePosition(inp: StitchInput, M = 20): Stitched {
     const w10 = fy * (1 - fx);
     const w11 = fy * fx;
     const base = b * N * N;
+    // Source pixel (r, c) contributes to (r + iy + {0,1}, c + ix + {0,1}): output(x, y) = input(x − dx, y − dy).
     for (let r = 0; r < M; r++) {
       const tr = pad + iy + r;
-      for (let c = 0; c < M; c++) {
-        const src = base + (c0 + r) * N + (c0 + c);
-        const vr = inp.re[src]!;
-        const vi = inp.im[src]!;
-        const tc = pad + ix + c;
-        // output(x, y) = input(x − dx, y − dy): source pixel (r, c) contributes to (r + dy, c + dx).
-        const put = (rr: number, cc: number, w: number): void => {
-          if (w === 0 || rr < 0 || rr >= S || cc < 0 || cc >= S) return;
-          const k = rr * S + cc;
-          re[k] = re[k]! + w * vr;
-          im[k] = im[k]! + w * vi;
-          wt[k] = wt[k]! + w;
-        };
-        put(tr, tc, w00);
-        put(tr, tc + 1, w01);
-        put(tr + 1, tc, w10);
-        put(tr + 1, tc + 1, w11);
+      const src0 = base + (c0 + r) * N + c0;
+      for (let dr = 0; dr < 2; dr++) {
+        const rr = tr + dr;
+        if (rr < 0 || rr >= S) continue;
+        const wa = dr === 0 ? w00 : w10;
+        const wb = dr === 0 ? w01 : w11;
+        const row = rr * S;
+        for (let c = 0; c < M; c++) {
+          const vr = inp.re[src0 + c]!;
+          const vi = inp.im[src0 + c]!;
+          const cc = pad + ix + c;
+          if (wa !== 0 && cc >= 0 && cc < S) {
+            const k = row + cc;
+            re[k] = re[k]! + wa * vr;
+            im[k] = im[k]! + wa * vi;
+            wt[k] = wt[k]! + wa;
+          }
+          if (wb !== 0 && cc + 1 >= 0 && cc + 1 < S) {
+            const k = row + cc + 1;
+            re[k] = re[k]! + wb * vr;
+            im[k] = im[k]! + wb * vi;
+            wt[k] = wt[k]! + wb;
+          }
+        }
       }
     }
   }
