@@ -73,6 +73,7 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   await expect(page.getByTestId('model-facts')).toContainText('wts.h5.zip', { timeout: 30_000 });
   await opts.menu('openDataset');
   await expect(page.getByTestId('dataset-facts')).toBeVisible({ timeout: 30_000 });
+  await expect(page).toHaveTitle('wts.h5.zip — lines-N64-train.npz — Ptycho Workstation');
 
   // 4. reconstruct: images and finite metrics
   await page.getByTestId('nav-reconstruct').click();
@@ -85,6 +86,19 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   expect(Number.isFinite(Number(ssim))).toBe(true);
   expect(Number.isFinite(Number(psnr))).toBe(true);
   await shot('reconstruct');
+
+  // 5. export (browser mode: the in-app path dialog starts in the last folder used)
+  if (!opts.native) {
+    const dir = opts.bundle.replace(/[\\/][^\\/]*$/, '');
+    await page.getByTestId('recon-export-npz').click();
+    await expect(page.getByTestId('path-input')).toHaveValue(join(dir, 'reconstruction.npz'));
+    await page.getByTestId('path-ok').click();
+    await expect.poll(() => existsSync(join(dir, 'reconstruction.npz')), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('recon-export-png').click();
+    await page.getByTestId('path-input').fill(join(dir, 'recon.png'));
+    await page.getByTestId('path-input').press('Enter');
+    await expect.poll(() => existsSync(join(dir, 'recon_phase.png')), { timeout: 20_000 }).toBe(true);
+  }
 }
 
 test.describe('workstation, browser mode', () => {
@@ -137,12 +151,16 @@ test.describe('workstation, browser mode: a compute crash during training', () =
     await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'busy');
     const pid = host.supervisor.getStatus().info?.pid;
     host.supervisor.killCore();
-    await expect(page.getByTestId('train-outcome')).toContainText('Training was lost', { timeout: 30_000 });
+    await expect(page.getByTestId('blocking-dialog')).toContainText('Training was lost', { timeout: 30_000 });
+    await expect(page.getByTestId('blocking-dialog')).toContainText('SIGKILL');
+    await expect(page.getByTestId('train-outcome')).toContainText('Training was lost');
     await expect(page.getByTestId('notice').filter({ hasText: 'Compute core' })).toBeVisible();
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-crash.png') });
+    await page.getByTestId('blocking-ok').click();
+    await expect(page.getByTestId('blocking-dialog')).toHaveCount(0);
     await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
     expect(host.supervisor.getStatus().info?.pid).not.toBe(pid);
     await expect(page.getByTestId('train-start')).toBeEnabled();
-    await page.screenshot({ path: join(ARTIFACTS, 'browser-crash.png') });
   });
 });
 

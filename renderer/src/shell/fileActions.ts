@@ -7,6 +7,15 @@ import { useAppStore } from '../stores/app';
 import { useDatasetStore } from '../stores/dataset';
 import { useModelStore } from '../stores/model';
 import { useReconstructionStore } from '../stores/reconstruction';
+import { getApi } from '../api/client';
+
+function hostKind(): 'electron' | 'browser' {
+  try {
+    return getApi().hostKind;
+  } catch {
+    return 'browser';
+  }
+}
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -64,15 +73,17 @@ export function useFileActions() {
     }
   }
 
-  async function exportReconstruction(): Promise<void> {
+  /** Export as NPZ (amplitude, phase, complex object, canvas origin) or PNG (amplitude and phase images). */
+  async function exportReconstruction(format?: 'npz' | 'png'): Promise<void> {
     if (!recon.result) {
       app.notify('error', 'Nothing to export yet: reconstruct first.');
       return;
     }
-    const p = await app.askPath('exportReconstruction', 'Export Reconstruction (.npz or .png)', 'reconstruction.npz');
+    const p = await app.askPath('exportReconstruction', `Export Reconstruction (${format ? format.toUpperCase() : '.npz or .png'})`, `reconstruction.${format ?? 'npz'}`);
     if (!p) return;
+    const chosen = /\.png$/i.test(p) ? 'png' : /\.npz$/i.test(p) ? 'npz' : (format ?? 'npz');
     try {
-      const files = await recon.exportTo(p, /\.png$/i.test(p) ? 'png' : 'npz');
+      const files = await recon.exportTo(p, chosen);
       app.notify('info', `Exported ${files.join(', ')}`);
     } catch (e) {
       app.notify('error', `Could not export: ${message(e)}`, 0);
@@ -101,7 +112,14 @@ export function useFileActions() {
     for (const f of Array.from(files)) {
       const path = (f as File & { path?: string }).path;
       if (!path) {
-        app.notify('info', `Drag-and-drop needs the desktop app; in the browser use File ▸ Open… with the path of ${f.name}.`);
+        // Browser mode: the page never learns where a dropped file lives on the host. Electron ≥ 32
+        // removed File.path; it needs webUtils.getPathForFile in the preload, which ours lacks.
+        app.notify(
+          'info',
+          hostKind() === 'browser'
+            ? `Drag-and-drop needs the desktop app: in the browser use File ▸ Open… and type the path of ${f.name} on the host.`
+            : `Cannot read where ${f.name} lives: use File ▸ Open… for it.`,
+        );
         continue;
       }
       if (/\.npz$/i.test(path)) await openDataset(path);

@@ -13,6 +13,12 @@ export interface Notice {
   sticky?: boolean;
 }
 
+/** A blocking message (e.g. training lost to a core crash): stays until acknowledged. */
+export interface BlockingMessage {
+  title: string;
+  text: string;
+}
+
 export type PathPurpose = 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction';
 
 export interface PathRequest {
@@ -29,7 +35,9 @@ export const useAppStore = defineStore('app', () => {
   const core = ref<CoreStatus>({ state: 'starting', detail: 'connecting…', restarts: 0, info: null });
   const notices = ref<Notice[]>([]);
   const pathRequest = ref<PathRequest | null>(null);
-  const lastFolder = ref('');
+  const blocking = ref<BlockingMessage | null>(null);
+  /** Last folders used, one for datasets and one for models and exports (they rarely share one). */
+  const lastFolder = ref<Record<FolderKind, string>>({ data: readLastFolder('data'), output: readLastFolder('output') });
   let nextNotice = 1;
   const crashListeners: ((detail: string) => void)[] = [];
 
@@ -43,6 +51,12 @@ export const useAppStore = defineStore('app', () => {
   }
   function dismiss(id: number): void {
     notices.value = notices.value.filter((n) => n.id !== id);
+  }
+  function block(m: BlockingMessage): void {
+    blocking.value = m;
+  }
+  function acknowledge(): void {
+    blocking.value = null;
   }
   function onCrash(l: (detail: string) => void): void {
     crashListeners.push(l);
@@ -60,7 +74,9 @@ export const useAppStore = defineStore('app', () => {
       /* no recent list */
     }
     const list = purpose === 'openDataset' ? recent.datasets : purpose === 'openModel' ? recent.models : [];
-    const initial = lastFolder.value ? `${lastFolder.value}/${suggestedName}` : suggestedName;
+    const kind: FolderKind = purpose === 'openDataset' ? 'data' : 'output';
+    const folder = lastFolder.value[kind] || lastFolder.value[kind === 'data' ? 'output' : 'data'];
+    const initial = folder ? `${folder}/${suggestedName}` : suggestedName;
     return new Promise((resolve) => {
       pathRequest.value = {
         purpose,
@@ -69,7 +85,11 @@ export const useAppStore = defineStore('app', () => {
         recent: list,
         resolve: (p) => {
           pathRequest.value = null;
-          if (p) lastFolder.value = p.replace(/[\\/][^\\/]*$/, '');
+          if (p) {
+            const dir = /[\\/]/.test(p) ? p.replace(/[\\/][^\\/]*$/, '') : '';
+            lastFolder.value = { ...lastFolder.value, [kind]: dir };
+            writeLastFolder(kind, dir);
+          }
           resolve(p);
         },
       };
@@ -103,5 +123,23 @@ export const useAppStore = defineStore('app', () => {
     }
   }
 
-  return { view, core, notices, pathRequest, providers, availableProviders, notify, dismiss, askPath, setTitle, connect, onCrash };
+  return { view, core, notices, pathRequest, blocking, lastFolder, providers, availableProviders, notify, dismiss, block, acknowledge, askPath, setTitle, connect, onCrash };
 });
+
+// The in-app path dialog starts in the last folder used, across reloads (browser mode).
+type FolderKind = 'data' | 'output';
+const LAST_FOLDER_KEY = 'ptycho.lastFolder.';
+function readLastFolder(kind: FolderKind): string {
+  try {
+    return globalThis.localStorage?.getItem(LAST_FOLDER_KEY + kind) ?? '';
+  } catch {
+    return '';
+  }
+}
+function writeLastFolder(kind: FolderKind, folder: string): void {
+  try {
+    globalThis.localStorage?.setItem(LAST_FOLDER_KEY + kind, folder);
+  } catch {
+    /* storage disabled */
+  }
+}

@@ -142,12 +142,14 @@ export const useTrainingStore = defineStore('training', () => {
     await getApi().invoke('train.cancel', {});
   }
 
-  /** The core died: the run is gone. */
-  function lost(reason: string): void {
-    if (!running.value) return;
+  /** The core died: the run is gone. True when a run was in progress. */
+  function lost(reason: string): boolean {
+    if (!running.value) return false;
     running.value = false;
     cancelling.value = false;
-    error.value = `Training was lost: ${reason}. The compute core has been restarted; start training again.`;
+    const why = reason.replace(/[;,.]?\s*restarting\.?$/i, '');
+    error.value = `Training was lost: ${why}. The compute core restarts by itself; start training again when it is ready (the model of this run was not kept).`;
+    return true;
   }
 
   return { form, running, cancelling, progress, epoch, nepochs, samplesPerSec, etaSec, lr, groups, epochs, batches, preview, outcome, error, subscribe, start, cancel, lost, reset };

@@ -32,6 +32,7 @@ vi.mock('../../../renderer/src/api/client', () => ({ getApi: () => fakeApi }));
 const { useTrainingStore, validateTrainRequest, DEFAULT_TRAIN_REQUEST } = await import('../../../renderer/src/stores/training');
 const { useModelStore } = await import('../../../renderer/src/stores/model');
 const { useDatasetStore } = await import('../../../renderer/src/stores/dataset');
+const { useAppStore } = await import('../../../renderer/src/stores/app');
 
 const MODEL = { path: null, N: 64, gridsize: 1, n_filters_scale: 2, intensityScale: 31.2, epochsTrained: 2, created: 'now', appVersion: '0.1.0', finalLoss: -1, finalValLoss: -1, config: {} };
 
@@ -68,9 +69,10 @@ describe('renderer stores', () => {
     answers['train.start'] = { started: true, groups: 10, validationGroups: 0 };
     const t = useTrainingStore();
     await t.start();
-    t.lost('compute core stopped unexpectedly (exit code 1)');
+    expect(t.lost('compute core stopped unexpectedly (exit code 1); restarting')).toBe(true);
     expect(t.running).toBe(false);
-    expect(t.error).toMatch(/Training was lost: compute core stopped unexpectedly.*restarted/);
+    expect(t.error).toMatch(/^Training was lost: compute core stopped unexpectedly \(exit code 1\)\. The compute core restarts by itself/);
+    expect(t.lost('again')).toBe(false);
   });
 
   it('model: saving clears the dirty flag and names the file', async () => {
@@ -99,5 +101,75 @@ describe('renderer stores', () => {
     expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, gridsize: 2, neighbor_count: 3 }).neighbor_count).toMatch(/gridsize² = 4/);
     expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, nll_weight: 0, mae_weight: 0 }).nll_weight).toMatch(/must be > 0/);
     expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, n_groups: 0 }).n_groups).toBeDefined();
+  });
+  it('app: browser mode asks for paths in the in-app dialog, starting in the last folder of its kind', async () => {
+    answers['host.pickPath'] = { path: null, native: false };
+    answers['host.recent'] = { datasets: ['/data/scan/a.npz'], models: ['/runs/1/wts.h5.zip'] };
+    const app = useAppStore();
+    const ask = async (purpose: 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction', name: string, answer: string | null) => {
+      const p = app.askPath(purpose, 'title', name);
+      await vi.waitFor(() => expect(app.pathRequest).not.toBeNull());
+      const req = app.pathRequest!;
+      req.resolve(answer);
+      expect(await p).toBe(answer);
+      expect(app.pathRequest).toBeNull();
+      return req;
+    };
+    let req = await ask('openDataset', '', '/data/scan/a.npz');
+    expect(req.recent).toEqual(['/data/scan/a.npz']);
+    expect(calls[0]).toEqual({ method: 'host.pickPath', params: { purpose: 'openDataset' } });
+    // No output folder yet: fall back to the dataset's.
+    req = await ask('saveModel', 'wts.h5.zip', '/runs/1/wts.h5.zip');
+    expect(req.initial).toBe('/data/scan/wts.h5.zip');
+    expect(req.recent).toEqual([]);
+    req = await ask('exportReconstruction', 'reconstruction.npz', null);
+    expect(req.initial).toBe('/runs/1/reconstruction.npz');
+    req = await ask('openModel', '', null);
+    expect(req.recent).toEqual(['/runs/1/wts.h5.zip']);
+    req = await ask('openDataset', '', null);
+    expect(req.initial).toBe('/data/scan/');
+  });
+
+  it('app: a native dialog answers directly', async () => {
+    answers['host.pickPath'] = { path: '/x/wts.h5.zip', native: true };
+    const app = useAppStore();
+    expect(await app.askPath('saveModel', 'Save', 'wts.h5.zip')).toBe('/x/wts.h5.zip');
+    expect(calls).toEqual([{ method: 'host.pickPath', params: { purpose: 'saveModel', defaultPath: 'wts.h5.zip' } }]);
+    expect(app.pathRequest).toBeNull();
+  });
+
+  it('app: a core crash raises one sticky error notice and tells the crash listeners once', async () => {
+    const info = null;
+    answers['host.status'] = { state: 'ready', detail: '', restarts: 0, info };
+    const app = useAppStore();
+    await app.connect();
+    expect(app.core.state).toBe('ready');
+    const heard: string[] = [];
+    app.onCrash((d) => heard.push(d));
+    emit('core.status', { state: 'crashed', detail: 'exit code 3; restarting', restarts: 0, info });
+    emit('core.status', { state: 'crashed', detail: 'exit code 3; restarting', restarts: 0, info });
+    expect(heard).toEqual(['exit code 3; restarting']);
+    expect(app.notices).toHaveLength(1);
+    expect(app.notices[0]).toMatchObject({ kind: 'error', sticky: true, text: 'Compute core: exit code 3; restarting' });
+    emit('core.status', { state: 'ready', detail: '', restarts: 1, info });
+    expect(app.core.restarts).toBe(1);
+    app.block({ title: 'Training was lost', text: '…' });
+    expect(app.blocking?.title).toBe('Training was lost');
+    app.acknowledge();
+    expect(app.blocking).toBeNull();
+  });
+
+  it('app: a failed host.status shows the core as crashed with the message instead of throwing', async () => {
+    const app = useAppStore();
+    await app.connect();
+    expect(app.core).toMatchObject({ state: 'crashed', detail: 'unexpected host.status' });
+  });
+
+  it('dataset: a failed open keeps the previous dataset and records the remote message', async () => {
+    const ds = useDatasetStore();
+    await expect(ds.open('/nope.npz')).rejects.toThrow('unexpected dataset.open');
+    expect(ds.error).toBe('unexpected dataset.open');
+    expect(ds.loading).toBe(false);
+    expect(ds.info).toBeNull();
   });
 });
