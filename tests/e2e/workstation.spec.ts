@@ -14,6 +14,8 @@ import { ARTIFACTS, ROOT, electronBinary, startHost } from './shell';
 import type { BrowserHost } from '../../electron/host/browserHost';
 
 const FIXTURE = join(ROOT, 'fixtures', 'lines-N64-train.npz');
+// Recent files go to a throw-away config folder, not the user's ~/.config/ptycho-workstation.
+process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'ptycho-e2e-config-'));
 
 /** Distinct colours among sampled pixels of a canvas (ECharts and image canvases alike). */
 async function canvasColours(page: Page, selector: string): Promise<number> {
@@ -35,6 +37,7 @@ async function openViaMenu(page: Page, item: 'openDataset' | 'openModel' | 'save
   await page.getByTestId('menu-file').click();
   await page.getByTestId(`menu-${item}`).click();
   await page.getByTestId('path-input').fill(path);
+  if (item === 'openModel') await page.screenshot({ path: join(ARTIFACTS, 'browser-path-dialog.png') });
   await page.getByTestId('path-ok').click();
 }
 
@@ -69,6 +72,15 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   await expect.poll(() => existsSync(opts.bundle), { timeout: 30_000 }).toBe(true);
   await opts.reload();
   await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', /ready|busy/, { timeout: 90_000 });
+  if (!opts.native) {
+    // File ▸ Open Recent lists what was opened and saved before the reload.
+    await page.getByTestId('menu-file').click();
+    await page.getByTestId('menu-recent').hover();
+    await expect(page.getByTestId('menu-recent-model').filter({ hasText: 'wts.h5.zip' }).first()).toBeVisible();
+    await expect(page.getByTestId('menu-recent-dataset').filter({ hasText: 'lines-N64-train.npz' }).first()).toBeVisible();
+    await shot('menu');
+    await page.getByTestId('menu-file').click();
+  }
   await opts.menu('openModel');
   await expect(page.getByTestId('model-facts')).toContainText('wts.h5.zip', { timeout: 30_000 });
   await opts.menu('openDataset');
