@@ -64,6 +64,10 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   await expect(page.getByTestId('train-outcome')).toContainText('Training completed after 1 epoch');
   await expect.poll(() => canvasColours(page, '[data-testid="loss-chart-canvas"] canvas'), { timeout: 10_000 }).toBeGreaterThan(3);
   await expect(page.getByTestId('loss-epochs')).toContainText('1');
+  await page.getByTestId('loss-log').click();
+  await expect(page.getByTestId('loss-log-hint')).toBeVisible();
+  await page.getByTestId('loss-linear').click();
+  await expect(page.getByTestId('loss-log-hint')).toHaveCount(0);
   await expect.poll(() => canvasColours(page, '[data-testid="preview-amplitude"]'), { timeout: 10_000 }).toBeGreaterThan(5);
   await shot('train');
 

@@ -7,6 +7,7 @@ import { useAppStore } from '../stores/app';
 import { useDatasetStore } from '../stores/dataset';
 import { useModelStore } from '../stores/model';
 import { useReconstructionStore } from '../stores/reconstruction';
+import { useTrainingStore } from '../stores/training';
 import { getApi } from '../api/client';
 
 function hostKind(): 'electron' | 'browser' {
@@ -26,6 +27,7 @@ export function useFileActions() {
   const dataset = useDatasetStore();
   const model = useModelStore();
   const recon = useReconstructionStore();
+  const training = useTrainingStore();
 
   const refreshTitle = (): Promise<void> => app.setTitle(dataset.fileName, model.name);
 
@@ -34,6 +36,7 @@ export function useFileActions() {
     if (!p) return;
     try {
       const d = await dataset.open(p);
+      training.fromDataset(d);
       recon.clear();
       app.notify('info', `Opened ${d.fileName}: ${d.patterns} patterns of ${d.N}×${d.N}`);
       app.view = 'dataset';

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { reactive, ref, shallowRef } from 'vue';
-import type { StitchedImage, TrainBatchEvent, TrainDoneEvent, TrainEpochEvent, TrainRequest } from '../../../compute/protocol';
+import type { DatasetInfo, StitchedImage, TrainBatchEvent, TrainDoneEvent, TrainEpochEvent, TrainRequest } from '../../../compute/protocol';
 import { getApi } from '../api/client';
 import { useModelStore } from './model';
 
@@ -29,26 +29,40 @@ export const DEFAULT_TRAIN_REQUEST: TrainRequest = {
   preview_groups: 256,
 };
 
-/** Field checks mirroring the host's validator, so mistakes show next to the field. */
+/**
+ * Field checks mirroring the host's validator (electron/host/validate.ts: same ranges), so
+ * mistakes show next to the field instead of as a refused request; plus two cross-field rules
+ * the core enforces (a non-zero loss, enough neighbours for a group).
+ */
 export function validateTrainRequest(r: TrainRequest): Partial<Record<keyof TrainRequest, string>> {
   const e: Partial<Record<keyof TrainRequest, string>> = {};
-  const int = (v: number) => Number.isInteger(v);
+  const range = (key: keyof TrainRequest, opts: { integer?: boolean; min?: number; max?: number }): boolean => {
+    const v = r[key] as unknown;
+    const lo = opts.min !== undefined ? opts.min : -Infinity;
+    const hi = opts.max !== undefined ? opts.max : Infinity;
+    const what = opts.integer ? 'an integer' : 'a number';
+    const span = opts.min !== undefined && opts.max !== undefined ? ` from ${opts.min} to ${opts.max}` : opts.min !== undefined ? ` ≥ ${opts.min}` : '';
+    if (typeof v !== 'number' || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)) || v < lo || v > hi) {
+      e[key] = `${what}${span}`;
+      return false;
+    }
+    return true;
+  };
   if (![64, 128, 256].includes(r.N)) e.N = 'must be 64, 128 or 256';
-  if (!int(r.gridsize) || r.gridsize < 1 || r.gridsize > 4) e.gridsize = 'an integer from 1 to 4';
-  if (!int(r.n_filters_scale) || r.n_filters_scale < 1 || r.n_filters_scale > 8) e.n_filters_scale = 'an integer from 1 to 8';
-  if (!(r.probe_scale > 0)) e.probe_scale = 'must be > 0';
-  if (!int(r.batch_size) || r.batch_size < 1 || (r.batch_size & (r.batch_size - 1)) !== 0) e.batch_size = 'a power of two';
-  if (!int(r.nepochs) || r.nepochs < 1) e.nepochs = 'a positive integer';
-  if (!(r.learning_rate > 0 && r.learning_rate < 1)) e.learning_rate = 'between 0 and 1';
-  if (!(r.nll_weight >= 0 && r.nll_weight <= 1)) e.nll_weight = 'between 0 and 1';
-  if (!(r.mae_weight >= 0 && r.mae_weight <= 1)) e.mae_weight = 'between 0 and 1';
-  if (r.nll_weight + r.mae_weight <= 0) e.nll_weight = 'nll_weight or mae_weight must be > 0';
-  if (!(r.nphotons > 0)) e.nphotons = 'must be > 0';
-  if (r.n_groups !== null && (!int(r.n_groups) || r.n_groups < 1)) e.n_groups = 'a positive integer, or empty for all';
-  if (!int(r.neighbor_count) || r.neighbor_count < 1) e.neighbor_count = 'a positive integer';
-  else if (r.gridsize > 1 && r.neighbor_count < r.gridsize ** 2) e.neighbor_count = `at least gridsize² = ${r.gridsize ** 2}`;
-  if (!int(r.subsample_seed) || r.subsample_seed < 0) e.subsample_seed = 'a non-negative integer';
-  if (!int(r.preview_groups) || r.preview_groups < 0) e.preview_groups = 'a non-negative integer';
+  range('gridsize', { integer: true, min: 1, max: 4 });
+  range('n_filters_scale', { integer: true, min: 1, max: 8 });
+  range('probe_scale', { min: 1e-6 });
+  if (range('batch_size', { integer: true, min: 1, max: 4096 }) && (r.batch_size & (r.batch_size - 1)) !== 0) e.batch_size = 'a power of two (1, 2, 4, … 4096)';
+  range('nepochs', { integer: true, min: 1, max: 10_000 });
+  range('learning_rate', { min: 1e-8, max: 1 });
+  const nll = range('nll_weight', { min: 0, max: 1 });
+  const mae = range('mae_weight', { min: 0, max: 1 });
+  if (nll && mae && r.nll_weight + r.mae_weight <= 0) e.nll_weight = 'nll_weight or mae_weight must be > 0';
+  range('nphotons', { min: 1e-3 });
+  if (r.n_groups !== null && !range('n_groups', { integer: true, min: 1 })) e.n_groups = 'a positive integer, or empty for all';
+  if (range('neighbor_count', { integer: true, min: 1, max: 64 }) && r.gridsize > 1 && r.neighbor_count < r.gridsize ** 2) e.neighbor_count = `at least gridsize² = ${r.gridsize ** 2}`;
+  range('subsample_seed', { integer: true, min: 0 });
+  range('preview_groups', { integer: true, min: 0, max: 100_000 });
   return e;
 }
 
@@ -117,6 +131,12 @@ export const useTrainingStore = defineStore('training', () => {
     error.value = null;
   }
 
+  /** A new dataset sets the fields that come from the data: N, and nphotons from its metadata (else the default). */
+  function fromDataset(d: DatasetInfo): void {
+    form.N = d.N as TrainRequest['N'];
+    form.nphotons = d.nphotons ?? DEFAULT_TRAIN_REQUEST.nphotons;
+  }
+
   async function start(): Promise<void> {
     subscribe();
     reset();
@@ -152,5 +172,5 @@ export const useTrainingStore = defineStore('training', () => {
     return true;
   }
 
-  return { form, running, cancelling, progress, epoch, nepochs, samplesPerSec, etaSec, lr, groups, epochs, batches, preview, outcome, error, subscribe, start, cancel, lost, reset };
+  return { form, running, cancelling, progress, epoch, nepochs, samplesPerSec, etaSec, lr, groups, epochs, batches, preview, outcome, error, subscribe, fromDataset, start, cancel, lost, reset };
 });

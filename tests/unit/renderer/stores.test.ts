@@ -33,6 +33,7 @@ const { useTrainingStore, validateTrainRequest, DEFAULT_TRAIN_REQUEST } = await 
 const { useModelStore } = await import('../../../renderer/src/stores/model');
 const { useDatasetStore } = await import('../../../renderer/src/stores/dataset');
 const { useAppStore } = await import('../../../renderer/src/stores/app');
+const { validateRequest } = await import('../../../electron/host/validate');
 
 const MODEL = { path: null, N: 64, gridsize: 1, n_filters_scale: 2, intensityScale: 31.2, epochsTrained: 2, created: 'now', appVersion: '0.1.0', finalLoss: -1, finalValLoss: -1, config: {} };
 
@@ -93,6 +94,11 @@ describe('renderer stores', () => {
     expect(ds.frame).toBe(0);
     expect(ds.info).toBe(info);
     expect(ds.info!.x).toBeInstanceOf(Float32Array);
+    const t = useTrainingStore();
+    t.fromDataset({ ...info, N: 128, nphotons: 1e6 });
+    expect([t.form.N, t.form.nphotons]).toEqual([128, 1e6]);
+    t.fromDataset(info);
+    expect([t.form.N, t.form.nphotons]).toEqual([64, 1e9]);
   });
 
   it('form validation mirrors the host validator', () => {
@@ -101,6 +107,16 @@ describe('renderer stores', () => {
     expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, gridsize: 2, neighbor_count: 3 }).neighbor_count).toMatch(/gridsize² = 4/);
     expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, nll_weight: 0, mae_weight: 0 }).nll_weight).toMatch(/must be > 0/);
     expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, n_groups: 0 }).n_groups).toBeDefined();
+    // Same ranges as electron/host/validate.ts.
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, batch_size: 8192 }).batch_size).toBe('an integer from 1 to 4096');
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, nepochs: 10_001 }).nepochs).toBeDefined();
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, learning_rate: 1 })).toEqual({});
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, neighbor_count: 65 }).neighbor_count).toBe('an integer from 1 to 64');
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, preview_groups: 100_001 }).preview_groups).toBeDefined();
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, gridsize: 1.5 }).gridsize).toBe('an integer from 1 to 4');
+    // An emptied number input gives '' through v-model.number.
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, learning_rate: '' as unknown as number }).learning_rate).toBe('a number from 1e-8 to 1');
+    expect(validateTrainRequest({ ...DEFAULT_TRAIN_REQUEST, nphotons: Number.NaN }).nphotons).toBe('a number ≥ 0.001');
   });
   it('app: browser mode asks for paths in the in-app dialog, starting in the last folder of its kind', async () => {
     answers['host.pickPath'] = { path: null, native: false };
@@ -171,5 +187,46 @@ describe('renderer stores', () => {
     expect(ds.error).toBe('unexpected dataset.open');
     expect(ds.loading).toBe(false);
     expect(ds.info).toBeNull();
+  });
+  it('form validation agrees with the host: what the form accepts the host accepts, what it flags the host refuses', () => {
+    const hostAccepts = (r: unknown): boolean => {
+      try {
+        validateRequest('train.start', r);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const D = DEFAULT_TRAIN_REQUEST;
+    const cases: Partial<typeof D>[] = [
+      {},
+      { batch_size: 12 },
+      { batch_size: 8192 },
+      { batch_size: 4096 },
+      { nepochs: 0 },
+      { nepochs: 10_000 },
+      { nepochs: 10_001 },
+      { learning_rate: 1 },
+      { learning_rate: 0 },
+      { gridsize: 5 },
+      { gridsize: 2 },
+      { n_filters_scale: 9 },
+      { probe_scale: 0 },
+      { nphotons: 0 },
+      { nphotons: 1e-3 },
+      { n_groups: 1 },
+      { n_groups: 2.5 },
+      { neighbor_count: 64 },
+      { neighbor_count: 65 },
+      { subsample_seed: -1 },
+      { preview_groups: 0 },
+      { preview_groups: 100_001 },
+      { mae_weight: 1.5 },
+      { N: 32 as 64 },
+    ];
+    for (const c of cases) {
+      const r = { ...D, ...c };
+      expect(Object.keys(validateTrainRequest(r)).length === 0, JSON.stringify(c)).toBe(hostAccepts(r));
+    }
   });
 });
