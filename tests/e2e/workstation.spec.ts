@@ -70,10 +70,13 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   await expect(page.getByTestId('loss-log-hint')).toHaveCount(0);
   await expect.poll(() => canvasColours(page, '[data-testid="preview-amplitude"]'), { timeout: 10_000 }).toBeGreaterThan(5);
   await shot('train');
+  await expect(page).toHaveTitle('unsaved model — lines-N64-train.npz — Ptycho Workstation');
 
   // 3. save the bundle, reload, open it again
   await opts.menu('saveModel');
   await expect.poll(() => existsSync(opts.bundle), { timeout: 30_000 }).toBe(true);
+  await expect(page).toHaveTitle('wts.h5.zip — lines-N64-train.npz — Ptycho Workstation');
+  await expect(page.getByTestId('train-save')).toHaveCount(0);
   await opts.reload();
   await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', /ready|busy/, { timeout: 90_000 });
   if (!opts.native) {

@@ -29,8 +29,6 @@ export function useFileActions() {
   const recon = useReconstructionStore();
   const training = useTrainingStore();
 
-  const refreshTitle = (): Promise<void> => app.setTitle(dataset.fileName, model.name);
-
   async function openDataset(path?: string): Promise<void> {
     const p = path ?? (await app.askPath('openDataset', 'Open Dataset (PtychoPINN NPZ)'));
     if (!p) return;
@@ -40,7 +38,6 @@ export function useFileActions() {
       recon.clear();
       app.notify('info', `Opened ${d.fileName}: ${d.patterns} patterns of ${d.N}×${d.N}`);
       app.view = 'dataset';
-      await refreshTitle();
     } catch (e) {
       app.notify('error', `Could not open the dataset: ${message(e)}`, 0);
     }
@@ -54,7 +51,6 @@ export function useFileActions() {
       recon.clear();
       app.notify('info', `Opened model ${m.path ?? p}: N ${m.N}, gridsize ${m.gridsize}, ${m.epochsTrained} epochs`);
       app.view = 'reconstruct';
-      await refreshTitle();
     } catch (e) {
       app.notify('error', `Could not open the model bundle: ${message(e)}`, 0);
     }
@@ -70,7 +66,6 @@ export function useFileActions() {
     try {
       const m = await model.save(p);
       app.notify('info', `Saved ${m.path}`);
-      await refreshTitle();
     } catch (e) {
       app.notify('error', `Could not save the model: ${message(e)}`, 0);
     }
