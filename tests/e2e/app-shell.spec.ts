@@ -31,7 +31,7 @@ test.describe('browser mode', () => {
     // The in-page File menu exists in browser mode and answers honestly.
     await page.getByTestId('menu-file').click();
     await page.getByTestId('menu-exportReconstruction').click();
-    await expect(page.getByTestId('notice').first()).toContainText('Export Reconstruction');
+    await expect(page.getByTestId('notice').first()).toContainText('Nothing to export yet');
   });
 
   test('the WebSocket refuses a missing token and a foreign origin', async () => {
