@@ -6,6 +6,9 @@
 import ort from 'onnxruntime-node';
 import { encodeModel } from '../engine/onnx/onnxProto';
 import type { ExecutionProviderName, ProviderStatus } from '../protocol';
+import { explainProviderFailure } from '../engine/runtime';
+
+export { explainProviderFailure };
 
 export const PROVIDERS: readonly ExecutionProviderName[] = ['cpu', 'webgpu', 'cuda'];
 
@@ -53,19 +56,8 @@ export async function probeProvider(name: ExecutionProviderName): Promise<Provid
     }
     return { name, available: true, detail: `probe ran in ${(performance.now() - t0).toFixed(0)} ms` };
   } catch (e) {
-    return { name, available: false, detail: explainProviderFailure(name, firstLine(e)) };
+    return { name, available: false, detail: explainProviderFailure(name, new Error(firstLine(e))) };
   }
-}
-
-/** Turn ONNX Runtime's low-level failure into a sentence a user can act on. */
-export function explainProviderFailure(name: ExecutionProviderName, raw: string): string {
-  if (name === 'cuda' && /providers_(shared|cuda)|Failed to load shared library|libcudart|libcudnn/i.test(raw)) {
-    return `CUDA provider libraries are not installed (run \`npm run setup:cuda\` on a machine with CUDA 12 and internet access): ${raw}`;
-  }
-  if (name === 'webgpu' && /adapter|vulkan|dawn/i.test(raw)) {
-    return `no WebGPU adapter (needs a GPU driver with Vulkan/Metal/D3D12 support): ${raw}`;
-  }
-  return raw;
 }
 
 export async function probeProviders(names: readonly ExecutionProviderName[] = PROVIDERS): Promise<ProviderStatus[]> {

@@ -24,7 +24,7 @@ describe('compute core process (real worker, real ONNX Runtime)', () => {
   });
 
   it('explains provider failures in words a user can act on', () => {
-    expect(explainProviderFailure('cuda', 'Failed to load shared library libonnxruntime_providers_shared.so')).toMatch(/setup:cuda/);
-    expect(explainProviderFailure('webgpu', 'adapter_result.status == Success')).toMatch(/no WebGPU adapter/);
+    expect(explainProviderFailure('cuda', new Error('Failed to load shared library libonnxruntime_providers_shared.so'))).toMatch(/setup:cuda/);
+    expect(explainProviderFailure('webgpu', new Error('adapter_result.status == Success'))).toMatch(/webgpu execution provider could not start/);
   });
 });
