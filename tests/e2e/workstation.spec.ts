@@ -147,7 +147,7 @@ test.describe('workstation, browser mode', () => {
   });
 });
 
-test.describe('workstation, browser mode: a compute crash during training', () => {
+test.describe('workstation, browser mode: cancelling, and a compute crash during training', () => {
   let host: BrowserHost;
   test.beforeAll(async () => {
     host = await startHost();
@@ -156,7 +156,7 @@ test.describe('workstation, browser mode: a compute crash during training', () =
     await host?.close();
   });
 
-  test('says the run was lost and the core comes back', async ({ page }) => {
+  test('cancel stops the run; a crash says the run was lost and the core comes back', async ({ page }) => {
     test.setTimeout(180_000);
     await page.goto(host.url);
     await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
@@ -165,6 +165,15 @@ test.describe('workstation, browser mode: a compute crash during training', () =
     await page.getByTestId('nav-train').click();
     await page.getByTestId('cfg-nepochs').fill('50');
     await page.getByTestId('cfg-n_filters_scale').fill('1');
+    // Cancel answers promptly and the UI says what was kept.
+    await page.getByTestId('train-start').click();
+    await expect(page.getByTestId('train-epochs')).toContainText('epoch 1 /', { timeout: 90_000 });
+    await expect(page.getByTestId('train-start')).toBeDisabled();
+    await page.getByTestId('train-cancel').click();
+    await expect(page.getByTestId('train-outcome')).toContainText('Cancelled', { timeout: 30_000 });
+    expect(Number(await page.getByTestId('train-progress').getAttribute('data-progress'))).toBeLessThan(100);
+    await expect(page.getByTestId('train-cancel')).toBeDisabled();
+    // Train again and kill the core mid-run.
     await page.getByTestId('train-start').click();
     await expect(page.getByTestId('train-epochs')).toContainText('epoch 1 /', { timeout: 90_000 });
     await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'busy');
