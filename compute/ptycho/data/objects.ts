@@ -3,7 +3,8 @@
  * kind of object, not bit-identical to PtychoPINN's (different random streams).
  * - `lines`: one-pixel line segments with random endpoints on a 2·size canvas;
  *   image = blur(σ1) + 2·blur(σ5) + 5·blur(σ10); centre crop; normalised to max 1.
- * - `grf`: Gaussian random field with power spectrum ∝ k^−0.4, normalised to [0, 1], blurred σ = 1.
+ * - `grf`: Gaussian random field with power spectrum ∝ k^−0.4, normalised to [0, 1], blurred σ = 1
+ *   and stretched back to [0, 1].
  * Phase is zero unless `setPhi`: φ = π·tanh((A − max/2)/(3·mean)).
  */
 import { Rng } from './rng';
@@ -81,7 +82,15 @@ export function grfAmplitude(size: number, rng: Rng, powerExponent = -0.4): Floa
     if (v > max) max = v;
   }
   const norm = re.map((v) => (v - min) / (max - min || 1));
-  return gaussianFilter({ width: size, height: size, data: norm }, 1).data;
+  // Blur, then stretch back to [0, 1]: the blur alone leaves a few percent of contrast.
+  const blurred = gaussianFilter({ width: size, height: size, data: norm }, 1).data;
+  let bmin = Infinity;
+  let bmax = -Infinity;
+  for (const v of blurred) {
+    if (v < bmin) bmin = v;
+    if (v > bmax) bmax = v;
+  }
+  return blurred.map((v) => (v - bmin) / (bmax - bmin || 1));
 }
 
 export function makeObject(kind: ObjectKind, size: number, seed: number, setPhi: boolean): ComplexImage {
