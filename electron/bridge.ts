@@ -11,6 +11,8 @@ export interface PtychoBridge {
   invoke(method: string, params: unknown): Promise<BridgeResult>;
   /** Subscribe to event messages; returns an unsubscribe function. */
   onMessage(listener: (msg: WireMessage) => void): () => void;
+  /** Filesystem path of a dropped File (Electron ≥ 32 no longer sets File.path). */
+  pathForFile(file: File): string;
 }
 
 export const IPC_INVOKE = 'ptycho:invoke';

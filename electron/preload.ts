@@ -2,7 +2,7 @@
  * Preload (sandboxed, context-isolated): exposes only `window.ptychoBridge` — a request
  * function and an event subscription — and nothing of Node or Electron.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { WireMessage } from '../compute/protocol';
 import { IPC_EVENT, IPC_INVOKE, type BridgeResult, type PtychoBridge } from './bridge';
 
@@ -14,6 +14,7 @@ const bridge: PtychoBridge = {
     ipcRenderer.on(IPC_EVENT, wrapped);
     return () => ipcRenderer.removeListener(IPC_EVENT, wrapped);
   },
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('ptychoBridge', bridge);

@@ -14,6 +14,7 @@ declare global {
       hostKind: 'electron';
       invoke(method: string, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorInfo }>;
       onMessage(listener: (msg: WireMessage) => void): () => void;
+      pathForFile?(file: File): string;
     };
   }
 }

@@ -108,7 +108,7 @@ export function useFileActions() {
   /** Dropped files: `.npz` opens as a dataset, `.zip` as a model bundle. */
   async function dropped(files: FileList): Promise<void> {
     for (const f of Array.from(files)) {
-      const path = (f as File & { path?: string }).path;
+      const path = window.ptychoBridge?.pathForFile?.(f) || (f as File & { path?: string }).path;
       if (!path) {
         // Browser mode: the page never learns where a dropped file lives on the host. Electron ≥ 32
         // removed File.path; it needs webUtils.getPathForFile in the preload, which ours lacks.
