@@ -6,7 +6,7 @@
  * diffraction = sqrt(counts)/s (amplitudes at the object·probe energy scale, with the noise of
  * nphotons counts per pattern). Deterministic for a seed.
  */
-import { fft2InPlace } from '../eval/fft2';
+import { fftPlan, fftshiftIndex } from './fft';
 import { Rng } from './rng';
 import type { ComplexImage } from './dataset';
 import type { ProbeField } from './probe';
@@ -63,38 +63,80 @@ export function scanPositions(o: ScanOptions & { width: number; height: number }
   return { x, y };
 }
 
-/** Bilinear patch centred at (x, y), zero outside the object. */
+/**
+ * Bilinear patch centred at (x, y), zero outside the object: out(i, j) = object(y + i − N/2,
+ * x + j − N/2) interpolated from its four neighbours; out-of-object neighbours contribute nothing.
+ */
 export function extractPatch(obj: ComplexImage, x: number, y: number, N: number, outRe: Float64Array, outIm: Float64Array): void {
   const W = obj.width;
   const H = obj.height;
+  const ore = obj.re;
+  const oim = obj.im;
+  const xx0 = x - N / 2;
+  const x0Base = Math.floor(xx0);
+  const fx = xx0 - x0Base;
   for (let i = 0; i < N; i++) {
     const yy = y + i - N / 2;
     const y0 = Math.floor(yy);
     const fy = yy - y0;
+    const in0 = y0 >= 0 && y0 < H;
+    const in1 = y0 + 1 >= 0 && y0 + 1 < H;
     for (let j = 0; j < N; j++) {
-      const xx = x + j - N / 2;
-      const x0 = Math.floor(xx);
-      const fx = xx - x0;
+      const x0 = x0Base + j;
       let r = 0;
       let m = 0;
-      const add = (yi: number, xi: number, w: number): void => {
-        if (w === 0 || yi < 0 || yi >= H || xi < 0 || xi >= W) return;
-        r += w * obj.re[yi * W + xi]!;
-        m += w * obj.im[yi * W + xi]!;
-      };
-      add(y0, x0, (1 - fy) * (1 - fx));
-      add(y0, x0 + 1, (1 - fy) * fx);
-      add(y0 + 1, x0, fy * (1 - fx));
-      add(y0 + 1, x0 + 1, fy * fx);
+      // Same four terms in the same order as the textbook formula; zero weights are skipped.
+      let w = (1 - fy) * (1 - fx);
+      if (w !== 0 && in0 && x0 >= 0 && x0 < W) {
+        r += w * ore[y0 * W + x0]!;
+        m += w * oim[y0 * W + x0]!;
+      }
+      w = (1 - fy) * fx;
+      if (w !== 0 && in0 && x0 + 1 >= 0 && x0 + 1 < W) {
+        r += w * ore[y0 * W + x0 + 1]!;
+        m += w * oim[y0 * W + x0 + 1]!;
+      }
+      w = fy * (1 - fx);
+      if (w !== 0 && in1 && x0 >= 0 && x0 < W) {
+        r += w * ore[(y0 + 1) * W + x0]!;
+        m += w * oim[(y0 + 1) * W + x0]!;
+      }
+      w = fy * fx;
+      if (w !== 0 && in1 && x0 + 1 >= 0 && x0 + 1 < W) {
+        r += w * ore[(y0 + 1) * W + x0 + 1]!;
+        m += w * oim[(y0 + 1) * W + x0 + 1]!;
+      }
       outRe[i * N + j] = r;
       outIm[i * N + j] = m;
     }
   }
 }
 
+/** Exit wave ψ = O_patch · P (complex product), rounded to float32 like every stored array; returns Σ|ψ|². */
+function exitWave(pr: Float64Array, pi: Float64Array, probe: ProbeField, outRe: Float64Array, outIm: Float64Array): number {
+  let energy = 0;
+  const qr = probe.re;
+  const qi = probe.im;
+  for (let k = 0; k < pr.length; k++) {
+    const a = pr[k]! * qr[k]! - pi[k]! * qi[k]!;
+    const b = pr[k]! * qi[k]! + pi[k]! * qr[k]!;
+    energy += a * a + b * b;
+    outRe[k] = Math.fround(a);
+    outIm[k] = Math.fround(b);
+  }
+  return energy;
+}
+
+/**
+ * Simulate a scan. Two passes over the positions, so that memory stays at the stored arrays
+ * (ground-truth patches and diffraction): the first cuts the patches and sums Σ|O·P|² for the
+ * dataset-wide scale s, the second recomputes each exit wave, propagates it (radix-2 FFT) and
+ * draws the Poisson counts.
+ */
 export function simulateScan(o: SimulateOptions): SimulatedScan {
   const { N, object, probe } = o;
   if (probe.re.length !== N * N) throw new Error(`probe must be ${N}×${N}`);
+  if (!(o.nphotons > 0)) throw new Error(`nphotons must be > 0, got ${o.nphotons}`);
   const pos = scanPositions({ ...o, width: object.width, height: object.height });
   const M = pos.x.length;
   if (M === 0) throw new Error(`no scan positions fit in a ${object.width}×${object.height} object with N = ${N}`);
@@ -103,41 +145,33 @@ export function simulateScan(o: SimulateOptions): SimulatedScan {
   const gtIm = new Float32Array(M * NN);
   const pr = new Float64Array(NN);
   const pi = new Float64Array(NN);
-  // Exit waves ψ = O·P (unscaled), kept to find the dataset-wide scale first.
-  const psiRe = new Float32Array(M * NN);
-  const psiIm = new Float32Array(M * NN);
+  const fr = new Float64Array(NN);
+  const fi = new Float64Array(NN);
   let energy = 0;
   for (let m = 0; m < M; m++) {
     extractPatch(object, pos.x[m]!, pos.y[m]!, N, pr, pi);
-    for (let k = 0; k < NN; k++) {
-      gtRe[m * NN + k] = pr[k]!;
-      gtIm[m * NN + k] = pi[k]!;
-      const a = pr[k]! * probe.re[k]! - pi[k]! * probe.im[k]!;
-      const b = pr[k]! * probe.im[k]! + pi[k]! * probe.re[k]!;
-      psiRe[m * NN + k] = a;
-      psiIm[m * NN + k] = b;
-      energy += a * a + b * b;
-    }
+    gtRe.set(pr, m * NN);
+    gtIm.set(pi, m * NN);
+    energy += exitWave(pr, pi, probe, fr, fi);
   }
+  if (!(energy > 0)) throw new Error('the object is zero wherever the probe illuminates it; nothing to diffract');
   const s = Math.sqrt(o.nphotons / (energy / M));
   const rng = new Rng((o.seed ^ 0x9e3779b9) >>> 0);
   const diffraction = new Float32Array(M * NN);
-  const fr = new Float64Array(NN);
-  const fi = new Float64Array(NN);
+  const plan = fftPlan(N);
+  const shift = fftshiftIndex(N);
   for (let m = 0; m < M; m++) {
+    extractPatch(object, pos.x[m]!, pos.y[m]!, N, pr, pi);
+    exitWave(pr, pi, probe, fr, fi);
     for (let k = 0; k < NN; k++) {
-      fr[k] = psiRe[m * NN + k]! * s;
-      fi[k] = psiIm[m * NN + k]! * s;
+      fr[k]! *= s;
+      fi[k]! *= s;
     }
-    fft2InPlace(fr, fi, N, N);
-    for (let r = 0; r < N; r++) {
-      const rs = (r + N / 2) % N;
-      for (let c = 0; c < N; c++) {
-        const cs = (c + N / 2) % N;
-        const k = r * N + c;
-        const intensity = (fr[k]! * fr[k]! + fi[k]! * fi[k]!) / NN;
-        diffraction[m * NN + rs * N + cs] = Math.sqrt(rng.poisson(intensity)) / s;
-      }
+    plan.transform2d(fr, fi);
+    const base = m * NN;
+    for (let k = 0; k < NN; k++) {
+      const intensity = (fr[k]! * fr[k]! + fi[k]! * fi[k]!) / NN;
+      diffraction[base + shift[k]!] = Math.sqrt(rng.poisson(intensity)) / s;
     }
     if (o.onProgress && (m % 256 === 255 || m === M - 1)) o.onProgress(m + 1, M);
   }
