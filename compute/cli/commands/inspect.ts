@@ -87,7 +87,8 @@ export const inspectCommand: Command = {
       io.out(`  patterns      ${s.patterns} of ${s.N}×${s.N} (key '${s.diffractionKey}'${s.transposedFromLegacy ? ', transposed from legacy (N,N,M)' : ''})`);
       io.out(`  extent        x ${fmt(s.scanExtent.xmin)} … ${fmt(s.scanExtent.xmax)}, y ${fmt(s.scanExtent.ymin)} … ${fmt(s.scanExtent.ymax)} px; median step ${fmt(s.medianStepPx)} px`);
       io.out(`  amplitudes    max ${fmt(s.amplitudeMax)}; mean Σ amplitude² per pattern ${fmt(s.meanIntensitySum)}`);
-      io.out(`  photons       ${s.nphotons !== null ? `${fmt(s.nphotons)} per pattern (metadata)` : 'unknown (no _metadata nphotons)'}`);
+      const est = s.photonsEstimated !== null ? `${fmt(s.photonsEstimated)} per pattern counted in the quantised amplitudes` : null;
+      io.out(`  photons       ${s.nphotons !== null ? `${fmt(s.nphotons)} per pattern (metadata)${est ? `; ${est}` : ''}` : (est ?? 'unknown (no _metadata nphotons, amplitudes not quantised)')}`);
       io.out(`  probe         ${s.hasProbe ? 'yes' : 'MISSING (needed to train)'}; object ${s.objectShape ? `${s.objectShape[0]}×${s.objectShape[1]}` : 'none'}`);
     } catch (e) {
       io.out(`not a usable PtychoPINN scan: ${(e as Error).message}`);

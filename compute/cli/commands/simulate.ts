@@ -3,9 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from '../command';
 import { CliError } from '../args';
 import { createProgressBar } from '../progress';
-import { makeObject, type ObjectKind } from '../../ptycho/data/objects';
-import { defaultProbe } from '../../ptycho/data/probe';
-import { scanArrays, simulateScan, spatialSplit } from '../../ptycho/data/simulate';
+import type { ObjectKind } from '../../ptycho/data/objects';
+import { simulate, spatialSplit, type SimulationRequest } from '../../ptycho/data/simulate';
 import { loadRawDataset } from '../../ptycho/data/dataset';
 import { writeNpz } from '../../io/npz';
 import { appVersion } from '../../version';
@@ -22,6 +21,7 @@ export const simulateCommand: Command = {
     { name: 'output_file', type: 'string', help: 'output NPZ', required: true, metavar: 'FILE' },
     { name: 'object', type: 'string', help: 'synthetic object', choices: ['lines', 'grf'], defaultText: 'lines' },
     { name: 'input_file', type: 'string', help: 'take objectGuess and probeGuess from this NPZ instead', metavar: 'FILE' },
+    { name: 'probe', type: 'string', help: "synthetic probe: PtychoPINN's real default probe, or with aberration phase (no twin-image ambiguity)", choices: ['default', 'aberrated'], defaultText: 'default' },
     { name: 'N', type: 'int', help: 'patch size (64, 128, 256)', defaultText: '64' },
     { name: 'object_size', type: 'int', help: 'synthetic object side in pixels', defaultText: '3.5·N' },
     { name: 'n_images', type: 'int', help: 'random scan positions', defaultText: '500' },
@@ -40,36 +40,49 @@ export const simulateCommand: Command = {
     const seed = typeof f.seed === 'number' ? f.seed : 42;
     const nphotons = typeof f.nphotons === 'number' ? f.nphotons : 1e9;
     if (!(nphotons > 0)) throw new CliError(`--nphotons: expected a number > 0, got ${nphotons}`);
-    let object;
-    let probe;
+    if (typeof f.n_images === 'number' && !(f.n_images >= 1)) throw new CliError(`--n_images: expected a positive integer, got ${f.n_images}`);
+    if (typeof f.grid_step === 'number' && !(f.grid_step > 0)) throw new CliError(`--grid_step: expected a step > 0 pixels, got ${f.grid_step}`);
+    if (typeof f.buffer === 'number' && !(f.buffer >= 0)) throw new CliError(`--buffer: expected ≥ 0 pixels, got ${f.buffer}`);
+    if (typeof f.split === 'number' && !(f.split > 0 && f.split < 1)) throw new CliError(`--split: expected a fraction between 0 and 1, got ${f.split}`);
+    let object: SimulationRequest['object'];
+    let probe: SimulationRequest['probe'];
     let source: string;
+    let simN = N;
     if (typeof f.input_file === 'string') {
       const raw = loadRawDataset(resolve(f.input_file), { requireProbe: true });
       if (!raw.objectGuess) throw new CliError(`${f.input_file}: missing key 'objectGuess' (needed with --input_file)`);
+      if (f.N !== undefined && raw.N !== N) throw new CliError(`--N ${N} does not match the ${raw.N}×${raw.N} probe of ${f.input_file}`);
       object = raw.objectGuess;
       probe = { re: raw.probe!.re, im: raw.probe!.im };
-      if (raw.N !== N && f.N !== undefined) throw new CliError(`--N ${N} does not match the ${raw.N}×${raw.N} probe of ${f.input_file}`);
+      simN = raw.N;
       source = resolve(f.input_file);
     } else {
-      const kind = (f.object ?? 'lines') as ObjectKind;
+      object = (f.object ?? 'lines') as ObjectKind;
+      probe = (f.probe ?? 'default') as 'default' | 'aberrated';
       const size = typeof f.object_size === 'number' ? f.object_size : Math.round(3.5 * N);
       if (size < N + 4) throw new CliError(`--object_size must be at least N + 4 = ${N + 4}, got ${size}`);
-      object = makeObject(kind, size, seed, Boolean(f.set_phi));
-      probe = defaultProbe(N);
-      source = `${kind} ${size}×${size}${f.set_phi ? ' with phase' : ''}`;
+      source = `${object} ${size}×${size}${f.set_phi ? ' with phase' : ''}, ${probe} probe`;
     }
     const bar = createProgressBar(io, 'simulate', 1, { quiet: Boolean(f.quiet) });
-    const sim = simulateScan({
-      N: object ? (probe.re.length === N * N ? N : Math.sqrt(probe.re.length)) : N,
-      object,
-      probe,
-      nphotons,
-      seed,
-      ...(typeof f.n_images === 'number' ? { nImages: f.n_images } : {}),
-      ...(typeof f.grid_step === 'number' ? { gridStep: f.grid_step } : {}),
-      ...(typeof f.buffer === 'number' ? { buffer: f.buffer } : {}),
-      onProgress: (d, t) => bar.update(d / t, `${d}/${t} patterns`),
-    });
+    let simulation;
+    try {
+      simulation = simulate({
+        N: simN,
+        object,
+        probe,
+        nphotons,
+        seed,
+        setPhi: Boolean(f.set_phi),
+        ...(typeof f.object_size === 'number' ? { objectSize: f.object_size } : {}),
+        ...(typeof f.n_images === 'number' ? { nImages: f.n_images } : {}),
+        ...(typeof f.grid_step === 'number' ? { gridStep: f.grid_step } : {}),
+        ...(typeof f.buffer === 'number' ? { buffer: f.buffer } : {}),
+        onProgress: (d, t) => bar.update(d / t, `${d}/${t} patterns`),
+      });
+    } catch (e) {
+      throw new CliError(`simulate: ${(e as Error).message}`);
+    }
+    const sim = simulation.scan;
     bar.finish(`${sim.M} patterns`);
     const meta = {
       schema_version: '1.0.0',
@@ -77,19 +90,20 @@ export const simulateCommand: Command = {
       N: sim.N,
       object: source,
       seed,
+      positions: typeof f.grid_step === 'number' ? `raster, step ${f.grid_step} px` : `random, ${sim.M}`,
+      simulation_scale: sim.scale,
       creation_info: { tool: 'ptycho simulate', app_version: appVersion(), created: new Date().toISOString() },
       data_transformations: [],
     };
     const out = resolve(String(f.output_file));
     if (typeof f.split === 'number') {
-      if (!(f.split > 0 && f.split < 1)) throw new CliError(`--split: expected a fraction between 0 and 1, got ${f.split}`);
       const { train, test } = spatialSplit(sim.ycoords, f.split);
       const stem = out.replace(/\.npz$/, '');
-      writeNpz(`${stem}_train.npz`, scanArrays(sim, object, probe, train), { compress: true, metadata: { ...meta, subset: 'train', split_fraction: f.split } });
-      writeNpz(`${stem}_test.npz`, scanArrays(sim, object, probe, test), { compress: true, metadata: { ...meta, subset: 'test', split_fraction: f.split } });
+      writeNpz(`${stem}_train.npz`, simulation.arrays(train), { compress: true, metadata: { ...meta, subset: 'train', split_fraction: f.split } });
+      writeNpz(`${stem}_test.npz`, simulation.arrays(test), { compress: true, metadata: { ...meta, subset: 'test', split_fraction: f.split } });
       io.out(`wrote ${stem}_train.npz (${train.length} patterns) and ${stem}_test.npz (${test.length} patterns)`);
     } else {
-      writeNpz(out, scanArrays(sim, object, probe), { compress: true, metadata: meta });
+      writeNpz(out, simulation.arrays(), { compress: true, metadata: meta });
       io.out(`wrote ${out} (${sim.M} patterns)`);
     }
     return 0;

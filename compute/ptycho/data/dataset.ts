@@ -209,6 +209,35 @@ export function selectPatterns(raw: RawDataset, idx: ArrayLike<number>): RawData
   };
 }
 
+/**
+ * Photons per pattern from quantised amplitudes. Simulated PtychoPINN data store
+ * A = sqrt(counts)/s, so the smallest non-zero amplitude is 1/s (a one-photon pixel) and every
+ * (A·s)² is an integer; then mean Σ (A·s)² per pattern is the photon count. Returns null when
+ * the data are not quantised that way (measured, normalised or noise-free data) — checked on up
+ * to 20,000 small values, where float32 still resolves single counts.
+ */
+export function estimatePhotonsFromQuantisation(diffraction: Float32Array, patterns: number): number | null {
+  let a0 = Infinity;
+  let sum2 = 0;
+  for (let i = 0; i < diffraction.length; i++) {
+    const v = diffraction[i]!;
+    if (v > 0 && v < a0) a0 = v;
+    sum2 += v * v;
+  }
+  if (!Number.isFinite(a0) || patterns < 1) return null;
+  const step = Math.max(1, Math.floor(diffraction.length / 200_000));
+  let checked = 0;
+  let integral = 0;
+  for (let i = 0; i < diffraction.length && checked < 20_000; i += step) {
+    const c = (diffraction[i]! / a0) ** 2;
+    if (c === 0 || c > 1e4) continue;
+    checked++;
+    if (Math.abs(c - Math.round(c)) <= Math.max(0.01, 3e-7 * c)) integral++;
+  }
+  if (checked < 100 || integral < 0.99 * checked) return null;
+  return sum2 / (a0 * a0) / patterns;
+}
+
 export interface DatasetSummary {
   file: string;
   patterns: number;
@@ -223,6 +252,11 @@ export interface DatasetSummary {
   meanIntensitySum: number;
   /** nphotons per pattern from metadata, when present. */
   nphotons: number | null;
+  /**
+   * Photons per pattern implied by the data themselves when the amplitudes are quantised like
+   * sqrt(counts)/s (simulations, converted counts): mean Σ counts per pattern; null otherwise.
+   */
+  photonsEstimated: number | null;
   hasProbe: boolean;
   objectShape: [number, number] | null;
   hasGroundTruthPatches: boolean;
@@ -273,6 +307,7 @@ export function datasetSummary(raw: RawDataset): DatasetSummary {
     amplitudeMax: amax,
     meanIntensitySum: sum2 / raw.M,
     nphotons: metadataNphotons(raw.metadata),
+    photonsEstimated: estimatePhotonsFromQuantisation(raw.diffraction, raw.M),
     hasProbe: raw.probe !== null,
     objectShape: raw.objectGuess ? [raw.objectGuess.height, raw.objectGuess.width] : null,
     hasGroundTruthPatches: raw.Y !== null || raw.extra.has('ground_truth_patches'),

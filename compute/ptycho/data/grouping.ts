@@ -11,7 +11,7 @@
  */
 import Flatbush from 'flatbush';
 import { Rng } from './rng';
-import type { RawDataset } from './dataset';
+import { selectPatterns, type RawDataset } from './dataset';
 
 export class GroupingError extends Error {
   override name = 'GroupingError';
@@ -21,6 +21,8 @@ export interface GroupingOptions {
   gridsize: number;
   /** K, PtychoPINN's neighbor_count (default 4). */
   neighborCount?: number;
+  /** Alias of `neighborCount` (the K of §2.2); give one or the other. */
+  K?: number;
   /** Groups to form; all seeds (M) when undefined. */
   nGroups?: number;
   seed?: number;
@@ -42,6 +44,17 @@ export function subsampleIndices(M: number, n: number | undefined, seed: number 
   const k = Math.min(n ?? M, M);
   if (k >= M) return Uint32Array.from({ length: M }, (_, i) => i);
   return new Rng(seed ?? 0).choice(M, k).sort();
+}
+
+/**
+ * PtychoPINN's `n_subsample` (§2.1): keep min(n, M) patterns chosen at random without
+ * replacement (seeded), in ascending file order; every per-pattern array (diffraction,
+ * coordinates, scan_index, Y) is sliced alike. n ≥ M (or undefined) returns `raw` itself.
+ */
+export function subsample(raw: RawDataset, n: number | undefined, seed: number | undefined): RawDataset {
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new GroupingError(`n_subsample must be a positive integer, got ${n}`);
+  if (n === undefined || n >= raw.M) return raw;
+  return selectPatterns(raw, subsampleIndices(raw.M, n, seed));
 }
 
 function binomial(n: number, k: number): number {
@@ -83,10 +96,33 @@ export class PositionIndex {
   }
 }
 
-export function groupPositions(x: ArrayLike<number>, y: ArrayLike<number>, o: GroupingOptions): Groups {
+/**
+ * Form groups of C = gridsize² scan positions (PtychoPINN §2.2, "sample then group").
+ *
+ *   groupPositions(raw, opts)      groups a dataset on its nominal positions (xcoords_start,
+ *                                  ycoords_start, which fall back to xcoords/ycoords) — what
+ *                                  training and inference use;
+ *   groupPositions(x, y, opts)     groups bare positions (object pixels, x = column, y = row).
+ *
+ * Returns `(B, C)` pattern indices; `gatherGroups` turns them into the engine's arrays.
+ * Throws GroupingError when K < C, M < C or gridsize is not a positive integer.
+ */
+export function groupPositions(raw: Pick<RawDataset, 'xcoordsStart' | 'ycoordsStart'>, o: GroupingOptions): Groups;
+export function groupPositions(x: ArrayLike<number>, y: ArrayLike<number>, o: GroupingOptions): Groups;
+export function groupPositions(a: ArrayLike<number> | Pick<RawDataset, 'xcoordsStart' | 'ycoordsStart'>, b: ArrayLike<number> | GroupingOptions, c?: GroupingOptions): Groups {
+  if (c === undefined) {
+    const raw = a as Pick<RawDataset, 'xcoordsStart' | 'ycoordsStart'>;
+    return groupXY(raw.xcoordsStart, raw.ycoordsStart, b as GroupingOptions);
+  }
+  return groupXY(a as ArrayLike<number>, b as ArrayLike<number>, c);
+}
+
+function groupXY(x: ArrayLike<number>, y: ArrayLike<number>, o: GroupingOptions): Groups {
   const M = x.length;
+  if (y.length !== M) throw new GroupingError(`x has ${M} positions but y has ${y.length}`);
   const C = o.gridsize * o.gridsize;
-  const K = o.neighborCount ?? 4;
+  if (o.K !== undefined && o.neighborCount !== undefined && o.K !== o.neighborCount) throw new GroupingError(`K = ${o.K} and neighborCount = ${o.neighborCount} disagree; give one`);
+  const K = o.K ?? o.neighborCount ?? 4;
   if (!(o.gridsize >= 1 && Number.isInteger(o.gridsize))) throw new GroupingError(`gridsize must be a positive integer, got ${o.gridsize}`);
   if (M < C) throw new GroupingError(`gridsize ${o.gridsize} needs at least ${C} scan positions per group, but the dataset has ${M}`);
   if (C > 1 && K < C) throw new GroupingError(`neighbor_count K = ${K} must be ≥ C = gridsize² = ${C}`);

@@ -21,6 +21,17 @@ export function normalise(amplitudes: Float32Array, alpha: number): Float32Array
   return out;
 }
 
+/**
+ * α-normalise grouped amplitudes in one call: returns α (§2.4) and αX as a new array.
+ * `amplitudes` is any stack of N×N patterns, e.g. the `(B, C, N, N)` grouped amplitudes.
+ */
+export function normaliseDiffraction(amplitudes: Float32Array, N: number): { alpha: number; normalised: Float32Array } {
+  if (amplitudes.length === 0 || amplitudes.length % (N * N) !== 0) throw new Error(`expected a stack of ${N}×${N} patterns, got ${amplitudes.length} values`);
+  const alpha = normalisationFactor(amplitudes, N);
+  return { alpha, normalised: normalise(amplitudes, alpha) };
+}
+
+/** PtychoPINN's closed-form intensity scale s = sqrt(nphotons)/(N/2) (§2.5); e.g. N = 64, 1e9 → 988.2. */
 export function intensityScale(nphotons: number, N: number): number {
   if (!(nphotons > 0)) throw new Error(`nphotons must be > 0, got ${nphotons}`);
   return Math.sqrt(nphotons) / (N / 2);

@@ -25,9 +25,18 @@ export function probeMask(N: number): Float32Array {
   return m;
 }
 
-export function prepareProbe(probe: ProbeField | ComplexImage, N: number, probeScale: number): ProbeField {
+/**
+ * Normalise a probe for the model (§2.7): p / (probe_scale · mean over all N×N pixels of
+ * |mask·p|). `prepareProbe(probe, probeScale)` takes N from the probe (N² pixels);
+ * `prepareProbe(probe, N, probeScale)` also checks it. Returns new real/imag Float32Arrays.
+ */
+export function prepareProbe(probe: ProbeField | ComplexImage, probeScale: number): ProbeField;
+export function prepareProbe(probe: ProbeField | ComplexImage, N: number, probeScale: number): ProbeField;
+export function prepareProbe(probe: ProbeField | ComplexImage, a: number, b?: number): ProbeField {
+  const N = b === undefined ? Math.round(Math.sqrt(probe.re.length)) : a;
+  const probeScale = b === undefined ? a : b;
   if (!(probeScale > 0)) throw new Error(`probe_scale must be > 0, got ${probeScale}`);
-  if (probe.re.length !== N * N) throw new Error(`probe has ${probe.re.length} pixels, expected ${N}×${N}`);
+  if (probe.re.length !== N * N || probe.im.length !== N * N) throw new Error(`probe has ${probe.re.length} real and ${probe.im.length} imaginary values, expected ${N}×${N}`);
   const mask = probeMask(N);
   let s = 0;
   for (let i = 0; i < N * N; i++) if (mask[i]) s += Math.hypot(probe.re[i]!, probe.im[i]!);

@@ -9,7 +9,8 @@
 import { fftPlan, fftshiftIndex } from './fft';
 import { Rng } from './rng';
 import type { ComplexImage } from './dataset';
-import type { ProbeField } from './probe';
+import { aberratedProbe, defaultProbe, type ProbeField } from './probe';
+import { makeObject, type ObjectKind } from './objects';
 import { complexFromSplit, f32, f64, type AnyNdArray } from '../../io/ndarray';
 
 export interface ScanOptions {
@@ -42,8 +43,11 @@ export interface SimulatedScan {
 }
 
 export function scanPositions(o: ScanOptions & { width: number; height: number }): { x: Float64Array; y: Float64Array } {
+  if (o.gridStep !== undefined && !(o.gridStep > 0)) throw new Error(`grid step must be > 0 pixels, got ${o.gridStep}`);
+  if (o.nImages !== undefined && !(Number.isInteger(o.nImages) && o.nImages >= 1)) throw new Error(`number of images must be a positive integer, got ${o.nImages}`);
+  if (o.buffer !== undefined && !(o.buffer >= 0)) throw new Error(`buffer must be ≥ 0 pixels, got ${o.buffer}`);
   const buffer = Math.min(o.buffer ?? o.N / 2 + 1, Math.min(o.width, o.height) / 2 - 1);
-  if (o.gridStep) {
+  if (o.gridStep !== undefined) {
     const xs: number[] = [];
     const ys: number[] = [];
     for (let y = buffer; y <= o.height - buffer; y += o.gridStep) for (let x = buffer; x <= o.width - buffer; x += o.gridStep) {
@@ -223,4 +227,62 @@ export function spatialSplit(coord: Float64Array, frac: number): { train: Uint32
   const test: number[] = [];
   coord.forEach((v, i) => (v < cut ? train : test).push(i));
   return { train: Uint32Array.from(train), test: Uint32Array.from(test) };
+}
+
+export interface SimulationRequest {
+  /** Patch size N (64, 128 or 256). */
+  N: number;
+  /** A synthetic object family, or a given object (e.g. an NPZ's objectGuess). */
+  object: ObjectKind | ComplexImage;
+  /** Side of a synthetic object in pixels (default round(3.5·N), PtychoPINN's lines size). */
+  objectSize?: number;
+  /** Give a synthetic object PtychoPINN's phase φ = π·tanh((A − max/2)/(3·mean)). */
+  setPhi?: boolean;
+  /** The probe: given, PtychoPINN's real default probe, or that probe with aberrations (default 'default'). */
+  probe?: ProbeField | 'default' | 'aberrated';
+  /** Photons per pattern (mean over the scan). */
+  nphotons: number;
+  /** Random positions (default 500) unless `gridStep` asks for a raster. */
+  nImages?: number;
+  gridStep?: number;
+  buffer?: number;
+  /** Seeds the object, the positions and the noise. */
+  seed: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Simulation {
+  scan: SimulatedScan;
+  object: ComplexImage;
+  probe: ProbeField;
+  /** PtychoPINN NPZ arrays for all patterns, or for the rows `idx` (e.g. one side of `spatialSplit`). */
+  arrays(idx?: ArrayLike<number>): Record<string, AnyNdArray>;
+}
+
+/**
+ * Simulate a scan from a request (what `ptycho simulate` does): build or take the object and
+ * probe, place the positions, illuminate, diffract and draw the Poisson counts.
+ */
+export function simulate(req: SimulationRequest): Simulation {
+  const N = req.N;
+  if (![64, 128, 256].includes(N)) throw new Error(`N must be 64, 128 or 256, got ${N}`);
+  let object: ComplexImage;
+  if (typeof req.object === 'string') {
+    const size = req.objectSize ?? Math.round(3.5 * N);
+    if (size < N + 4) throw new Error(`object size must be at least N + 4 = ${N + 4}, got ${size}`);
+    object = makeObject(req.object, size, req.seed, Boolean(req.setPhi));
+  } else object = req.object;
+  const probe = req.probe === undefined || req.probe === 'default' ? defaultProbe(N) : req.probe === 'aberrated' ? aberratedProbe(N) : req.probe;
+  const scan = simulateScan({
+    N,
+    object,
+    probe,
+    nphotons: req.nphotons,
+    seed: req.seed,
+    ...(req.nImages !== undefined ? { nImages: req.nImages } : {}),
+    ...(req.gridStep !== undefined ? { gridStep: req.gridStep } : {}),
+    ...(req.buffer !== undefined ? { buffer: req.buffer } : {}),
+    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+  });
+  return { scan, object, probe, arrays: (idx) => scanArrays(scan, object, probe, idx) };
 }
