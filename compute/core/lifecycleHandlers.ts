@@ -2,31 +2,19 @@
  * The workstation lifecycle behind the protocol: train (with progress events, a live preview
  * and cancellation), save/open model bundles, reconstruct with evaluation, export.
  */
-import { renameSync } from 'node:fs';
-import { basename, extname, dirname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { makeTrainingConfig, type TrainingConfig } from '../ptycho/config/config';
 import { loadModel, saveModel, trainModel, modelSpecOf, type TrainedModel } from '../ptycho/lifecycle/model';
 import { reconstruct } from '../ptycho/lifecycle/reconstruct';
-import { amplitudePhase, writeReconstruction } from '../ptycho/lifecycle/outputs';
+import { amplitudePhase, writeReconstructionNpz, writeReconstructionPngs } from '../ptycho/lifecycle/outputs';
 import { evaluateStitched, evaluationSummary } from '../ptycho/lifecycle/evaluation';
-import { exportModels } from '../ptycho/infer/exportModels';
+import { exportInferenceModel } from '../ptycho/infer/exportModels';
 import { ObjectPredictor } from '../ptycho/infer/predictor';
 import { reassemblePosition, type Stitched } from '../ptycho/stitch/reassemble';
 import type { PreparedData } from '../ptycho/lifecycle/prepare';
-import { writeMapPng } from '../io/png';
 import type { ModelInfo, ReconstructionResult, StitchedImage, TrainRequest } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { CoreError } from './errors';
-
-interface LifecycleState {
-  model: TrainedModel | null;
-  recon: { stitched: Stitched; datasetPath: string } | null;
-}
-
-function state(session: CoreSession): LifecycleState {
-  session.model ??= null;
-  return session as unknown as LifecycleState;
-}
 
 export function modelInfo(m: TrainedModel): ModelInfo {
   const last = m.history.at(-1);
@@ -95,9 +83,8 @@ function previewGroups(p: PreparedData, k: number): Uint32Array {
   return Uint32Array.from(order.slice(0, Math.min(k, B)));
 }
 
-async function preview(cfg: TrainingConfig, params: Parameters<typeof exportModels>[1], probe: { re: Float32Array; im: Float32Array }, p: PreparedData, idx: Uint32Array): Promise<StitchedImage> {
-  const spec = modelSpecOf(cfg);
-  const onnx = exportModels(spec, params, probe).diffraction_to_obj;
+async function preview(cfg: TrainingConfig, params: Parameters<typeof exportInferenceModel>[1], p: PreparedData, idx: Uint32Array): Promise<StitchedImage> {
+  const onnx = exportInferenceModel(modelSpecOf(cfg), params);
   const scale = Math.exp(params.get('log_scale')[0]!);
   const C = cfg.model.gridsize ** 2;
   const per = C * cfg.model.N * cfg.model.N;
@@ -159,7 +146,7 @@ export async function startTraining(session: CoreSession, emit: Emit, req: Train
           let img: StitchedImage | null = null;
           if (prepared && previewIdx) {
             try {
-              img = await preview(cfg, params, prepared.probe, prepared, previewIdx);
+              img = await preview(cfg, params, prepared, previewIdx);
             } catch {
               img = null;
             }
@@ -167,11 +154,10 @@ export async function startTraining(session: CoreSession, emit: Emit, req: Train
           emit('train.epoch', { epoch: r.epoch, nepochs, loss: r.loss, nll: r.nll, mae: r.mae, val_loss: r.val_loss, lr: r.lr, seconds: r.seconds, samples_per_sec: r.samples_per_sec, intensity_scale: r.intensity_scale, preview: img });
         },
       });
-      const st = state(session);
       const res = run.result;
       if (res.history.length > 0) {
-        st.model = run.model;
-        st.recon = null;
+        session.model = run.model;
+        session.reconstruction = null;
       }
       emit('train.done', { stoppedBy: res.stoppedBy, error: res.error ?? null, epochs: res.history.length, bestEpoch: res.bestEpoch, seconds: res.seconds, provider: res.provider, model: res.history.length > 0 ? modelInfo(run.model) : null });
     } catch (e) {
@@ -192,34 +178,31 @@ export function cancelTraining(session: CoreSession): { cancelled: boolean } {
 }
 
 export function saveCurrentModel(session: CoreSession, path: string): ModelInfo {
-  const st = state(session);
-  if (!st.model) throw new CoreError('there is no model to save: train one or open a bundle first', 'no-model');
+  if (!session.model) throw new CoreError('there is no model to save: train one or open a bundle first', 'no-model');
   const target = extname(path) === '' ? join(path, 'wts.h5.zip') : path;
   try {
-    saveModel(st.model, target);
+    saveModel(session.model, target);
   } catch (e) {
     throw new CoreError(`could not save ${target}: ${(e as Error).message}`);
   }
-  return modelInfo(st.model);
+  return modelInfo(session.model);
 }
 
 export async function openModel(session: CoreSession, path: string): Promise<ModelInfo> {
-  const st = state(session);
   const m = await loadModel(path);
-  st.model = m;
-  st.recon = null;
+  session.model = m;
+  session.reconstruction = null;
   return modelInfo(m);
 }
 
 export async function runReconstruction(session: CoreSession, emit: Emit, p: { batch_size?: number; stitch_crop_size?: number }): Promise<ReconstructionResult> {
-  const st = state(session);
-  if (!st.model) throw new CoreError('open or train a model first (File ▸ Open Model Bundle…)', 'no-model');
+  if (!session.model) throw new CoreError('open or train a model first (File ▸ Open Model Bundle…)', 'no-model');
   const ds = session.dataset;
   if (!ds) throw new CoreError('open a dataset to reconstruct (File ▸ Open Dataset…)', 'no-dataset');
-  if (ds.raw.N !== st.model.config.model.N) throw new CoreError(`the model expects ${st.model.config.model.N}×${st.model.config.model.N} patterns but ${basename(ds.path)} has ${ds.raw.N}×${ds.raw.N}`, 'mismatch');
+  if (ds.raw.N !== session.model.config.model.N) throw new CoreError(`the model expects ${session.model.config.model.N}×${session.model.config.model.N} patterns but ${basename(ds.path)} has ${ds.raw.N}×${ds.raw.N}`, 'mismatch');
   if (!ds.raw.probe) throw new CoreError(`${basename(ds.path)} has no probeGuess`, 'no-probe');
   let last = 0;
-  const rec = await reconstruct(st.model, ds.raw, {
+  const rec = await reconstruct(session.model, ds.raw, {
     ...(p.batch_size ? { batchSize: p.batch_size } : {}),
     ...(p.stitch_crop_size ? { stitchCropSize: p.stitch_crop_size } : {}),
     onProgress: (done, total) => {
@@ -230,7 +213,7 @@ export async function runReconstruction(session: CoreSession, emit: Emit, p: { b
       }
     },
   });
-  st.recon = { stitched: rec.stitched, datasetPath: ds.path };
+  session.reconstruction = { stitched: rec.stitched, datasetPath: ds.path };
   let evaluation = null;
   if (ds.raw.objectGuess) {
     try {
@@ -244,31 +227,16 @@ export async function runReconstruction(session: CoreSession, emit: Emit, p: { b
     image: stitchedImage(rec.stitched),
     groups: rec.groups,
     seconds: rec.inferSeconds + rec.stitchSeconds,
-    patternsPerSec: (rec.groups * st.model.config.model.gridsize ** 2) / rec.inferSeconds,
+    patternsPerSec: (rec.groups * session.model.config.model.gridsize ** 2) / rec.inferSeconds,
     provider: rec.provider,
     evaluation,
   };
 }
 
 export function exportReconstruction(session: CoreSession, path: string, format: 'npz' | 'png'): { paths: string[] } {
-  const st = state(session);
-  if (!st.recon) throw new CoreError('reconstruct first, then export', 'no-reconstruction');
-  const s = st.recon.stitched;
-  if (format === 'npz') {
-    const dir = dirname(path);
-    const files = writeReconstruction(dir, s, { dataset: st.recon.datasetPath, model: st.model?.path ?? null });
-    // writeReconstruction uses PtychoPINN's file names; honour the chosen NPZ name too.
-    if (basename(path) !== 'reconstruction.npz') {
-      renameSync(files[0]!, path);
-      files[0] = path;
-    }
-    return { paths: files };
-  }
-  const { amplitude, phase } = amplitudePhase(s);
+  const rec = session.reconstruction;
+  if (!rec) throw new CoreError('reconstruct first, then export', 'no-reconstruction');
+  if (format === 'npz') return { paths: [writeReconstructionNpz(path, rec.stitched, { dataset: rec.datasetPath, model: session.model?.path ?? null })] };
   const stem = path.replace(/\.png$/i, '');
-  const a = `${stem}_amplitude.png`;
-  const ph = `${stem}_phase.png`;
-  writeMapPng(a, amplitude, s.width, s.height, { colormap: 'gray' });
-  writeMapPng(ph, phase, s.width, s.height, { colormap: 'viridis' });
-  return { paths: [a, ph] };
+  return { paths: writeReconstructionPngs(`${stem}_amplitude.png`, `${stem}_phase.png`, rec.stitched) };
 }

@@ -3,14 +3,17 @@
  * or loaded), a running training job, and the last reconstruction. One per core process.
  */
 import type { RawDataset } from '../ptycho/data/dataset';
+import type { TrainedModel } from '../ptycho/lifecycle/model';
+import type { Stitched } from '../ptycho/stitch/reassemble';
 import type { EventName, Events } from '../protocol';
 
 export interface CoreSession {
   dataset: { path: string; raw: RawDataset } | null;
-  /** Set by the lifecycle handlers (train/open model). */
-  model: unknown;
+  /** The current model: trained here or opened from a bundle. */
+  model: TrainedModel | null;
   training: AbortController | null;
-  reconstruction: unknown;
+  /** The last stitched reconstruction, kept for export. */
+  reconstruction: { stitched: Stitched; datasetPath: string } | null;
 }
 
 export function newSession(): CoreSession {

@@ -19,13 +19,21 @@ export const AUTOENCODER_OUTPUTS = ['trimmed_obj_real', 'trimmed_obj_imag', 'pre
 export const INFERENCE_OUTPUTS = ['trimmed_obj_real', 'trimmed_obj_imag'] as const;
 export const MODEL_INPUTS = ['input', 'input_positions'] as const;
 
+const bakeFrom =
+  (params: ParamStore) =>
+  (n: string): Float32Array | undefined =>
+    params.has(n) ? params.get(n).slice() : undefined;
+
+/** Only `diffraction_to_obj` (what inference and the live preview need). */
+export function exportInferenceModel(spec: PinnModelSpec, params: ParamStore, metadata: Record<string, string> = {}): Uint8Array {
+  const d2o = buildDiffractionToObj(spec, Math.exp(params.get('log_scale')[0]!));
+  return lower(d2o.outputs, { name: 'diffraction_to_obj', bake: bakeFrom(params), metadata, docString: 'PtychoPINN diffraction_to_obj (Ptycho Workstation)' }).bytes;
+}
+
 export function exportModels(spec: PinnModelSpec, params: ParamStore, probe: ProbeArrays, metadata: Record<string, string> = {}): ExportedModels {
-  const bake = (n: string): Float32Array | undefined => (params.has(n) ? params.get(n).slice() : undefined);
-  const scale = Math.exp(params.get('log_scale')[0]!);
-  const d2o = buildDiffractionToObj(spec, scale);
-  const ae = buildAutoencoder({ spec, loss: DEFAULT_LOSS_SPEC, intensityScale: scale, probe, io: 'public' });
+  const ae = buildAutoencoder({ spec, loss: DEFAULT_LOSS_SPEC, intensityScale: Math.exp(params.get('log_scale')[0]!), probe, io: 'public' });
   return {
-    diffraction_to_obj: lower(d2o.outputs, { name: 'diffraction_to_obj', bake, metadata, docString: 'PtychoPINN diffraction_to_obj (Ptycho Workstation)' }).bytes,
-    autoencoder: lower(autoencoderPublicOutputs(ae), { name: 'autoencoder', bake, metadata, docString: 'PtychoPINN autoencoder (Ptycho Workstation)' }).bytes,
+    diffraction_to_obj: exportInferenceModel(spec, params, metadata),
+    autoencoder: lower(autoencoderPublicOutputs(ae), { name: 'autoencoder', bake: bakeFrom(params), metadata, docString: 'PtychoPINN autoencoder (Ptycho Workstation)' }).bytes,
   };
 }

@@ -22,12 +22,12 @@ export function amplitudePhase(s: Pick<Stitched, 're' | 'im'>): { amplitude: Flo
   return { amplitude, phase };
 }
 
-export function writeReconstruction(dir: string, s: Stitched, meta: Record<string, unknown> = {}): string[] {
+/** reconstruction.npz content at `path` (atomic). */
+export function writeReconstructionNpz(path: string, s: Stitched, meta: Record<string, unknown> = {}): string {
   const { amplitude, phase } = amplitudePhase(s);
   const shape = [s.height, s.width];
-  const npz = join(dir, 'reconstruction.npz');
   writeNpz(
-    npz,
+    path,
     {
       object: complexFromSplit(s.re, s.im, shape),
       amplitude: f32(amplitude, shape),
@@ -38,11 +38,20 @@ export function writeReconstruction(dir: string, s: Stitched, meta: Record<strin
     },
     { compress: true, metadata: { ...meta, conventions: 'object[row, col] is object pixel (y0 + row, x0 + col); x = column, y = row' } },
   );
-  const amp = join(dir, 'reconstructed_amplitude.png');
-  const ph = join(dir, 'reconstructed_phase.png');
-  writeMapPng(amp, amplitude, s.width, s.height, { colormap: 'gray' });
-  writeMapPng(ph, phase, s.width, s.height, { colormap: 'viridis' });
-  return [npz, amp, ph];
+  return path;
+}
+
+/** Amplitude (gray) and phase (viridis) PNGs, PtychoPINN's colour choices. */
+export function writeReconstructionPngs(amplitudePath: string, phasePath: string, s: Stitched): string[] {
+  const { amplitude, phase } = amplitudePhase(s);
+  writeMapPng(amplitudePath, amplitude, s.width, s.height, { colormap: 'gray' });
+  writeMapPng(phasePath, phase, s.width, s.height, { colormap: 'viridis' });
+  return [amplitudePath, phasePath];
+}
+
+/** PtychoPINN's output names in `dir`: reconstruction.npz, reconstructed_amplitude.png, reconstructed_phase.png. */
+export function writeReconstruction(dir: string, s: Stitched, meta: Record<string, unknown> = {}): string[] {
+  return [writeReconstructionNpz(join(dir, 'reconstruction.npz'), s, meta), ...writeReconstructionPngs(join(dir, 'reconstructed_amplitude.png'), join(dir, 'reconstructed_phase.png'), s)];
 }
 
 export function writeHistory(dir: string, history: readonly Record<string, unknown>[]): string[] {

@@ -1,11 +1,10 @@
 /**
- * Inference + stitching (+ evaluation when the scan has an objectGuess): PtychoPINN §5.1, §6.
+ * Inference + stitching: PtychoPINN §5.1. Evaluation against an objectGuess is in evaluation.ts.
  */
 import type { ProviderChoice } from '../../engine/runtime';
 import type { RawDataset } from '../data/dataset';
 import { ObjectPredictor } from '../infer/predictor';
 import { reassemblePosition, type Stitched } from '../stitch/reassemble';
-import { evaluateReconstruction, type EvaluationReport } from '../eval/evaluate';
 import { prepareData, type PreparedData } from './prepare';
 import type { TrainedModel } from './model';
 
@@ -67,22 +66,4 @@ export async function reconstruct(model: TrainedModel, raw: RawDataset, o: Recon
   const stitched = reassemblePosition({ re: patches.re, im: patches.im, count: patches.count, N: patches.N, offsets: prepared.grouped.centroids }, o.stitchCropSize ?? 20);
   const t2 = performance.now();
   return { stitched, prepared, groups: patches.count, inferSeconds: (t1 - t0) / 1000, stitchSeconds: (t2 - t1) / 1000, provider: predictor.provider };
-}
-
-/** Evaluate a stitched reconstruction against the scan's objectGuess (PtychoPINN §6 alignment). */
-export function evaluateAgainstObject(rec: Reconstruction, raw: RawDataset, opts: { stitchCropSize?: number; phaseAlign?: 'plane' | 'mean'; registration?: boolean } = {}): EvaluationReport | null {
-  const gt = raw.objectGuess;
-  if (!gt) return null;
-  const s = rec.stitched;
-  const toImg = (re: Float32Array, im: Float32Array, w: number, h: number) => ({ width: w, height: h, re: Float64Array.from(re), im: Float64Array.from(im) });
-  // Positions of the reconstructed groups in object pixels (centroids).
-  const c = rec.prepared.grouped.centroids;
-  const B = rec.prepared.grouped.B;
-  const scanCoordsYX = { y: Float64Array.from({ length: B }, (_, b) => c[2 * b + 1]!), x: Float64Array.from({ length: B }, (_, b) => c[2 * b]!) };
-  return evaluateReconstruction(toImg(s.re, s.im, s.width, s.height), toImg(gt.re, gt.im, gt.width, gt.height), {
-    scanCoordsYX,
-    stitchCropSize: opts.stitchCropSize ?? 20,
-    ...(opts.phaseAlign ? { phaseAlign: opts.phaseAlign } : {}),
-    ...(opts.registration !== undefined ? { registration: opts.registration } : {}),
-  });
 }
