@@ -6,7 +6,7 @@
  * diffraction = sqrt(counts)/s (amplitudes at the object·probe energy scale, with the noise of
  * nphotons counts per pattern). Deterministic for a seed.
  */
-import { fftPlan, fftshiftIndex } from './fft';
+import { fft2InPlace, fftshiftIndex } from '../eval/fft2';
 import { Rng } from './rng';
 import type { ComplexImage } from './dataset';
 import { aberratedProbe, defaultProbe, type ProbeField } from './probe';
@@ -162,7 +162,6 @@ export function simulateScan(o: SimulateOptions): SimulatedScan {
   const s = Math.sqrt(o.nphotons / (energy / M));
   const rng = new Rng((o.seed ^ 0x9e3779b9) >>> 0);
   const diffraction = new Float32Array(M * NN);
-  const plan = fftPlan(N);
   const shift = fftshiftIndex(N);
   for (let m = 0; m < M; m++) {
     extractPatch(object, pos.x[m]!, pos.y[m]!, N, pr, pi);
@@ -171,7 +170,7 @@ export function simulateScan(o: SimulateOptions): SimulatedScan {
       fr[k]! *= s;
       fi[k]! *= s;
     }
-    plan.transform2d(fr, fi);
+    fft2InPlace(fr, fi, N, N);
     const base = m * NN;
     for (let k = 0; k < NN; k++) {
       const intensity = (fr[k]! * fr[k]! + fi[k]! * fi[k]!) / NN;

@@ -381,3 +381,14 @@ export function fftfreq(n: number, d = 1): Float64Array {
 export function fftshiftCentre(n: number): number {
   return Math.floor(n / 2);
 }
+
+/**
+ * Index map of numpy.fft.fftshift for an n×n image (n even): `shifted[map[k]] = unshifted[k]`,
+ * i.e. zero frequency moves from (0, 0) to (n/2, n/2).
+ */
+export function fftshiftIndex(n: number): Uint32Array {
+  const map = new Uint32Array(n * n);
+  const h = n >>> 1;
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) map[r * n + c] = ((r + h) % n) * n + ((c + h) % n);
+  return map;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fft1d, fft2, fftfreq, ifft2 } from '../../../compute/ptycho/eval/fft2';
+import { fft1d, fft2, fftfreq, fftshiftIndex, ifft2 } from '../../../compute/ptycho/eval/fft2';
 import { rng } from './helpers';
 
 function directDft(re: Float64Array, im: Float64Array, inverse = false): [Float64Array, Float64Array] {
@@ -93,5 +93,17 @@ describe('fft2', () => {
   it('fftfreq follows numpy (even and odd n)', () => {
     expect(Array.from(fftfreq(4))).toEqual([0, 0.25, -0.5, -0.25]);
     expect(Array.from(fftfreq(5, 2))).toEqual([0, 0.1, 0.2, -0.2, -0.1]);
+  });
+});
+
+describe('fftshift index', () => {
+  it('moves zero frequency to (N/2, N/2) and is a permutation', () => {
+    const n = 8;
+    const map = fftshiftIndex(n);
+    expect(map[0]).toBe((n / 2) * n + n / 2);
+    expect(new Set(map).size).toBe(n * n);
+    // numpy: fftshift([0..7]) = [4,5,6,7,0,1,2,3] per axis
+    expect(map[1]).toBe((n / 2) * n + n / 2 + 1);
+    expect(map[n - 1]).toBe((n / 2) * n + n / 2 - 1);
   });
 });
