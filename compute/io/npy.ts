@@ -127,6 +127,9 @@ export function readNpy(bytes: Uint8Array, where = 'array.npy'): AnyNdArray {
   if (bytes.length - dataStart < need) {
     throw new NpyError(`${where}: header says shape (${h.shape.join(', ')}) of ${h.descr} = ${need} bytes, but only ${bytes.length - dataStart} bytes of data follow (file truncated or header lies)`);
   }
+  if (bytes.length - dataStart > need) {
+    throw new NpyError(`${where}: header says shape (${h.shape.join(', ')}) of ${h.descr} = ${need} bytes, but ${bytes.length - dataStart} bytes of data follow (header lies or the file holds more than one array)`);
+  }
   const raw = bytes.subarray(dataStart, dataStart + need);
   const comps = info.dtype === 'complex64' || info.dtype === 'complex128' ? 2 : 1;
   const scalarBytes = info.itemBytes / comps;
