@@ -163,15 +163,85 @@ export function validateTrainingConfig(t: TrainingConfig): void {
   check(Number.isFinite(t.learning_rate) && t.learning_rate > 0 && t.learning_rate < 1, 'learning_rate', 'a number in (0, 1)', t.learning_rate);
   check(['cpu', 'webgpu', 'cuda', 'auto'].includes(t.device), 'device', 'cpu, webgpu, cuda or auto', t.device);
   check(Number.isInteger(t.seed), 'seed', 'an integer', t.seed);
+  for (const k of ['positions_provided', 'probe_trainable', 'intensity_scale_trainable', 'sequential_sampling', 'enable_oversampling'] as const) {
+    check(typeof t[k] === 'boolean', k, 'true or false', t[k]);
+  }
+  for (const k of ['train_data_file', 'test_data_file'] as const) check(t[k] === null || (typeof t[k] === 'string' && t[k] !== ''), k, 'a file path or null', t[k]);
+  check(typeof t.output_dir === 'string' && t.output_dir !== '', 'output_dir', 'a folder path', t.output_dir);
+  check(
+    t.neighbor_pool_size === null || (Number.isInteger(t.neighbor_pool_size) && t.neighbor_pool_size >= t.neighbor_count),
+    'neighbor_pool_size',
+    `null or an integer ≥ neighbor_count = ${t.neighbor_count}`,
+    t.neighbor_pool_size,
+  );
+}
+
+/** Overrides without the keys whose value is `undefined` (unset, so the default applies). */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Refuse keys a config does not have (typos would otherwise be carried silently). */
+function checkKnownKeys(over: object, known: (k: string) => boolean, where: string): void {
+  for (const k of Object.keys(over)) {
+    if (!known(k)) throw new ConfigError(`unknown ${where} key '${k}'`);
+  }
 }
 
 export type TrainingOverrides = Partial<Omit<TrainingConfig, 'model'>> & { model?: Partial<ModelConfig> };
 
-/** Defaults ← overrides, validated and frozen. */
+/** Defaults ← overrides (undefined = unset), validated and frozen; unknown keys are refused. */
 export function makeTrainingConfig(over: TrainingOverrides = {}): TrainingConfig {
   const { model, ...rest } = over;
-  const cfg: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, ...rest, model: { ...DEFAULT_MODEL_CONFIG, ...(model ?? {}) } };
+  checkKnownKeys(rest, isTrainingKey, 'training config');
+  if (model !== undefined && (model === null || typeof model !== 'object')) throw new ConfigError(`model: expected a mapping of model fields, got ${JSON.stringify(model)}`);
+  checkKnownKeys(model ?? {}, isModelKey, 'model config');
+  const cfg: TrainingConfig = { ...DEFAULT_TRAINING_CONFIG, ...defined(rest), model: { ...DEFAULT_MODEL_CONFIG, ...defined(model ?? {}) } };
   validateTrainingConfig(cfg);
+  Object.freeze(cfg.model);
+  return Object.freeze(cfg);
+}
+
+export const DEFAULT_INFERENCE_CONFIG: Readonly<Omit<InferenceConfig, 'model' | 'model_path' | 'test_data_file'>> = Object.freeze({
+  n_groups: null,
+  n_subsample: null,
+  subsample_seed: null,
+  neighbor_count: 4,
+  output_dir: 'inference_outputs',
+  device: 'cpu',
+  stitch_crop_size: 20,
+  batch_size: 64,
+});
+
+const INFERENCE_KEYS = ['model', 'model_path', 'test_data_file', ...Object.keys(DEFAULT_INFERENCE_CONFIG)];
+
+export type InferenceOverrides = Partial<Omit<InferenceConfig, 'model'>> & { model?: Partial<ModelConfig> };
+
+export function validateInferenceConfig(c: InferenceConfig): void {
+  validateModelConfig(c.model);
+  check(typeof c.model_path === 'string' && c.model_path !== '', 'model_path', 'a wts.h5.zip bundle or the folder holding it', c.model_path);
+  check(typeof c.test_data_file === 'string' && c.test_data_file !== '', 'test_data_file', 'an NPZ file path', c.test_data_file);
+  check(c.n_groups === null || (Number.isInteger(c.n_groups) && c.n_groups > 0), 'n_groups', 'null (all) or a positive integer', c.n_groups);
+  check(c.n_subsample === null || (Number.isInteger(c.n_subsample) && c.n_subsample > 0), 'n_subsample', 'a positive integer', c.n_subsample);
+  check(c.subsample_seed === null || Number.isInteger(c.subsample_seed), 'subsample_seed', 'an integer', c.subsample_seed);
+  check(Number.isInteger(c.neighbor_count) && c.neighbor_count >= 1, 'neighbor_count', 'a positive integer', c.neighbor_count);
+  check(c.model.gridsize === 1 || c.neighbor_count >= c.model.gridsize ** 2, 'neighbor_count', `≥ gridsize² = ${c.model.gridsize ** 2}`, c.neighbor_count);
+  check(typeof c.output_dir === 'string' && c.output_dir !== '', 'output_dir', 'a folder path', c.output_dir);
+  check(['cpu', 'webgpu', 'cuda', 'auto'].includes(c.device), 'device', 'cpu, webgpu, cuda or auto', c.device);
+  check(Number.isInteger(c.stitch_crop_size) && c.stitch_crop_size > 0 && c.stitch_crop_size <= c.model.N, 'stitch_crop_size', `an integer with 0 < M ≤ N = ${c.model.N}`, c.stitch_crop_size);
+  check(Number.isInteger(c.batch_size) && c.batch_size > 0, 'batch_size', 'a positive integer', c.batch_size);
+}
+
+/**
+ * Defaults ← overrides, validated and frozen. `model_path` and `test_data_file` are required;
+ * `model` normally comes from the bundle's params (the network the weights belong to).
+ */
+export function makeInferenceConfig(over: InferenceOverrides): InferenceConfig {
+  const { model, ...rest } = over;
+  checkKnownKeys(rest, (k) => INFERENCE_KEYS.includes(k), 'inference config');
+  checkKnownKeys(model ?? {}, isModelKey, 'model config');
+  const cfg = { ...DEFAULT_INFERENCE_CONFIG, model_path: '', test_data_file: '', ...defined(rest), model: { ...DEFAULT_MODEL_CONFIG, ...defined(model ?? {}) } } as InferenceConfig;
+  validateInferenceConfig(cfg);
   Object.freeze(cfg.model);
   return Object.freeze(cfg);
 }

@@ -3,7 +3,7 @@
  * fields flattened to the top level, KEY_MAPPINGS applied, unset (null) values skipped, plus
  * the two legacy-only keys our model uses (offset 4, max_position_jitter 10).
  */
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, isModelKey, isTrainingKey, makeTrainingConfig, type ModelConfig, type TrainingConfig, type TrainingOverrides } from './config';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, isModelKey, isTrainingKey, makeTrainingConfig, type InferenceConfig, type ModelConfig, type TrainingConfig, type TrainingOverrides } from './config';
 
 export const KEY_MAPPINGS: Readonly<Record<string, string>> = Object.freeze({
   object_big: 'object.big',
@@ -21,7 +21,8 @@ const REVERSE: Readonly<Record<string, string>> = Object.freeze(Object.fromEntri
 
 export type LegacyParams = Record<string, string | number | boolean>;
 
-export function toLegacyParams(cfg: TrainingConfig): LegacyParams {
+/** Training or inference config → legacy dict (a copy; nothing global is touched). */
+export function toLegacyParams(cfg: TrainingConfig | InferenceConfig): LegacyParams {
   const out: LegacyParams = { offset: 4, max_position_jitter: 10 };
   const put = (k: string, v: unknown): void => {
     if (v === null || v === undefined) return;

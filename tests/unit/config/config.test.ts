@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { makeTrainingConfig } from '../../../compute/ptycho/config/config';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, makeInferenceConfig, makeTrainingConfig } from '../../../compute/ptycho/config/config';
 import { fromLegacyParams, toLegacyParams } from '../../../compute/ptycho/config/legacy';
 import { mergeOverrides, readYamlConfig } from '../../../compute/ptycho/config/yamlConfig';
 
@@ -46,4 +46,86 @@ describe('configuration', () => {
     expect(back).toEqual(c);
     expect(fromLegacyParams({ N: 128, 'probe.big': false, size: 392, nimgs_train: 9 }).model).toMatchObject({ N: 128, probe_big: false });
   });
+
+  it('refuses unknown keys and wrong types, naming the field; undefined means unset', () => {
+    expect(() => makeTrainingConfig({ nepoch: 3 } as never)).toThrow("unknown training config key 'nepoch'");
+    expect(() => makeTrainingConfig({ model: { gridsize: 1, filters: 2 } as never })).toThrow("unknown model config key 'filters'");
+    expect(() => makeTrainingConfig({ probe_trainable: 'yes' as never })).toThrow('probe_trainable: expected true or false, got "yes"');
+    expect(() => makeTrainingConfig({ nepochs: 'ten' as never })).toThrow('nepochs: expected a positive integer, got "ten"');
+    expect(() => makeTrainingConfig({ output_dir: '' })).toThrow('output_dir: expected a folder path, got ""');
+    expect(() => makeTrainingConfig({ train_data_file: 3 as never })).toThrow('train_data_file: expected a file path or null, got 3');
+    expect(() => makeTrainingConfig({ neighbor_pool_size: 2 })).toThrow('neighbor_pool_size: expected null or an integer ≥ neighbor_count = 4, got 2');
+    expect(() => makeTrainingConfig({ nphotons: 0 })).toThrow('nphotons: expected a number > 0, got 0');
+    expect(() => makeTrainingConfig({ model: { gridsize: 0 } })).toThrow('gridsize: expected an integer from 1 to 4, got 0');
+    expect(() => makeTrainingConfig({ nepochs: 0 })).toThrow('nepochs: expected a positive integer, got 0');
+    expect(() => makeTrainingConfig({ model: null as never })).toThrow('model: expected a mapping of model fields, got null');
+    const c = makeTrainingConfig({ nepochs: undefined, model: { N: undefined, gridsize: 2 } });
+    expect(c.nepochs).toBe(50);
+    expect(c.model.N).toBe(64);
+    expect(makeTrainingConfig({ batch_size: 1 }).batch_size).toBe(1);
+  });
+
+  it('defaults are frozen values and every config is a fresh object (no global mutable state)', () => {
+    expect(Object.isFrozen(DEFAULT_MODEL_CONFIG) && Object.isFrozen(DEFAULT_TRAINING_CONFIG)).toBe(true);
+    expect(() => {
+      (makeTrainingConfig().model as { N: number }).N = 128;
+    }).toThrow(TypeError);
+    const a = toLegacyParams(makeTrainingConfig());
+    a.N = 256;
+    expect(toLegacyParams(makeTrainingConfig()).N).toBe(64);
+    expect(DEFAULT_MODEL_CONFIG.N).toBe(64);
+    expect(makeTrainingConfig().model.canvas_normalisation).toBe('robust');
+    expect(makeTrainingConfig()).toMatchObject({ learning_rate: 1e-3, device: 'cpu', seed: 0, realspace_weight: 0, realspace_mae_weight: 0, sequential_sampling: false, enable_oversampling: false, neighbor_pool_size: null, positions_provided: true, output_dir: 'training_outputs' });
+    expect(makeTrainingConfig().model).toMatchObject({ model_type: 'pinn', pad_object: true, gaussian_smoothing_sigma: 0 });
+  });
+
+  it('inference config: required paths, defaults, validation, legacy dict', () => {
+    const c = makeInferenceConfig({ model_path: 'run/wts.h5.zip', test_data_file: 'test.npz', model: { gridsize: 2 } });
+    expect(c).toMatchObject({ n_groups: null, neighbor_count: 4, output_dir: 'inference_outputs', stitch_crop_size: 20, device: 'cpu' });
+    expect(Object.isFrozen(c) && Object.isFrozen(c.model)).toBe(true);
+    expect(toLegacyParams(c)).toMatchObject({ model_path: 'run/wts.h5.zip', test_data_file_path: 'test.npz', output_prefix: 'inference_outputs', gridsize: 2, 'object.big': true, offset: 4 });
+    expect('n_groups' in toLegacyParams(c)).toBe(false);
+    expect(() => makeInferenceConfig({ test_data_file: 't.npz' })).toThrow(/model_path: expected a wts\.h5\.zip bundle or the folder holding it/);
+    expect(() => makeInferenceConfig({ model_path: 'm', test_data_file: 't', stitch_crop_size: 65 })).toThrow('stitch_crop_size: expected an integer with 0 < M ≤ N = 64, got 65');
+    expect(() => makeInferenceConfig({ model_path: 'm', test_data_file: 't', nepochs: 3 } as never)).toThrow("unknown inference config key 'nepochs'");
+    expect(() => makeInferenceConfig({ model_path: 'm', test_data_file: 't', model: { gridsize: 2 }, neighbor_count: 3 })).toThrow(/neighbor_count: expected ≥ gridsize² = 4, got 3/);
+  });
+
+  it('YAML edge cases: empty file, non-mapping, bad syntax, duplicate keys, unknown model key, values validated later', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const f = join(dir, 'c.yaml');
+    writeFileSync(f, '# nothing\n');
+    expect(readYamlConfig(f)).toEqual({});
+    writeFileSync(f, '- 1\n- 2\n');
+    expect(() => readYamlConfig(f)).toThrow(/c\.yaml: expected a mapping of config keys at the top level/);
+    writeFileSync(f, 'nepochs: [1,\n');
+    expect(() => readYamlConfig(f)).toThrow(/c\.yaml: not valid YAML/);
+    writeFileSync(f, 'nepochs: 1\nnepochs: 2\n');
+    expect(() => readYamlConfig(f)).toThrow(/c\.yaml: not valid YAML/);
+    writeFileSync(f, 'model:\n  N: 128\n  batch_size: 4\n');
+    expect(() => readYamlConfig(f)).toThrow(/c\.yaml: unknown key 'model\.batch_size'/);
+    writeFileSync(f, 'nepochs: ten\n');
+    expect(() => makeTrainingConfig(readYamlConfig(f))).toThrow('nepochs: expected a positive integer, got "ten"');
+    // Flat model keys and the model block both reach the model; YAML beats defaults, flags beat YAML.
+    writeFileSync(f, 'N: 128\nmodel:\n  probe_big: false\nnphotons: 1.0e6\n');
+    const c = makeTrainingConfig(mergeOverrides(readYamlConfig(f), {}));
+    expect(c.model).toMatchObject({ N: 128, probe_big: false });
+    expect(c.nphotons).toBe(1e6);
+    expect(makeTrainingConfig(mergeOverrides(readYamlConfig(f), { nphotons: 5 })).nphotons).toBe(5);
+  });
+
+  it('reads a PtychoPINN R1-style legacy dict (extra legacy-only keys ignored, dotted keys mapped)', () => {
+    const legacy = {
+      N: 128, offset: 4, gridsize: 2, batch_size: 16, nepochs: 60, n_filters_scale: 2, output_prefix: 'outputs', big_gridsize: 10, max_position_jitter: 10,
+      mae_weight: 0, nll_weight: 1, tv_weight: 0, realspace_mae_weight: 0, realspace_weight: 0, nphotons: 1e9, nimgs_train: 9, nimgs_test: 3, data_source: 'generic',
+      'probe.trainable': false, 'intensity_scale.trainable': false, 'positions.provided': false, 'object.big': true, 'probe.big': false, probe_scale: 10, set_phi: false,
+      'probe.mask': true, pad_object: true, model_type: 'pinn', label: '', size: 392, amp_activation: 'sigmoid', h5_path: 'wts.h5', npseed: 42, debug: true,
+      gaussian_smoothing_sigma: 0, use_xla_translate: true, intensity_scale: 1234.5,
+    };
+    const c = fromLegacyParams(legacy);
+    expect(c.model).toMatchObject({ N: 128, gridsize: 2, probe_big: false, probe_mask: true, probe_scale: 10 });
+    expect(c).toMatchObject({ nepochs: 60, output_dir: 'outputs', intensity_scale_trainable: false, positions_provided: false, probe_trainable: false });
+    expect(() => fromLegacyParams({ N: 100 })).toThrow('N: expected 64, 128 or 256, got 100');
+  });
 });
+
