@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Graph, type Tensor } from '../../../compute/engine/ir';
 import { CompiledGraph } from '../../../compute/engine/compile';
+import { seededRandom } from '../../../compute/engine/params';
 import { centerMask, diffractIntensity, extractPatches, reassemblePatches, shiftMatrix } from '../../../compute/ptycho/model/physics';
 
 async function run(outputs: Record<string, Tensor>, feeds: Record<string, Float32Array>): Promise<Record<string, Float32Array>> {
@@ -14,16 +15,7 @@ async function run(outputs: Record<string, Tensor>, feeds: Record<string, Float3
   return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.data]));
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** fftshift(|DFT2(ψ)|²)/N² by the definition, in float64. */
 function directIntensity(re: Float32Array, im: Float32Array, N: number): Float64Array {
