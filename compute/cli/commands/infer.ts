@@ -9,7 +9,38 @@ import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
 import { writeReconstruction } from '../../ptycho/lifecycle/outputs';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { evaluateAndWrite, EVALUATION_FLAGS } from './evaluate';
-import type { ProviderChoice } from '../../engine/runtime';
+import { CliError, type FlagValue } from '../args';
+import { ConfigError, DEFAULT_INFERENCE_CONFIG, makeInferenceConfig, type InferenceConfig, type TrainingConfig } from '../../ptycho/config/config';
+import { readYamlConfig } from '../../ptycho/config/yamlConfig';
+import { INFERENCE_SEED } from '../../ptycho/lifecycle/reconstruct';
+
+/**
+ * The inference config: the bundle's model and grouping settings ← YAML (--config, inference
+ * grouping keys only, so a training YAML can be reused: its output_dir and batch_size are training's) ← explicit flags; validated with field and expected
+ * value, like PtychoPINN's InferenceConfig.
+ */
+export function inferenceConfigFromFlags(f: Record<string, FlagValue>, trained: TrainingConfig): InferenceConfig {
+  const yaml = typeof f.config === 'string' ? readYamlConfig(f.config) : {};
+  const pick = <T,>(flag: FlagValue | undefined, fromYaml: T | undefined): T | undefined => (flag !== undefined ? (flag as T) : fromYaml);
+  try {
+    return makeInferenceConfig({
+      model: trained.model,
+      model_path: String(f.model_path),
+      test_data_file: String(f.test_data),
+      output_dir: pick<string>(f.output_dir, undefined) ?? DEFAULT_INFERENCE_CONFIG.output_dir,
+      n_groups: pick<number>(f.n_images, yaml.n_groups ?? undefined) ?? null,
+      n_subsample: pick<number>(f.n_subsample, yaml.n_subsample ?? undefined) ?? null,
+      subsample_seed: pick<number>(f.subsample_seed, yaml.subsample_seed ?? undefined) ?? INFERENCE_SEED,
+      neighbor_count: pick<number>(f.neighbor_count, yaml.neighbor_count) ?? trained.neighbor_count,
+      batch_size: pick<number>(f.batch_size, undefined) ?? DEFAULT_INFERENCE_CONFIG.batch_size,
+      stitch_crop_size: pick<number>(f.stitch_crop_size, undefined) ?? DEFAULT_INFERENCE_CONFIG.stitch_crop_size,
+      device: pick<InferenceConfig['device']>(f.device, undefined) ?? DEFAULT_INFERENCE_CONFIG.device,
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(e.message);
+    throw e;
+  }
+}
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -22,8 +53,12 @@ export const inferCommand: Command = {
   flags: [
     { name: 'model_path', type: 'string', help: 'training output folder or its wts.h5.zip', required: true, metavar: 'PATH' },
     { name: 'test_data', type: 'string', help: 'scan to reconstruct (NPZ)', required: true, aliases: ['test_data_file'], metavar: 'FILE' },
-    { name: 'output_dir', type: 'string', help: 'output folder', required: true, metavar: 'DIR' },
+    { name: 'output_dir', type: 'string', help: 'output folder', defaultText: DEFAULT_INFERENCE_CONFIG.output_dir, metavar: 'DIR' },
+    { name: 'config', type: 'string', help: 'YAML config (PtychoPINN keys; of a training YAML only n_groups, n_subsample, subsample_seed and neighbor_count apply); flags override it', metavar: 'FILE' },
     { name: 'n_images', type: 'int', help: 'groups to reconstruct (default: all)', aliases: ['n_groups'] },
+    { name: 'n_subsample', type: 'int', help: 'patterns to subsample before grouping (default: all, or n_images for gridsize 1)' },
+    { name: 'subsample_seed', type: 'int', help: 'seed of subsampling and grouping', defaultText: String(INFERENCE_SEED) },
+    { name: 'neighbor_count', type: 'int', help: 'K nearest neighbours for grouping (default: the training value)' },
     { name: 'batch_size', type: 'int', help: 'inference batch size', defaultText: '64' },
     { name: 'stitch_crop_size', type: 'int', help: 'central M×M crop of each patch used for stitching', defaultText: '20' },
     { name: 'device', type: 'string', help: 'execution provider', choices: ['cpu', 'webgpu', 'cuda', 'auto'], aliases: ['accelerator'], defaultText: 'cpu' },
@@ -34,24 +69,28 @@ export const inferCommand: Command = {
   ],
   async run(args, io) {
     const f = args.flags;
-    const out = resolve(String(f.output_dir));
-    mkdirSync(out, { recursive: true });
     const t0 = performance.now();
     const model = await loadModel(resolve(String(f.model_path)));
+    const cfg = inferenceConfigFromFlags(f, model.config);
+    const out = resolve(cfg.output_dir);
+    mkdirSync(out, { recursive: true });
     const t1 = performance.now();
-    const raw = loadRawDataset(resolve(String(f.test_data)));
+    const raw = loadRawDataset(resolve(cfg.test_data_file));
     const t2 = performance.now();
     const bar = createProgressBar(io, 'infer', 1, { quiet: Boolean(f.quiet) });
     const rec = await reconstruct(model, raw, {
-      ...(typeof f.n_images === 'number' ? { nGroups: f.n_images } : {}),
-      ...(typeof f.batch_size === 'number' ? { batchSize: f.batch_size } : {}),
-      ...(typeof f.stitch_crop_size === 'number' ? { stitchCropSize: f.stitch_crop_size } : {}),
-      ...(typeof f.device === 'string' ? { device: f.device as ProviderChoice } : {}),
+      ...(cfg.n_groups !== null ? { nGroups: cfg.n_groups } : {}),
+      ...(cfg.n_subsample !== null ? { nSubsample: cfg.n_subsample } : {}),
+      ...(cfg.subsample_seed !== null ? { subsampleSeed: cfg.subsample_seed } : {}),
+      neighborCount: cfg.neighbor_count,
+      batchSize: cfg.batch_size,
+      stitchCropSize: cfg.stitch_crop_size,
+      device: cfg.device,
       ...(typeof f.threads === 'number' ? { threads: f.threads } : {}),
       onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`),
     });
     bar.finish(`${rec.groups} groups, ${(rec.groups / rec.inferSeconds).toFixed(0)} groups/s on ${rec.provider}`);
-    const files = writeReconstruction(out, rec.stitched, { model: model.path, test_data: resolve(String(f.test_data)) });
+    const files = writeReconstruction(out, rec.stitched, { model: model.path, test_data: resolve(cfg.test_data_file) });
     const timings = {
       load_model_s: (t1 - t0) / 1000,
       load_data_s: (t2 - t1) / 1000,

@@ -11,6 +11,12 @@ import type { TrainedModel } from './model';
 export interface ReconstructOptions {
   /** Groups to reconstruct; default all (gridsize 1: every pattern; gridsize > 1: M // C). */
   nGroups?: number;
+  /** Patterns to subsample before grouping (gridsize 1: nGroups; gridsize > 1: all). */
+  nSubsample?: number;
+  /** Seed of subsampling and grouping (default PtychoPINN's inference seed, 45). */
+  subsampleSeed?: number;
+  /** K nearest neighbours for grouping (default: the training config's). */
+  neighborCount?: number;
   batchSize?: number;
   stitchCropSize?: number;
   device?: ProviderChoice;
@@ -34,14 +40,15 @@ export const INFERENCE_SEED = 45;
 export async function reconstruct(model: TrainedModel, raw: RawDataset, o: ReconstructOptions = {}): Promise<Reconstruction> {
   const cfg = model.config;
   const C = cfg.model.gridsize ** 2;
-  const nGroups = o.nGroups ?? (C === 1 ? raw.M : Math.max(1, Math.floor(raw.M / C)));
+  const available = Math.min(o.nSubsample ?? raw.M, raw.M);
+  const nGroups = o.nGroups ?? (C === 1 ? available : Math.max(1, Math.floor(available / C)));
   const prepared = prepareData(raw, {
     N: cfg.model.N,
     gridsize: cfg.model.gridsize,
     nGroups,
-    nSubsample: C === 1 ? nGroups : raw.M,
-    subsampleSeed: INFERENCE_SEED,
-    neighborCount: cfg.neighbor_count,
+    nSubsample: o.nSubsample ?? (C === 1 ? nGroups : raw.M),
+    subsampleSeed: o.subsampleSeed ?? INFERENCE_SEED,
+    neighborCount: o.neighborCount ?? cfg.neighbor_count,
     probeScale: cfg.model.probe_scale,
     nphotons: cfg.nphotons,
   });
