@@ -65,6 +65,8 @@ export interface DatasetInfo {
   meanIntensitySum: number;
   /** nphotons per pattern from the file's metadata, when present. */
   nphotons: number | null;
+  /** Photons per pattern counted in the data when the amplitudes are quantised sqrt(counts)/s; else null. */
+  photonsEstimated: number | null;
   /** Object size (rows, cols) when the file has objectGuess (ground truth / reference). */
   objectShape: [number, number] | null;
   hasGroundTruth: boolean;

@@ -23,6 +23,7 @@ export function openDataset(session: CoreSession, path: string): DatasetInfo {
     amplitudeMax: s.amplitudeMax,
     meanIntensitySum: s.meanIntensitySum,
     nphotons: s.nphotons,
+    photonsEstimated: s.photonsEstimated,
     objectShape: s.objectShape,
     hasGroundTruth: raw.objectGuess !== null,
     x: Float32Array.from(raw.xcoords),

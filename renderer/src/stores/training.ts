@@ -131,10 +131,13 @@ export const useTrainingStore = defineStore('training', () => {
     error.value = null;
   }
 
-  /** A new dataset sets the fields that come from the data: N, and nphotons from its metadata (else the default). */
+  /**
+   * A new dataset sets the fields that come from the data: N, and nphotons from its metadata,
+   * else the photon count measured in its quantised amplitudes, else PtychoPINN's default.
+   */
   function fromDataset(d: DatasetInfo): void {
     form.N = d.N as TrainRequest['N'];
-    form.nphotons = d.nphotons ?? DEFAULT_TRAIN_REQUEST.nphotons;
+    form.nphotons = d.nphotons ?? d.photonsEstimated ?? DEFAULT_TRAIN_REQUEST.nphotons;
   }
 
   async function start(): Promise<void> {

@@ -88,7 +88,7 @@ describe('renderer stores', () => {
   it('dataset: open resets the frame and keeps arrays out of deep reactivity', async () => {
     const ds = useDatasetStore();
     ds.frame = 7;
-    const info = { path: '/d/a.npz', fileName: 'a.npz', patterns: 3, N: 64, diffractionKey: 'diffraction', transposedFromLegacy: false, scanExtent: { xmin: 0, xmax: 1, ymin: 0, ymax: 1 }, medianStepPx: 1, amplitudeMax: 1, meanIntensitySum: 1, nphotons: null, objectShape: null, hasGroundTruth: false, x: new Float32Array(3), y: new Float32Array(3), probe: null };
+    const info = { path: '/d/a.npz', fileName: 'a.npz', patterns: 3, N: 64, diffractionKey: 'diffraction', transposedFromLegacy: false, scanExtent: { xmin: 0, xmax: 1, ymin: 0, ymax: 1 }, medianStepPx: 1, amplitudeMax: 1, meanIntensitySum: 1, nphotons: null, photonsEstimated: null, objectShape: null, hasGroundTruth: false, x: new Float32Array(3), y: new Float32Array(3), probe: null };
     answers['dataset.open'] = info;
     await ds.open('/d/a.npz');
     expect(ds.frame).toBe(0);
@@ -97,6 +97,10 @@ describe('renderer stores', () => {
     const t = useTrainingStore();
     t.fromDataset({ ...info, N: 128, nphotons: 1e6 });
     expect([t.form.N, t.form.nphotons]).toEqual([128, 1e6]);
+    t.fromDataset({ ...info, nphotons: 1e6, photonsEstimated: 9.9e5 });
+    expect(t.form.nphotons).toBe(1e6);
+    t.fromDataset({ ...info, photonsEstimated: 9.9e5 });
+    expect(t.form.nphotons).toBe(9.9e5);
     t.fromDataset(info);
     expect([t.form.N, t.form.nphotons]).toEqual([64, 1e9]);
   });
