@@ -1,50 +1,39 @@
 /**
- * Training on a committed fixture (dense-N64, gridsize 1 and 2, n_filters_scale 1, a CPU budget
- * of a few hundred steps) learns from the data:
+ * Training on the committed lines fixture learns the object (issue 5's training test).
+ * Train on fixtures/lines-N64-train.npz with PtychoPINN's recipe (batch 16, Adam 1e-3,
+ * ReduceLROnPlateau, EarlyStopping(patience 3)) for a CPU budget of 16 epochs at
+ * n_filters_scale 1 (≈ 4 min per gridsize on 2 cores), then:
  *  - the training loss falls in the trend (most epochs improve, the last is below the first);
  *  - the held-out (validation) Poisson NLL ends below that of the best *flat* object — a
  *    uniform amplitude with zero phase, scaled optimally — i.e. the network explains
- *    structure in the patterns that a featureless object cannot.
- * The floor is relative to that baseline so it does not depend on the photon count; an
- * untrained or broken model (wrong physics sign, detached gradients) sits at or above it.
- *  - the reconstructed held-out patches correlate with the true ones: Pearson correlation of
- *    amplitude (and, for gridsize 2, of phase after removing each patch's mean phase, which is
- *    not observable) over the central N/2 × N/2 square, pooled over the validation groups.
- *    Measured with these settings (30 epochs, ≈ 3 min each on 2 cores): amplitude 0.170 (gs 1) /
- *    0.162 (gs 2), phase −0.01 / 0.115; an untrained network gives ≈ 0. The floors (FLOORS) are
- *    about half of that: they catch a model that stopped learning, not small regressions.
- *
- * PtychoPINN's EarlyStopping(patience 3) ends such short runs on a noisy epoch; the test raises
- * the patience so it measures learning, not the callback.
+ *    structure in the patterns that a featureless object cannot;
+ *  - the object patches it predicts for the *separate* test region (lines-N64-test, 314
+ *    patterns it never saw) correlate with the true patches: patchCorrelation, the Pearson r of
+ *    amplitude and of phase (each patch's constant phase removed, it is not observable) over
+ *    the well-lit central N/2 square, pooled over all test groups.
+ * Measured with these settings (bench/results/quality.md has the curves and the PyTorch peer):
+ * gridsize 1 amplitude 0.57, phase 0.31; gridsize 2 0.81 / 0.62 (16 epochs, none early-stopped;
+ * held-out NLL −2136.0 vs −2131.9 for the flat object at gs 1). A flat or untrained
+ * network scores ≈ 0, one that only learned the mean of the patterns as well. The floors are
+ * about half the measured values: they catch a model that stopped learning (wrong physics sign,
+ * detached gradients, a broken schedule), not small regressions, and leave room for the
+ * run-to-run spread of multi-threaded float32 sums.
  */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadRawDataset } from '../../../compute/ptycho/data/dataset';
 import { makeTrainingConfig } from '../../../compute/ptycho/config/config';
 import { trainModel } from '../../../compute/ptycho/lifecycle/model';
+import { prepareData } from '../../../compute/ptycho/lifecycle/prepare';
 import { fft2InPlace } from '../../../compute/ptycho/eval/fft2';
+import { patchCorrelation } from '../../../compute/ptycho/eval/patchCorrelation';
 import { INTENSITY_EPS } from '../../../compute/ptycho/model/pinn';
 import { ObjectPredictor } from '../../../compute/ptycho/infer/predictor';
 import { extractPatch } from '../../../compute/ptycho/data/simulate';
 
-export const FLOORS = { amplitude: 0.08, phaseGridsize2: 0.05 };
+export const FLOORS = { gridsize1: { amplitude: 0.28, phase: 0.15 }, gridsize2: { amplitude: 0.4, phase: 0.3 } };
 
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
-
-const FIXTURE = fileURLToPath(new URL('../../../fixtures/dense-N64.npz', import.meta.url));
+const fixture = (name: string): string => fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
 const N = 64;
 
 /** Mean Poisson NLL (Î − I·log Î) of the best-scaled flat object over the given patterns. */
@@ -70,13 +59,13 @@ function flatObjectNll(sX: Float32Array, probe: { re: Float32Array; im: Float32A
   return L / (count * NN);
 }
 
-describe.each([1, 2])('training on dense-N64 (gridsize %i)', (gridsize) => {
-  it('lowers the loss and explains the held-out patterns better than a flat object', { timeout: 1_200_000 }, async () => {
-    const raw = loadRawDataset(FIXTURE);
-    const cfg = makeTrainingConfig({ model: { gridsize, n_filters_scale: 1 }, nepochs: 30, batch_size: 8, n_groups: null, subsample_seed: 1, seed: 1 });
-    const run = await trainModel(cfg, { raw, earlyStoppingPatience: 50 });
+describe.each([1, 2])('training on lines-N64 (gridsize %i)', (gridsize) => {
+  it('lowers the loss, beats a flat object and reconstructs the unseen test region', { timeout: 1_200_000 }, async () => {
+    const raw = loadRawDataset(fixture('lines-N64-train.npz'));
+    const cfg = makeTrainingConfig({ model: { gridsize, n_filters_scale: 1 }, nepochs: 16, batch_size: 16, n_groups: null, subsample_seed: 1, seed: 1 });
+    const run = await trainModel(cfg, { raw });
     const h = run.result.history;
-    expect(h.length).toBeGreaterThanOrEqual(4);
+    expect(h.length).toBeGreaterThanOrEqual(8);
     expect(h.at(-1)!.loss).toBeLessThan(h[0]!.loss);
     const downs = h.slice(1).filter((r, i) => r.loss < h[i]!.loss).length;
     expect(downs).toBeGreaterThanOrEqual(Math.ceil((h.length - 1) / 2));
@@ -84,55 +73,26 @@ describe.each([1, 2])('training on dense-N64 (gridsize %i)', (gridsize) => {
     const p = run.prepared;
     const C = gridsize * gridsize;
     const nVal = run.result.validationSamples;
-    const firstPattern = (p.grouped.B - nVal) * C;
     const sX = p.X.map((v) => v * p.intensityScale);
-    const flat = flatObjectNll(sX, p.probe, firstPattern, nVal * C);
+    const flat = flatObjectNll(sX, p.probe, (p.grouped.B - nVal) * C, nVal * C);
     const best = Math.min(...h.map((r) => r.val_loss ?? Infinity));
     expect(best).toBeLessThan(flat);
 
-    // Held-out patches against the truth.
-    const per = C * N * N;
-    const idx = Array.from({ length: nVal }, (_, i) => p.grouped.B - nVal + i);
-    const X = new Float32Array(nVal * per);
-    const rel = new Float32Array(nVal * C * 2);
-    idx.forEach((b, i) => {
-      X.set(p.X.subarray(b * per, (b + 1) * per), i * per);
-      rel.set(p.grouped.coordsRelative.subarray(b * C * 2, (b + 1) * C * 2), i * C * 2);
-    });
+    // The separate test region, grouped the same way, against the truth at each group's centre.
+    const test = loadRawDataset(fixture('lines-N64-test.npz'));
+    const pt = prepareData(test, { N, gridsize, nGroups: test.M, neighborCount: cfg.neighbor_count, probeScale: cfg.model.probe_scale, nphotons: cfg.nphotons, preferMetadataNphotons: true, subsampleSeed: 1 });
     const pred = await ObjectPredictor.create(run.model.inferenceOnnx, { N, gridsize, intensityScale: run.model.intensityScale });
-    const out = await pred.predict({ amplitudes: X, coordsRelative: rel, count: nVal });
+    const out = await pred.predict({ amplitudes: pt.X, coordsRelative: pt.grouped.coordsRelative, count: pt.grouped.B });
     await pred.release();
-    const ra: number[] = [];
-    const ta: number[] = [];
-    const rp: number[] = [];
-    const tp: number[] = [];
-    const gr = new Float64Array(N * N);
-    const gi = new Float64Array(N * N);
-    idx.forEach((b, i) => {
-      extractPatch(raw.objectGuess!, p.grouped.centroids[2 * b]!, p.grouped.centroids[2 * b + 1]!, N, gr, gi);
-      const pr: number[] = [];
-      const pt: number[] = [];
-      for (let r = N / 4; r < (3 * N) / 4; r++)
-        for (let c = N / 4; c < (3 * N) / 4; c++) {
-          const k = r * N + c;
-          const re = out.re[i * N * N + k]!;
-          const im = out.im[i * N * N + k]!;
-          ra.push(Math.hypot(re, im));
-          ta.push(Math.hypot(gr[k]!, gi[k]!));
-          pr.push(Math.atan2(im, re));
-          pt.push(Math.atan2(gi[k]!, gr[k]!));
-        }
-      const mr = pr.reduce((s, v) => s + v, 0) / pr.length;
-      const mt = pt.reduce((s, v) => s + v, 0) / pt.length;
-      pr.forEach((v, k) => {
-        rp.push(v - mr);
-        tp.push(pt[k]! - mt);
-      });
-    });
-    const ampCorr = pearson(ra, ta);
-    const phaseCorr = pearson(rp, tp);
-    console.log(`gridsize ${gridsize}: ${h.length} epochs, train loss ${h[0]!.loss.toFixed(3)} → ${h.at(-1)!.loss.toFixed(3)}; held-out NLL ${best.toFixed(3)} vs flat object ${flat.toFixed(3)}; held-out correlation amplitude ${ampCorr.toFixed(3)}, phase ${phaseCorr.toFixed(3)}`);
-    expect(ampCorr).toBeGreaterThan(FLOORS.amplitude);
-    if (gridsize > 1) expect(phaseCorr).toBeGreaterThan(FLOORS.phaseGridsize2);
+    const B = pt.grouped.B;
+    const truth = { re: new Float64Array(B * N * N), im: new Float64Array(B * N * N) };
+    for (let b = 0; b < B; b++) {
+      extractPatch(test.objectGuess!, pt.grouped.centroids[2 * b]!, pt.grouped.centroids[2 * b + 1]!, N, truth.re.subarray(b * N * N, (b + 1) * N * N), truth.im.subarray(b * N * N, (b + 1) * N * N));
+    }
+    const r = patchCorrelation(out, truth, N);
+    console.log(`gridsize ${gridsize}: ${h.length} epochs (${run.result.stoppedBy}), train loss ${h[0]!.loss.toFixed(3)} → ${h.at(-1)!.loss.toFixed(3)}; held-out NLL ${best.toFixed(3)} vs flat object ${flat.toFixed(3)}; test region (${B} groups) r amplitude ${r.amplitude.toFixed(3)}, phase ${r.phase.toFixed(3)}`);
+    const floor = FLOORS[gridsize === 1 ? 'gridsize1' : 'gridsize2'];
+    expect(r.amplitude).toBeGreaterThan(floor.amplitude);
+    expect(r.phase).toBeGreaterThan(floor.phase);
   });
 });
