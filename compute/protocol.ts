@@ -93,6 +93,8 @@ export interface TrainRequest {
   batch_size: number;
   nepochs: number;
   learning_rate: number;
+  /** EarlyStopping patience on the training loss, epochs. */
+  early_stop_patience: number;
   nll_weight: number;
   mae_weight: number;
   nphotons: number;

@@ -38,6 +38,7 @@ export const TRAINING_FLAGS: FlagSpec[] = [
   { name: 'sequential_sampling', type: 'boolean', help: 'take the first n_groups seeds instead of random ones', defaultText: 'false' },
   { name: 'enable_oversampling', type: 'boolean', help: 'allow more groups than patterns (K choose C)', defaultText: 'false' },
   { name: 'learning_rate', type: 'number', help: 'Adam learning rate', defaultText: '1e-3' },
+  { name: 'early_stop_patience', type: 'int', help: 'epochs without a lower training loss before stopping (PtychoPINN TF: 3, PyTorch: 100)', defaultText: d(DEFAULT_TRAINING_CONFIG.early_stop_patience) },
   { name: 'seed', type: 'int', help: 'seed of weight initialisation and shuffles', defaultText: '0' },
 ];
 

@@ -55,6 +55,7 @@ function configFromRequest(r: TrainRequest, datasetPath: string): TrainingConfig
     batch_size: r.batch_size,
     nepochs: r.nepochs,
     learning_rate: r.learning_rate,
+    early_stop_patience: r.early_stop_patience,
     nll_weight: r.nll_weight,
     mae_weight: r.mae_weight,
     nphotons: r.nphotons,

@@ -70,7 +70,7 @@ function path(o: Record<string, unknown>, key: string, method: string): string {
 
 const TRAIN_FIELDS = [
   'N', 'gridsize', 'n_filters_scale', 'amp_activation', 'object_big', 'probe_big', 'probe_mask', 'probe_scale',
-  'probe_trainable', 'intensity_scale_trainable', 'canvas_normalisation', 'batch_size', 'nepochs', 'learning_rate',
+  'probe_trainable', 'intensity_scale_trainable', 'canvas_normalisation', 'batch_size', 'nepochs', 'learning_rate', 'early_stop_patience',
   'nll_weight', 'mae_weight', 'nphotons', 'n_groups', 'neighbor_count', 'subsample_seed', 'device', 'preview_groups',
 ] as const;
 
@@ -96,6 +96,7 @@ function trainRequest(params: unknown, m: string): unknown {
     batch_size: batch,
     nepochs: num(o, 'nepochs', m, { integer: true, min: 1, max: 10_000 }),
     learning_rate: num(o, 'learning_rate', m, { min: 1e-8, max: 1 }),
+    early_stop_patience: num(o, 'early_stop_patience', m, { integer: true, min: 1, max: 10_000 }),
     nll_weight: num(o, 'nll_weight', m, { min: 0, max: 1 }),
     mae_weight: num(o, 'mae_weight', m, { min: 0, max: 1 }),
     nphotons: num(o, 'nphotons', m, { min: 1e-3 }),

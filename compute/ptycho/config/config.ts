@@ -51,6 +51,13 @@ export interface TrainingConfig {
   neighbor_pool_size: number | null;
   /** (ours) Adam learning rate. */
   learning_rate: number;
+  /**
+   * EarlyStopping patience on the training loss, in epochs. 3 is PtychoPINN's TensorFlow
+   * callback; its PyTorch port uses 100 (`early_stop_patience`). A run that stops while the
+   * object is still featureless (the loss is flat for a few epochs before detail appears) needs
+   * a larger value.
+   */
+  early_stop_patience: number;
   /** (ours) execution provider. */
   device: DeviceChoice;
   /** (ours) seed of weight initialisation and batch shuffles. */
@@ -110,6 +117,7 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<Omit<TrainingConfig, 'model'>> = 
   enable_oversampling: false,
   neighbor_pool_size: null,
   learning_rate: 1e-3,
+  early_stop_patience: 3,
   device: 'cpu',
   seed: 0,
 });
@@ -162,6 +170,7 @@ export function validateTrainingConfig(t: TrainingConfig): void {
   check(t.model.gridsize === 1 || t.neighbor_count >= t.model.gridsize ** 2, 'neighbor_count', `≥ gridsize² = ${t.model.gridsize ** 2}`, t.neighbor_count);
   check(Number.isFinite(t.learning_rate) && t.learning_rate > 0 && t.learning_rate < 1, 'learning_rate', 'a number in (0, 1)', t.learning_rate);
   check(['cpu', 'webgpu', 'cuda', 'auto'].includes(t.device), 'device', 'cpu, webgpu, cuda or auto', t.device);
+  check(Number.isInteger(t.early_stop_patience) && t.early_stop_patience >= 1, 'early_stop_patience', 'a positive integer (epochs)', t.early_stop_patience);
   check(Number.isInteger(t.seed), 'seed', 'an integer', t.seed);
   for (const k of ['positions_provided', 'probe_trainable', 'intensity_scale_trainable', 'sequential_sampling', 'enable_oversampling'] as const) {
     check(typeof t[k] === 'boolean', k, 'true or false', t[k]);

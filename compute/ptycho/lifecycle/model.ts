@@ -57,8 +57,6 @@ export interface TrainRunOptions {
   /** Already-loaded training data (otherwise cfg.train_data_file is read). */
   raw?: RawDataset;
   threads?: number;
-  /** EarlyStopping patience on the training loss (PtychoPINN: 3). */
-  earlyStoppingPatience?: number;
   signal?: AbortSignal;
   onPrepared?: (p: PreparedData) => void;
   onBatch?: (p: BatchProgress) => void;
@@ -100,7 +98,7 @@ export async function trainModel(cfg: TrainingConfig, o: TrainRunOptions = {}): 
       seed: cfg.seed,
       device: cfg.device as ProviderChoice,
       ...(o.threads ? { threads: o.threads } : {}),
-      ...(o.earlyStoppingPatience ? { earlyStoppingPatience: o.earlyStoppingPatience } : {}),
+      earlyStoppingPatience: cfg.early_stop_patience,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onBatch ? { onBatch: o.onBatch } : {}),
       ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),

@@ -19,6 +19,7 @@ export const DEFAULT_TRAIN_REQUEST: TrainRequest = {
   batch_size: 16,
   nepochs: 50,
   learning_rate: 1e-3,
+  early_stop_patience: 3,
   nll_weight: 1,
   mae_weight: 0,
   nphotons: 1e9,
@@ -55,6 +56,7 @@ export function validateTrainRequest(r: TrainRequest): Partial<Record<keyof Trai
   if (range('batch_size', { integer: true, min: 1, max: 4096 }) && (r.batch_size & (r.batch_size - 1)) !== 0) e.batch_size = 'a power of two (1, 2, 4, … 4096)';
   range('nepochs', { integer: true, min: 1, max: 10_000 });
   range('learning_rate', { min: 1e-8, max: 1 });
+  range('early_stop_patience', { integer: true, min: 1, max: 10_000 });
   const nll = range('nll_weight', { min: 0, max: 1 });
   const mae = range('mae_weight', { min: 0, max: 1 });
   if (nll && mae && r.nll_weight + r.mae_weight <= 0) e.nll_weight = 'nll_weight or mae_weight must be > 0';
