@@ -5,4 +5,5 @@ export * from './metrics';
 export * from './registration';
 export * from './alignment';
 export * from './frc';
+export * from './patchCorrelation';
 export * from './evaluate';
