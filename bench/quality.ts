@@ -17,13 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadRawDataset } from '../compute/ptycho/data/dataset';
-import { extractPatch } from '../compute/ptycho/data/simulate';
+import { extractPatchesAt } from '../compute/ptycho/data/simulate';
 import { makeTrainingConfig, type TrainingConfig } from '../compute/ptycho/config/config';
 import { modelSpecOf, trainModel } from '../compute/ptycho/lifecycle/model';
 import { prepareData, type PreparedData } from '../compute/ptycho/lifecycle/prepare';
 import { exportInferenceModel } from '../compute/ptycho/infer/exportModels';
 import { ObjectPredictor } from '../compute/ptycho/infer/predictor';
-import { patchCorrelation, type ComplexPatches } from '../compute/ptycho/eval/patchCorrelation';
+import { patchCorrelation } from '../compute/ptycho/eval/patchCorrelation';
 import { readNpz, writeNpz } from '../compute/io/npz';
 import type { ParamStore } from '../compute/engine/params';
 import { loadavg, machineInfo } from './lib/machine';
@@ -61,14 +61,6 @@ interface Run {
   curve: CurvePoint[];
 }
 
-function truthPatches(p: PreparedData): ComplexPatches {
-  const B = p.grouped.B;
-  const re = new Float64Array(B * N * N);
-  const im = new Float64Array(B * N * N);
-  for (let b = 0; b < B; b++) extractPatch(test.objectGuess!, p.grouped.centroids[2 * b]!, p.grouped.centroids[2 * b + 1]!, N, re.subarray(b * N * N, (b + 1) * N * N), im.subarray(b * N * N, (b + 1) * N * N));
-  return { re, im };
-}
-
 const runs: Run[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'ptycho-quality-'));
 try {
@@ -76,7 +68,7 @@ try {
     const C = gridsize * gridsize;
     const cfg = makeTrainingConfig({ model: { gridsize, n_filters_scale: s }, nepochs: epochs, batch_size: BATCH, n_groups: null, subsample_seed: 1, seed: 1 });
     const pt = prepareData(test, { N, gridsize, nGroups: test.M, neighborCount: cfg.neighbor_count, probeScale: cfg.model.probe_scale, nphotons: cfg.nphotons, preferMetadataNphotons: true, subsampleSeed: 1 });
-    const truth = truthPatches(pt);
+    const truth = extractPatchesAt(test.objectGuess!, pt.grouped.centroids, N);
     const score = async (params: ParamStore, intensityScale: number, c: TrainingConfig = cfg): Promise<{ amplitude: number; phase: number }> => {
       const pred = await ObjectPredictor.create(exportInferenceModel(modelSpecOf(c), params), { N, gridsize, intensityScale });
       const out = await pred.predict({ amplitudes: pt.X, coordsRelative: pt.grouped.coordsRelative, count: pt.grouped.B });

@@ -68,6 +68,20 @@ export function scanPositions(o: ScanOptions & { width: number; height: number }
 }
 
 /**
+ * The true object patches at many positions (e.g. a grouping's centroids), for scoring a
+ * reconstruction patch by patch: `(count, N, N)` split complex, count = positions.length / 2.
+ * @param positions interleaved (x, y) in object pixels
+ */
+export function extractPatchesAt(obj: ComplexImage, positions: ArrayLike<number>, N: number): { re: Float64Array; im: Float64Array } {
+  const count = positions.length / 2;
+  const NN = N * N;
+  const re = new Float64Array(count * NN);
+  const im = new Float64Array(count * NN);
+  for (let b = 0; b < count; b++) extractPatch(obj, positions[2 * b]!, positions[2 * b + 1]!, N, re.subarray(b * NN, (b + 1) * NN), im.subarray(b * NN, (b + 1) * NN));
+  return { re, im };
+}
+
+/**
  * Bilinear patch centred at (x, y), zero outside the object: out(i, j) = object(y + i − N/2,
  * x + j − N/2) interpolated from its four neighbours; out-of-object neighbours contribute nothing.
  */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { makeObject } from '../../../compute/ptycho/data/objects';
 import { defaultProbe } from '../../../compute/ptycho/data/probe';
-import { extractPatch, simulateScan, spatialSplit } from '../../../compute/ptycho/data/simulate';
+import { extractPatch, extractPatchesAt, simulateScan, spatialSplit } from '../../../compute/ptycho/data/simulate';
 import { loadRawDataset } from '../../../compute/ptycho/data/dataset';
 import { readNpz, writeNpz } from '../../../compute/io/npz';
 
@@ -58,6 +58,11 @@ describe('simulation', () => {
     const im = new Float64Array(N * N);
     extractPatch(object, 50.25, 40, N, re, im);
     expect(re[(N / 2) * N + N / 2]).toBeCloseTo(40 * 1000 + 50.25, 6);
+    // Many positions at once: patch b is centred on (x_b, y_b).
+    const many = extractPatchesAt(object, [50.25, 40, 30, 60.5], N);
+    expect(many.re.length).toBe(2 * N * N);
+    expect(Array.from(many.re.subarray(0, N * N))).toEqual(Array.from(re));
+    expect(many.re[N * N + (N / 2) * N + N / 2]).toBeCloseTo(60.5 * 1000 + 30, 6);
   });
   it('splits spatially along y', () => {
     const y = Float64Array.from([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);

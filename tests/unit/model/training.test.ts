@@ -29,7 +29,7 @@ import { fft2InPlace } from '../../../compute/ptycho/eval/fft2';
 import { patchCorrelation } from '../../../compute/ptycho/eval/patchCorrelation';
 import { INTENSITY_EPS } from '../../../compute/ptycho/model/pinn';
 import { ObjectPredictor } from '../../../compute/ptycho/infer/predictor';
-import { extractPatch } from '../../../compute/ptycho/data/simulate';
+import { extractPatchesAt } from '../../../compute/ptycho/data/simulate';
 
 export const FLOORS = { gridsize1: { amplitude: 0.28, phase: 0.15 }, gridsize2: { amplitude: 0.4, phase: 0.3 } };
 
@@ -85,10 +85,7 @@ describe.each([1, 2])('training on lines-N64 (gridsize %i)', (gridsize) => {
     const out = await pred.predict({ amplitudes: pt.X, coordsRelative: pt.grouped.coordsRelative, count: pt.grouped.B });
     await pred.release();
     const B = pt.grouped.B;
-    const truth = { re: new Float64Array(B * N * N), im: new Float64Array(B * N * N) };
-    for (let b = 0; b < B; b++) {
-      extractPatch(test.objectGuess!, pt.grouped.centroids[2 * b]!, pt.grouped.centroids[2 * b + 1]!, N, truth.re.subarray(b * N * N, (b + 1) * N * N), truth.im.subarray(b * N * N, (b + 1) * N * N));
-    }
+    const truth = extractPatchesAt(test.objectGuess!, pt.grouped.centroids, N);
     const r = patchCorrelation(out, truth, N);
     console.log(`gridsize ${gridsize}: ${h.length} epochs (${run.result.stoppedBy}), train loss ${h[0]!.loss.toFixed(3)} → ${h.at(-1)!.loss.toFixed(3)}; held-out NLL ${best.toFixed(3)} vs flat object ${flat.toFixed(3)}; test region (${B} groups) r amplitude ${r.amplitude.toFixed(3)}, phase ${r.phase.toFixed(3)}`);
     const floor = FLOORS[gridsize === 1 ? 'gridsize1' : 'gridsize2'];
