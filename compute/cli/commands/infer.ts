@@ -16,25 +16,27 @@ import { INFERENCE_SEED } from '../../ptycho/lifecycle/reconstruct';
 
 /**
  * The inference config: the bundle's model and grouping settings ← YAML (--config, inference
- * grouping keys only, so a training YAML can be reused: its output_dir and batch_size are training's) ← explicit flags; validated with field and expected
- * value, like PtychoPINN's InferenceConfig.
+ * grouping keys only, so a training YAML can be reused: its output_dir and batch_size are
+ * training's) ← explicit flags; validated with field and expected value, like PtychoPINN's
+ * InferenceConfig.
  */
 export function inferenceConfigFromFlags(f: Record<string, FlagValue>, trained: TrainingConfig): InferenceConfig {
   const yaml = typeof f.config === 'string' ? readYamlConfig(f.config) : {};
-  const pick = <T,>(flag: FlagValue | undefined, fromYaml: T | undefined): T | undefined => (flag !== undefined ? (flag as T) : fromYaml);
+  // Flags the user did not give are undefined; makeInferenceConfig fills those with its defaults.
+  const flag = <T,>(name: string): T | undefined => f[name] as T | undefined;
   try {
     return makeInferenceConfig({
       model: trained.model,
       model_path: String(f.model_path),
       test_data_file: String(f.test_data),
-      output_dir: pick<string>(f.output_dir, undefined) ?? DEFAULT_INFERENCE_CONFIG.output_dir,
-      n_groups: pick<number>(f.n_images, yaml.n_groups ?? undefined) ?? null,
-      n_subsample: pick<number>(f.n_subsample, yaml.n_subsample ?? undefined) ?? null,
-      subsample_seed: pick<number>(f.subsample_seed, yaml.subsample_seed ?? undefined) ?? INFERENCE_SEED,
-      neighbor_count: pick<number>(f.neighbor_count, yaml.neighbor_count) ?? trained.neighbor_count,
-      batch_size: pick<number>(f.batch_size, undefined) ?? DEFAULT_INFERENCE_CONFIG.batch_size,
-      stitch_crop_size: pick<number>(f.stitch_crop_size, undefined) ?? DEFAULT_INFERENCE_CONFIG.stitch_crop_size,
-      device: pick<InferenceConfig['device']>(f.device, undefined) ?? DEFAULT_INFERENCE_CONFIG.device,
+      output_dir: flag<string>('output_dir'),
+      n_groups: flag<number>('n_images') ?? yaml.n_groups,
+      n_subsample: flag<number>('n_subsample') ?? yaml.n_subsample,
+      subsample_seed: flag<number>('subsample_seed') ?? yaml.subsample_seed ?? INFERENCE_SEED,
+      neighbor_count: flag<number>('neighbor_count') ?? yaml.neighbor_count ?? trained.neighbor_count,
+      batch_size: flag<number>('batch_size'),
+      stitch_crop_size: flag<number>('stitch_crop_size'),
+      device: flag<InferenceConfig['device']>('device'),
     });
   } catch (e) {
     if (e instanceof ConfigError) throw new CliError(e.message);
