@@ -11,6 +11,7 @@ import { Rng } from './rng';
 import type { ComplexImage } from './dataset';
 import { aberratedProbe, defaultProbe, type ProbeField } from './probe';
 import { makeObject, type ObjectKind } from './objects';
+import { naturalObject, spiralObjectSize, spiralPositions, zonePlateProbe } from './testbed';
 import { complexFromSplit, f32, f64, type AnyNdArray } from '../../io/ndarray';
 
 export interface ScanOptions {
@@ -22,6 +23,8 @@ export interface ScanOptions {
   /** Keep positions this far from the object's edges (default N/2 + 1: patches fit inside). */
   buffer?: number;
   seed: number;
+  /** Given positions (x = column, y = row, object pixels), instead of random or raster ones. */
+  positions?: { x: Float64Array; y: Float64Array };
 }
 
 export interface SimulateOptions extends ScanOptions {
@@ -46,6 +49,7 @@ export function scanPositions(o: ScanOptions & { width: number; height: number }
   if (o.gridStep !== undefined && !(o.gridStep > 0)) throw new Error(`grid step must be > 0 pixels, got ${o.gridStep}`);
   if (o.nImages !== undefined && !(Number.isInteger(o.nImages) && o.nImages >= 1)) throw new Error(`number of images must be a positive integer, got ${o.nImages}`);
   if (o.buffer !== undefined && !(o.buffer >= 0)) throw new Error(`buffer must be ≥ 0 pixels, got ${o.buffer}`);
+  if (o.positions) return o.positions;
   const buffer = Math.min(o.buffer ?? o.N / 2 + 1, Math.min(o.width, o.height) / 2 - 1);
   if (o.gridStep !== undefined) {
     const xs: number[] = [];
@@ -245,14 +249,16 @@ export function spatialSplit(coord: Float64Array, frac: number): { train: Uint32
 export interface SimulationRequest {
   /** Patch size N (64, 128 or 256). */
   N: number;
-  /** A synthetic object family, or a given object (e.g. an NPZ's objectGuess). */
-  object: ObjectKind | ComplexImage;
+  /** A synthetic object family (`natural`: the specimen-like test-bed object), or a given object (e.g. an NPZ's objectGuess). */
+  object: ObjectKind | 'natural' | ComplexImage;
   /** Side of a synthetic object in pixels (default round(3.5·N), PtychoPINN's lines size). */
   objectSize?: number;
   /** Give a synthetic object PtychoPINN's phase φ = π·tanh((A − max/2)/(3·mean)). */
   setPhi?: boolean;
-  /** The probe: given, PtychoPINN's real default probe, or that probe with aberrations (default 'default'). */
-  probe?: ProbeField | 'default' | 'aberrated';
+  /** The probe: given, PtychoPINN's real default probe, that probe with aberrations, or a defocused zone-plate probe (default 'default'). */
+  probe?: ProbeField | 'default' | 'aberrated' | 'zoneplate';
+  /** A jittered Fermat spiral (step ≈ nearest-neighbour distance) instead of random or raster positions; nImages positions. */
+  spiral?: { stepPx: number; jitterPx: number };
   /** Photons per pattern (mean over the scan). */
   nphotons: number;
   /** Random positions (default 500) unless `gridStep` asks for a raster. */
@@ -280,12 +286,25 @@ export function simulate(req: SimulationRequest): Simulation {
   const N = req.N;
   if (![64, 128, 256].includes(N)) throw new Error(`N must be 64, 128 or 256, got ${N}`);
   let object: ComplexImage;
+  const nSpiral = req.nImages ?? 500;
   if (typeof req.object === 'string') {
-    const size = req.objectSize ?? Math.round(3.5 * N);
+    const fallback = req.spiral ? spiralObjectSize(nSpiral, req.spiral.stepPx, N, req.spiral.jitterPx) : Math.round(3.5 * N);
+    const size = req.objectSize ?? fallback;
     if (size < N + 4) throw new Error(`object size must be at least N + 4 = ${N + 4}, got ${size}`);
-    object = makeObject(req.object, size, req.seed, Boolean(req.setPhi));
+    object = req.object === 'natural' ? naturalObject(size, req.seed) : makeObject(req.object, size, req.seed, Boolean(req.setPhi));
   } else object = req.object;
-  const probe = req.probe === undefined || req.probe === 'default' ? defaultProbe(N) : req.probe === 'aberrated' ? aberratedProbe(N) : req.probe;
+  const probe =
+    req.probe === undefined || req.probe === 'default' ? defaultProbe(N) : req.probe === 'aberrated' ? aberratedProbe(N) : req.probe === 'zoneplate' ? zonePlateProbe(N) : req.probe;
+  const positions = req.spiral ? spiralPositions(nSpiral, req.spiral.stepPx, req.spiral.jitterPx, req.seed, object.width / 2, object.height / 2) : undefined;
+  if (positions) {
+    for (let i = 0; i < positions.x.length; i++) {
+      const x = positions.x[i]!;
+      const y = positions.y[i]!;
+      if (x < N / 2 || y < N / 2 || x > object.width - N / 2 || y > object.height - N / 2) {
+        throw new Error(`spiral position ${i} (${x.toFixed(1)}, ${y.toFixed(1)}) puts its patch outside the ${object.width}×${object.height} object; use a larger object or fewer positions`);
+      }
+    }
+  }
   const scan = simulateScan({
     N,
     object,
@@ -295,6 +314,7 @@ export function simulate(req: SimulationRequest): Simulation {
     ...(req.nImages !== undefined ? { nImages: req.nImages } : {}),
     ...(req.gridStep !== undefined ? { gridStep: req.gridStep } : {}),
     ...(req.buffer !== undefined ? { buffer: req.buffer } : {}),
+    ...(positions ? { positions } : {}),
     ...(req.onProgress ? { onProgress: req.onProgress } : {}),
   });
   return { scan, object, probe, arrays: (idx) => scanArrays(scan, object, probe, idx) };
