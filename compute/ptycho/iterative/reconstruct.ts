@@ -20,7 +20,7 @@ export { IterativeError } from './geometry';
 
 export interface IterativeOptions {
   algorithm?: PieAlgorithm;
-  /** Sweeps over all patterns (default 50). */
+  /** Sweeps over all patterns (default 30). */
   iterations?: number;
   /** rPIE α / ePIE step (defaults 0.1 / 1). */
   alpha?: number;
@@ -63,7 +63,7 @@ export interface IterativeResult {
 
 export const ITERATIVE_DEFAULTS = {
   algorithm: 'rpie' as PieAlgorithm,
-  iterations: 50,
+  iterations: 30,
   alphaRpie: 0.1,
   alphaEpie: 1,
   probeStart: 2,
@@ -71,8 +71,12 @@ export const ITERATIVE_DEFAULTS = {
   seed: 0,
 };
 
-/** An error that has grown this much over the best so far means the iterate is diverging. */
+/**
+ * An error that has grown this much over the best so far means the iterate is diverging; so
+ * does one above MAX_ERROR (the normalised misfit of a zero object is exactly 1).
+ */
 const DIVERGENCE_FACTOR = 10;
+const MAX_ERROR = 10;
 
 function settingsFrom(o: IterativeOptions): PieSettings {
   const algorithm = o.algorithm ?? ITERATIVE_DEFAULTS.algorithm;
@@ -184,7 +188,7 @@ function toStitched(state: PieState, canvas: Canvas, weights: Float32Array): Sti
  * Reconstruct `raw` iteratively. Cancelling (signal) or a diverging update stops after the
  * current iteration and returns the last good iterate with `stopReason` and a message.
  */
-export function reconstructIterative(raw: RawDataset, o: IterativeOptions = {}): IterativeResult {
+export async function reconstructIterative(raw: RawDataset, o: IterativeOptions = {}): Promise<IterativeResult> {
   const settings = settingsFrom(o);
   if (!raw.probe) throw new IterativeError(`${raw.file}: missing key 'probeGuess': iterative reconstruction needs the probe (a complex N×N array)`);
   const { N, M } = raw;
@@ -233,13 +237,15 @@ export function reconstructIterative(raw: RawDataset, o: IterativeOptions = {}):
   let best = Infinity;
   const good = { oRe: oRe.slice(), oIm: oIm.slice(), pRe: pRe.slice(), pIm: pIm.slice() };
   for (let it = 0; it < settings.iterations; it++) {
+    // Let signals (Ctrl+C), progress writes and core messages through between sweeps.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (o.signal?.aborted) {
       stopReason = 'cancelled';
       message = `cancelled after ${it} of ${settings.iterations} iterations; the last iterate is kept`;
       break;
     }
     const error = sweeper.sweep(it) / energy;
-    if (!Number.isFinite(error) || error > DIVERGENCE_FACTOR * best) {
+    if (!Number.isFinite(error) || error > MAX_ERROR || error > DIVERGENCE_FACTOR * best) {
       oRe.set(good.oRe);
       oIm.set(good.oIm);
       pRe.set(good.pRe);

@@ -10,6 +10,7 @@ import { writeMapPng } from '../../io/png';
 import { complexFromSplit, f32, f64 } from '../../io/ndarray';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import type { Stitched } from '../stitch/reassemble';
+import type { ComplexImage } from '../data/dataset';
 
 export function amplitudePhase(s: Pick<Stitched, 're' | 'im'>): { amplitude: Float32Array; phase: Float32Array } {
   const n = s.re.length;
@@ -22,8 +23,13 @@ export function amplitudePhase(s: Pick<Stitched, 're' | 'im'>): { amplitude: Flo
   return { amplitude, phase };
 }
 
+/** Arrays a reconstruction may add: the (refined) probe of an iterative run. */
+export interface ReconstructionExtras {
+  probe?: ComplexImage;
+}
+
 /** reconstruction.npz content at `path` (atomic). */
-export function writeReconstructionNpz(path: string, s: Stitched, meta: Record<string, unknown> = {}): string {
+export function writeReconstructionNpz(path: string, s: Stitched, meta: Record<string, unknown> = {}, extra: ReconstructionExtras = {}): string {
   const { amplitude, phase } = amplitudePhase(s);
   const shape = [s.height, s.width];
   writeNpz(
@@ -35,6 +41,7 @@ export function writeReconstructionNpz(path: string, s: Stitched, meta: Record<s
       weights: f32(s.weights, shape),
       x0: f64(Float64Array.of(s.x0), []),
       y0: f64(Float64Array.of(s.y0), []),
+      ...(extra.probe ? { probe: complexFromSplit(extra.probe.re, extra.probe.im, [extra.probe.height, extra.probe.width]) } : {}),
     },
     { compress: true, metadata: { ...meta, conventions: 'object[row, col] is object pixel (y0 + row, x0 + col); x = column, y = row' } },
   );
@@ -50,8 +57,8 @@ export function writeReconstructionPngs(amplitudePath: string, phasePath: string
 }
 
 /** PtychoPINN's output names in `dir`: reconstruction.npz, reconstructed_amplitude.png, reconstructed_phase.png. */
-export function writeReconstruction(dir: string, s: Stitched, meta: Record<string, unknown> = {}): string[] {
-  return [writeReconstructionNpz(join(dir, 'reconstruction.npz'), s, meta), ...writeReconstructionPngs(join(dir, 'reconstructed_amplitude.png'), join(dir, 'reconstructed_phase.png'), s)];
+export function writeReconstruction(dir: string, s: Stitched, meta: Record<string, unknown> = {}, extra: ReconstructionExtras = {}): string[] {
+  return [writeReconstructionNpz(join(dir, 'reconstruction.npz'), s, meta, extra), ...writeReconstructionPngs(join(dir, 'reconstructed_amplitude.png'), join(dir, 'reconstructed_phase.png'), s)];
 }
 
 export function writeHistory(dir: string, history: readonly Record<string, unknown>[]): string[] {
@@ -62,4 +69,11 @@ export function writeHistory(dir: string, history: readonly Record<string, unkno
   const fmt = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
   atomicWriteFileSync(csv, [cols.join(','), ...history.map((h) => cols.map((c) => fmt(h[c])).join(','))].join('\n') + '\n');
   return [json, csv];
+}
+
+/** iterations.csv: the data error of each iteration of an iterative reconstruction. */
+export function writeIterativeHistory(dir: string, history: readonly { iteration: number; error: number; seconds: number }[]): string[] {
+  const csv = join(dir, 'iterations.csv');
+  atomicWriteFileSync(csv, ['iteration,error,seconds', ...history.map((h) => `${h.iteration},${h.error},${h.seconds.toFixed(4)}`)].join('\n') + '\n');
+  return [csv];
 }
