@@ -9,7 +9,7 @@ import type { AnyNdArray } from '../../../compute/io/ndarray';
 import type { Stitched } from '../../../compute/ptycho/stitch/reassemble';
 
 function dataset(arrays: Record<string, AnyNdArray>, file = 'scan.npz'): RawDataset {
-  return rawDatasetFromNpz({ arrays: new Map(Object.entries(arrays)), metadata: null }, file);
+  return rawDatasetFromNpz({ arrays: new Map(Object.entries(arrays)), metadata: null, skipped: new Map() }, file);
 }
 
 // A GRF object with phase, PtychoPINN's aberrated probe, a 6-px raster: 100 patterns at 1e6 photons.
