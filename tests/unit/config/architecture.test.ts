@@ -12,7 +12,7 @@ import { MODEL_FLAGS, trainingConfigFromFlags } from '../../../compute/cli/confi
 import { makeTrainingConfig } from '../../../compute/ptycho/config/config';
 import { fromLegacyParams, toLegacyParams } from '../../../compute/ptycho/config/legacy';
 import { validateRequest } from '../../../electron/host/validate';
-import { DEFAULT_TRAIN_REQUEST } from '../../../renderer/src/stores/training';
+import type { TrainRequest } from '../../../compute/protocol';
 
 const paths = { train_data_file: 'a.npz', output_dir: 'out' };
 
@@ -43,7 +43,12 @@ describe('model.architecture', () => {
     expect(fromLegacyParams({ N: 64, gridsize: 2 }).model.architecture).toBe('cnn');
   });
   it('is accepted by the host validator of train.start (optional; unknown values refused)', () => {
-    const req = { ...DEFAULT_TRAIN_REQUEST };
+    const req: TrainRequest = {
+      N: 64, gridsize: 1, n_filters_scale: 2, amp_activation: 'sigmoid', object_big: true, probe_big: true, probe_mask: false, probe_scale: 4,
+      probe_trainable: false, intensity_scale_trainable: true, canvas_normalisation: 'robust', architecture: 'cnn', batch_size: 16, nepochs: 50,
+      learning_rate: 1e-3, early_stop_patience: 3, nll_weight: 1, mae_weight: 0, nphotons: 1e9, n_groups: null, neighbor_count: 4, subsample_seed: 0,
+      device: 'cpu', preview_groups: 256,
+    };
     expect(validateRequest('train.start', req).params).toMatchObject({ architecture: 'cnn' });
     expect(validateRequest('train.start', { ...req, architecture: 'fno' }).params).toMatchObject({ architecture: 'fno' });
     const { architecture: _, ...old } = req;
