@@ -90,6 +90,8 @@ export interface TrainRequest {
   probe_trainable: boolean;
   intensity_scale_trainable: boolean;
   canvas_normalisation: 'robust' | 'tf_compat';
+  /** Generator; absent = 'cnn' (fno/ffno use their default modes, width and blocks). */
+  architecture?: 'cnn' | 'fno' | 'ffno';
   batch_size: number;
   nepochs: number;
   learning_rate: number;

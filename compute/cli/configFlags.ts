@@ -18,6 +18,10 @@ export const MODEL_FLAGS: FlagSpec[] = [
   { name: 'probe_big', type: 'boolean', help: 'decoder border branch outside the central N/2 square', defaultText: 'true' },
   { name: 'probe_mask', type: 'boolean', help: 'multiply the exit wave by the circular probe mask', defaultText: 'false' },
   { name: 'probe_scale', type: 'number', help: 'probe normalisation divisor', defaultText: d(DEFAULT_MODEL_CONFIG.probe_scale) },
+  { name: 'architecture', type: 'string', help: 'generator: cnn (encoder–decoder), fno (Fourier neural operator), ffno (factorised FNO)', choices: ['cnn', 'fno', 'ffno'], defaultText: DEFAULT_MODEL_CONFIG.architecture },
+  { name: 'fno_modes', type: 'int', help: 'fno/ffno: Fourier modes kept per axis (≤ N/2)', defaultText: d(DEFAULT_MODEL_CONFIG.fno_modes) },
+  { name: 'fno_width', type: 'int', help: 'fno/ffno: hidden channels', defaultText: d(DEFAULT_MODEL_CONFIG.fno_width) },
+  { name: 'fno_blocks', type: 'int', help: 'fno/ffno: spectral blocks', defaultText: d(DEFAULT_MODEL_CONFIG.fno_blocks) },
   { name: 'canvas_normalisation', type: 'string', help: "overlap-canvas normalisation ('tf_compat' = TensorFlow's +0.001)", choices: ['robust', 'tf_compat'], defaultText: 'robust' },
 ];
 

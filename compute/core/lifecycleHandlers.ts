@@ -50,6 +50,7 @@ function configFromRequest(r: TrainRequest, datasetPath: string): TrainingConfig
       probe_mask: r.probe_mask,
       probe_scale: r.probe_scale,
       canvas_normalisation: r.canvas_normalisation,
+      ...(r.architecture ? { architecture: r.architecture } : {}),
     },
     train_data_file: datasetPath,
     batch_size: r.batch_size,

@@ -19,7 +19,7 @@ export const BATCH = 'B' as const;
 export type OpName =
   | 'input' | 'param' | 'const'
   | 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'pow'
-  | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'swish' | 'sin' | 'cos'
+  | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'swish' | 'sin' | 'cos' | 'erf'
   | 'greater' | 'equal' | 'cast' | 'where'
   | 'matmul' | 'conv2d' | 'conv2dFilterGrad' | 'maxpool2' | 'avgpool2' | 'upsample2'
   | 'reshape' | 'transpose' | 'slice' | 'flip' | 'concat' | 'pad' | 'expand'
@@ -103,6 +103,8 @@ export class Tensor {
   cos(): Tensor { return this.graph.cos(this); }
   softplus(): Tensor { return this.graph.softplus(this); }
   swish(): Tensor { return this.graph.swish(this); }
+  erf(): Tensor { return this.graph.erf(this); }
+  gelu(): Tensor { return this.graph.gelu(this); }
   matmul(o: Tensor): Tensor { return this.graph.matmul(this, o); }
   maxpool2(): Tensor { return this.graph.maxpool2(this); }
   avgpool2(): Tensor { return this.graph.avgpool2(this); }
@@ -211,6 +213,9 @@ export class Graph {
   cos(x: Tensor): Tensor { return this.apply('cos', [x]); }
   softplus(x: Tensor): Tensor { return this.apply('softplus', [x]); }
   swish(x: Tensor): Tensor { return this.apply('swish', [x]); }
+  erf(x: Tensor): Tensor { return this.apply('erf', [x]); }
+  /** Exact GELU x·Φ(x) = ½x(1 + erf(x/√2)) (composite; ORT fuses this pattern into its Gelu kernel). */
+  gelu(x: Tensor): Tensor { return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1)); }
   /** Boolean a > b. */
   greater(a: Operand, b: Operand): Tensor { return this.apply('greater', [this.lift(a), this.lift(b)]); }
   /** Boolean a == b. */

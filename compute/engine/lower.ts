@@ -155,6 +155,7 @@ export function lower(outputs: Readonly<Record<string, Tensor>>, opts: LowerOpti
       case 'sin': out = direct('Sin'); break;
       case 'cos': out = direct('Cos'); break;
       case 'softplus': out = direct('Softplus'); break;
+      case 'erf': out = direct('Erf'); break;
       case 'swish': out = emit('Mul', [x, emit('Sigmoid', [x])]); break;
       case 'pow': {
         const p = at.p!;

@@ -112,6 +112,8 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
   tanh: { shape: same, vjp: (_, y, dy) => [dy.mul(y.mul(y).neg().add(1))] },
   sin: { shape: same, vjp: (_, y, dy) => [dy.mul(y.inputs[0]!.cos())] },
   cos: { shape: same, vjp: (_, y, dy) => [dy.mul(y.inputs[0]!.sin()).neg()] },
+  // d/dx erf(x) = 2/√π · exp(−x²)
+  erf: { shape: same, vjp: (_, y, dy) => [dy.mul(y.inputs[0]!.square().neg().exp().mul(2 / Math.sqrt(Math.PI)))] },
   softplus: { shape: same, vjp: (_, y, dy) => [dy.mul(y.inputs[0]!.sigmoid())] },
   swish: {
     shape: same, // d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x)))

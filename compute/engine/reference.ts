@@ -60,6 +60,22 @@ function nary(ins: RefArray[], f: (...v: number[]) => number): RefArray {
 }
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+/** erf in float64 (≈1e-14): Maclaurin series for |x| ≤ 2.5, erfc's continued fraction beyond. */
+export function erf(x: number): number {
+  const a = Math.abs(x);
+  if (a <= 2.5) {
+    let term = x, sum = x;
+    for (let n = 1; n < 60 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+      term *= (-x * x) / n;
+      sum += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  let t = a;
+  for (let k = 60; k >= 1; k--) t = a + k / 2 / t;
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / t;
+  return Math.sign(x) * (1 - erfc);
+}
 
 function matmul(a: RefArray, b: RefArray): RefArray {
   const m = a.shape.at(-2)!, k = a.shape.at(-1)!, n = b.shape.at(-1)!;
@@ -224,6 +240,7 @@ export function evaluate(outputs: readonly Tensor[], feeds: Readonly<Record<stri
       case 'cos': r = u(Math.cos); break;
       case 'softplus': r = u((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))); break;
       case 'swish': r = u((v) => v * sigmoid(v)); break;
+      case 'erf': r = u(erf); break;
       case 'greater': r = nary(ins, (p, q) => +(p > q)); break;
       case 'equal': r = nary(ins, (p, q) => +(p === q)); break;
       case 'cast': r = x; break;

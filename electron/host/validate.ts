@@ -70,7 +70,7 @@ function path(o: Record<string, unknown>, key: string, method: string): string {
 
 const TRAIN_FIELDS = [
   'N', 'gridsize', 'n_filters_scale', 'amp_activation', 'object_big', 'probe_big', 'probe_mask', 'probe_scale',
-  'probe_trainable', 'intensity_scale_trainable', 'canvas_normalisation', 'batch_size', 'nepochs', 'learning_rate', 'early_stop_patience',
+  'probe_trainable', 'intensity_scale_trainable', 'canvas_normalisation', 'architecture', 'batch_size', 'nepochs', 'learning_rate', 'early_stop_patience',
   'nll_weight', 'mae_weight', 'nphotons', 'n_groups', 'neighbor_count', 'subsample_seed', 'device', 'preview_groups',
 ] as const;
 
@@ -93,6 +93,7 @@ function trainRequest(params: unknown, m: string): unknown {
     probe_trainable: bool(o, 'probe_trainable', m),
     intensity_scale_trainable: bool(o, 'intensity_scale_trainable', m),
     canvas_normalisation: oneOf(o, 'canvas_normalisation', m, ['robust', 'tf_compat'] as const),
+    ...(o.architecture === undefined ? {} : { architecture: oneOf(o, 'architecture', m, ['cnn', 'fno', 'ffno'] as const) }),
     batch_size: batch,
     nepochs: num(o, 'nepochs', m, { integer: true, min: 1, max: 10_000 }),
     learning_rate: num(o, 'learning_rate', m, { min: 1e-8, max: 1 }),

@@ -5,7 +5,7 @@
  *
  * Our additions are marked "(ours)".
  */
-import type { AmpActivation, CanvasNormalisation } from '../model/spec';
+import { ARCHITECTURES, type AmpActivation, type Architecture, type CanvasNormalisation } from '../model/spec';
 
 export type DeviceChoice = 'cpu' | 'webgpu' | 'cuda' | 'auto';
 
@@ -23,6 +23,14 @@ export interface ModelConfig {
   gaussian_smoothing_sigma: number;
   /** (ours) canvas normalisation of the overlap constraint; see docs/DESIGN.md §3. */
   canvas_normalisation: CanvasNormalisation;
+  /** Generator (PtychoPINN HEAD `architecture`): 'cnn' (default), 'fno', 'ffno'. */
+  architecture: Architecture;
+  /** Fourier modes kept per axis by fno/ffno (≤ N/2). */
+  fno_modes: number;
+  /** Hidden channels of fno/ffno. */
+  fno_width: number;
+  /** Spectral blocks of fno/ffno. */
+  fno_blocks: number;
 }
 
 export interface TrainingConfig {
@@ -92,6 +100,10 @@ export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = Object.freeze({
   probe_scale: 4.0,
   gaussian_smoothing_sigma: 0.0,
   canvas_normalisation: 'robust',
+  architecture: 'cnn',
+  fno_modes: 12,
+  fno_width: 32,
+  fno_blocks: 4,
 });
 
 export const DEFAULT_TRAINING_CONFIG: Readonly<Omit<TrainingConfig, 'model'>> = Object.freeze({
@@ -150,6 +162,10 @@ export function validateModelConfig(m: ModelConfig): void {
   check(Number.isFinite(m.probe_scale) && m.probe_scale > 0, 'probe_scale', 'a number > 0', m.probe_scale);
   check(m.gaussian_smoothing_sigma === 0, 'gaussian_smoothing_sigma', '0 (probe smoothing is not supported)', m.gaussian_smoothing_sigma);
   check(['robust', 'tf_compat'].includes(m.canvas_normalisation), 'canvas_normalisation', "'robust' or 'tf_compat'", m.canvas_normalisation);
+  check(ARCHITECTURES.includes(m.architecture), 'architecture', ARCHITECTURES.map((a) => `'${a}'`).join(', '), m.architecture);
+  check(Number.isInteger(m.fno_modes) && m.fno_modes >= 1 && 2 * m.fno_modes <= m.N, 'fno_modes', `an integer from 1 to N/2 = ${m.N / 2}`, m.fno_modes);
+  check(Number.isInteger(m.fno_width) && m.fno_width >= 1 && m.fno_width <= 512, 'fno_width', 'an integer from 1 to 512', m.fno_width);
+  check(Number.isInteger(m.fno_blocks) && m.fno_blocks >= 1 && m.fno_blocks <= 32, 'fno_blocks', 'an integer from 1 to 32', m.fno_blocks);
   check(m.object_big || m.gridsize === 1, 'object_big', 'true when gridsize > 1 (patches must be merged)', m.object_big);
 }
 

@@ -28,6 +28,10 @@ export function modelSpecOf(cfg: TrainingConfig): PinnModelSpec {
     probe_trainable: cfg.probe_trainable,
     intensity_scale_trainable: cfg.intensity_scale_trainable,
     canvas_normalisation: m.canvas_normalisation,
+    architecture: m.architecture,
+    fno_modes: m.fno_modes,
+    fno_width: m.fno_width,
+    fno_blocks: m.fno_blocks,
   };
 }
 

@@ -17,14 +17,18 @@
  *   (pad_object=false: {amp,phase}.last.full.up.conv{1,2}, {amp,phase}.last.full.conv)
  */
 import type { Graph, Tensor } from '../../engine/ir';
+import type { Init } from '../../engine/params';
 import type { AmpActivation, PinnModelSpec } from './spec';
 import { channels } from './spec';
 
 export interface ParamDecl {
   name: string;
   shape: number[];
-  /** Keras defaults: Glorot-uniform kernels (fan_in = k·k·Ci, fan_out = k·k·Co), zero biases. */
-  init: 'glorot_uniform' | 'zeros' | { value: Float32Array };
+  /**
+   * Keras defaults: Glorot-uniform kernels (fan_in = k·k·Ci, fan_out = k·k·Co), zero biases;
+   * fixed values; or an engine Init (the operator generators' spectral weights, gates, norms).
+   */
+  init: 'glorot_uniform' | 'zeros' | { value: Float32Array } | Init;
 }
 
 /** Filter ladders by N (PtychoPINN §3.2), in units of n_filters_scale. */
@@ -39,6 +43,30 @@ export function filterLadder(N: number): { encoder: number[]; decoder: number[] 
     default:
       throw new Error(`N must be 64, 128 or 256, got ${N}`);
   }
+}
+
+/** Output activation of a head: amp_activation for amplitude, π·tanh for phase. */
+export function headActivation(x: Tensor, act: AmpActivation | 'pi_tanh'): Tensor {
+  switch (act) {
+    case 'sigmoid':
+      return x.sigmoid();
+    case 'swish':
+      return x.swish();
+    case 'softplus':
+      return x.softplus();
+    case 'relu':
+      return x.relu();
+    case 'pi_tanh':
+      return x.tanh().mul(Math.PI);
+  }
+}
+
+/** `(N, N)` 1 outside the central N/2 square, 0 inside (decoder_last's border mask). */
+export function borderMask(N: number): Float32Array {
+  const q = N / 4;
+  const border = new Float32Array(N * N).fill(1);
+  for (let r = q; r < q + N / 2; r++) for (let col = q; col < q + N / 2; col++) border[r * N + col] = 0;
+  return border;
 }
 
 /** Channels split off for the border branch of decoder_last (TF: c_outer = 4). */
@@ -70,21 +98,6 @@ export class NetworkBuilder {
     return this.conv(h, `${name}.conv2`, f).relu().upsample2();
   }
 
-  private activation(x: Tensor, act: AmpActivation | 'pi_tanh'): Tensor {
-    switch (act) {
-      case 'sigmoid':
-        return x.sigmoid();
-      case 'swish':
-        return x.swish();
-      case 'softplus':
-        return x.softplus();
-      case 'relu':
-        return x.relu();
-      case 'pi_tanh':
-        return x.tanh().mul(Math.PI);
-    }
-  }
-
   encoder(x: Tensor): Tensor {
     const s = this.spec.n_filters_scale;
     let h = x;
@@ -104,19 +117,21 @@ export class NetworkBuilder {
     const borderFilters = (s * 2048) / N;
     if (!this.spec.pad_object) {
       const full = this.convUp(h, `${prefix}.last.full.up`, borderFilters);
-      return this.activation(this.conv(full, `${prefix}.last.full.conv`, outC), act);
+      return headActivation(this.conv(full, `${prefix}.last.full.conv`, outC), act);
     }
     const c = h.shape[1] as number;
-    const half = N / 2;
     const q = N / 4;
-    const center = this.activation(this.conv(h.slice([1], [0], [c - C_OUTER]), `${prefix}.last.center`, outC), act);
+    const center = headActivation(this.conv(h.slice([1], [0], [c - C_OUTER]), `${prefix}.last.center`, outC), act);
     const x1 = center.pad([[0, 0], [0, 0], [q, q], [q, q]]);
     if (!this.spec.probe_big) return x1;
     const up = this.convUp(h.slice([1], [c - C_OUTER], [c]), `${prefix}.last.border.up`, borderFilters);
     const x2 = this.conv(up, `${prefix}.last.border.conv`, outC).swish();
-    const border = new Float32Array(N * N).fill(1);
-    for (let r = q; r < q + half; r++) for (let col = q; col < q + half; col++) border[r * N + col] = 0;
-    return x1.add(x2.mul(this.g.constant(border, [N, N])));
+    return x1.add(x2.mul(this.g.constant(borderMask(N), [N, N])));
+  }
+
+  /** The generator contract (compute/ptycho/model/generators.ts): s·X/s → amplitude and phase patches. */
+  objectHeads(x: Tensor): { amp: Tensor; phase: Tensor } {
+    return this.heads(this.encoder(x));
   }
 
   /** Amplitude and phase heads: amplitude C channels when object_big (PtychoPINN HEAD), phase C when object_big. */

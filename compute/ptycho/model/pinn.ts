@@ -7,7 +7,8 @@
  *   `trimmed_obj_real`, `trimmed_obj_imag (B,N,N,1)`), no physics and no loss.
  */
 import { Graph, type Tensor } from '../../engine/ir';
-import { NetworkBuilder, type ParamDecl } from './network';
+import type { ParamDecl } from './network';
+import { makeGenerator, type Generator } from './generators';
 import { circularMask, complexMul, diffractIntensity, extractPatches, polar, reassemblePatches, type Complex } from './physics';
 import { channels, paddedSize, type PinnLossSpec, type PinnModelSpec } from './spec';
 
@@ -51,10 +52,9 @@ function useShifts(spec: PinnModelSpec): boolean {
 }
 
 /** Network + object combination, shared by both graphs. Input: `(B, C, N, N)` = s·X. */
-function objectFromDiffraction(net: NetworkBuilder, x: Tensor, logScale: Tensor): { obj: Complex } {
-  const g = net.g;
+function objectFromDiffraction(g: Graph, net: Generator, x: Tensor, logScale: Tensor): { obj: Complex } {
   const xin = x.mul(g.exp(logScale.neg()));
-  const { amp, phase } = net.heads(net.encoder(xin));
+  const { amp, phase } = net.objectHeads(xin);
   return { obj: polar(amp, phase) };
 }
 
@@ -100,7 +100,7 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   const N = spec.N;
   const C = channels(spec);
   const g = new Graph();
-  const net = new NetworkBuilder(g, spec);
+  const net = makeGenerator(g, spec);
   const params: ParamDecl[] = [];
   const trainable: string[] = [];
 
@@ -116,7 +116,7 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
     shifts = useShifts(spec) ? g.input(FEEDS.offsets, ['B', C, 2]) : null;
   }
   const logScale = logScaleTensor(g, spec, opts.intensityScale, params, trainable);
-  const { obj } = objectFromDiffraction(net, X, logScale);
+  const { obj } = objectFromDiffraction(g, net, X, logScale);
 
   let probe: Complex;
   if (spec.probe_trainable) {
@@ -215,13 +215,13 @@ export function buildDiffractionToObj(spec: PinnModelSpec, intensityScale: numbe
   const N = spec.N;
   const C = channels(spec);
   const g = new Graph();
-  const net = new NetworkBuilder(g, spec);
+  const net = makeGenerator(g, spec);
   const params: ParamDecl[] = [];
   const input = g.input(INFER_IO.input, ['B', N, N, C]);
   const positions = g.input(INFER_IO.positions, ['B', 1, 2, C]);
   const x = input.transpose([0, 3, 1, 2]); // → (B, C, N, N)
   const logScale = logScaleTensor(g, spec, intensityScale, params, []);
-  const { obj } = objectFromDiffraction(net, x, logScale);
+  const { obj } = objectFromDiffraction(g, net, x, logScale);
   let trimmed: Complex;
   if (spec.object_big) {
     const shifts = useShifts(spec) ? positions.reshape(['B', 2, C]).transpose([0, 2, 1]) : null;

@@ -12,6 +12,14 @@ export type AmpActivation = 'sigmoid' | 'swish' | 'softplus' | 'relu';
  */
 export type CanvasNormalisation = 'robust' | 'tf_compat';
 
+/**
+ * The generator (diffraction → object patches) in front of the physics, PtychoPINN's
+ * `model.architecture`: 'cnn' (the TF encoder–decoder, default), 'fno' (Fourier neural
+ * operator), 'ffno' (factorised FNO). See compute/ptycho/model/README.md.
+ */
+export type Architecture = 'cnn' | 'fno' | 'ffno';
+export const ARCHITECTURES: readonly Architecture[] = ['cnn', 'fno', 'ffno'];
+
 export interface PinnModelSpec {
   N: 64 | 128 | 256;
   gridsize: number;
@@ -24,6 +32,14 @@ export interface PinnModelSpec {
   probe_trainable: boolean;
   intensity_scale_trainable: boolean;
   canvas_normalisation: CanvasNormalisation;
+  /** Generator; absent = 'cnn'. The fno_* fields are read by 'fno' and 'ffno' only. */
+  architecture?: Architecture;
+  /** Fourier modes kept per axis (PtychoPINN `fno_modes`, default 12; ≤ N/2). */
+  fno_modes?: number;
+  /** Hidden channels of the operator layers (PtychoPINN `fno_width`, default 32). */
+  fno_width?: number;
+  /** Spectral blocks (PtychoPINN `fno_blocks`, default 4). */
+  fno_blocks?: number;
 }
 
 export interface PinnLossSpec {
@@ -47,6 +63,10 @@ export const DEFAULT_MODEL_SPEC: PinnModelSpec = {
   probe_trainable: false,
   intensity_scale_trainable: true,
   canvas_normalisation: 'robust',
+  architecture: 'cnn',
+  fno_modes: 12,
+  fno_width: 32,
+  fno_blocks: 4,
 };
 
 export const DEFAULT_LOSS_SPEC: PinnLossSpec = { nll_weight: 1, mae_weight: 0, realspace_weight: 0, realspace_mae_weight: 0, tv_weight: 0 };

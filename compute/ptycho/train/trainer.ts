@@ -102,6 +102,7 @@ export class TrainingError extends Error {
 function toInit(d: ParamDecl): Init | Float32Array {
   if (d.init === 'glorot_uniform') return glorotFor(d.shape);
   if (d.init === 'zeros') return { kind: 'zeros' };
+  if ('kind' in d.init) return d.init;
   return d.init.value;
 }
 

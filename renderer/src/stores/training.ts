@@ -16,6 +16,7 @@ export const DEFAULT_TRAIN_REQUEST: TrainRequest = {
   probe_trainable: false,
   intensity_scale_trainable: true,
   canvas_normalisation: 'robust',
+  architecture: 'cnn',
   batch_size: 16,
   nepochs: 50,
   learning_rate: 1e-3,

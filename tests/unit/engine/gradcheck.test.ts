@@ -65,6 +65,8 @@ const cases: Case[] = [
   unary('tanh', (x) => x.tanh(), -2, 2),
   unary('softplus', (x) => x.softplus(), -3, 3),
   unary('swish', (x) => x.swish(), -3, 3),
+  unary('erf', (x) => x.erf(), -3, 3),
+  unary('gelu (composite ½x(1+erf(x/√2)))', (x) => x.gelu(), -3, 3),
   unary('where(greater(x,0.1), x², -x)', (x) => x.graph.where(x.graph.greater(x, 0.1), x.square(), x.neg()), -1, 1, 0.05),
   unary('mask multiply x·cast(x>0)', (x) => x.mul(x.graph.cast(x.graph.greater(x, 0))), -1, 1, 0.05),
   unary('reshape', (x) => x.reshape(['B', 12]).mul(x.graph.constant([...Array(12).keys()].map((i) => i / 12), [12]))),
