@@ -192,7 +192,38 @@ export interface EvaluationSummary {
   notes: string[];
 }
 
+export type ReconstructionMethod = 'pinn' | 'iterative' | 'pinn+iterative';
+
+export interface ReconRunParams {
+  batch_size?: number;
+  stitch_crop_size?: number;
+  /** PINN (default), iterative (rPIE/ePIE from a flat object) or the PINN refined iteratively. */
+  method?: ReconstructionMethod;
+  algorithm?: 'rpie' | 'epie';
+  iterations?: number;
+  probe_refine?: boolean;
+}
+
+/** Two reconstructions of the same scan compared (no ground truth needed): B registered onto A. */
+export interface ReconstructionComparison {
+  labelA: string;
+  labelB: string;
+  /** Aligned A − B on the common region (amplitude after mean matching, phase after offset removal). */
+  difference: { width: number; height: number; amplitude: Float32Array; phase: Float32Array };
+  /** Metrics of A against B (SSIM, FRC between them, …). */
+  metrics: EvaluationSummary;
+}
+
 export interface ReconstructionResult {
+  /** What made it, e.g. 'PINN', 'rPIE 30 it.'. */
+  label: string;
+  method: ReconstructionMethod;
+  /** Data error per iteration (iterative methods; empty for the PINN alone). */
+  iterations: { iteration: number; error: number }[];
+  /** Set when an iterative run was cancelled or diverged: what happened, in a sentence. */
+  message: string | null;
+  /** A previous reconstruction of the same dataset exists to compare with (recon.compare). */
+  comparable: boolean;
   image: StitchedImage;
   groups: number;
   seconds: number;
@@ -224,7 +255,9 @@ export interface Methods {
   'train.cancel': { params: Empty; result: { cancelled: boolean } };
   'model.save': { params: { path: string }; result: ModelInfo };
   'model.open': { params: { path: string }; result: ModelInfo };
-  'recon.run': { params: { batch_size?: number; stitch_crop_size?: number }; result: ReconstructionResult };
+  'recon.run': { params: ReconRunParams; result: ReconstructionResult };
+  'recon.cancel': { params: Empty; result: { cancelled: boolean } };
+  'recon.compare': { params: Empty; result: ReconstructionComparison };
   'recon.export': { params: { path: string; format: 'npz' | 'png' }; result: { paths: string[] } };
 }
 
@@ -244,6 +277,8 @@ export interface Events {
   'train.epoch': TrainEpochEvent;
   'train.done': TrainDoneEvent;
   'recon.progress': { done: number; total: number };
+  /** One iteration of an iterative reconstruction, with the current image every few iterations. */
+  'recon.iteration': { iteration: number; iterations: number; error: number; image: StitchedImage | null };
 }
 export type EventName = keyof Events;
 

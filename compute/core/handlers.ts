@@ -5,7 +5,8 @@
 import type { CoreInfo, MethodName, ParamsOf, ResultOf } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { datasetFrame, openDataset } from './datasetHandlers';
-import { cancelTraining, exportReconstruction, openModel, runReconstruction, saveCurrentModel, startTraining } from './lifecycleHandlers';
+import { cancelTraining, openModel, saveCurrentModel, startTraining } from './lifecycleHandlers';
+import { cancelReconstruction, compareReconstructions, exportReconstruction, runReconstruction } from './reconHandlers';
 
 export interface CoreContext {
   info: CoreInfo;
@@ -26,5 +27,7 @@ export const handlers: HandlerTable = {
   'model.save': (p, ctx) => saveCurrentModel(ctx.session, p.path),
   'model.open': (p, ctx) => openModel(ctx.session, p.path),
   'recon.run': (p, ctx) => runReconstruction(ctx.session, ctx.emit, p),
+  'recon.cancel': (_p, ctx) => cancelReconstruction(ctx.session),
+  'recon.compare': (_p, ctx) => compareReconstructions(ctx.session),
   'recon.export': (p, ctx) => exportReconstruction(ctx.session, p.path, p.format),
 };

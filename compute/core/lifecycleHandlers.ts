@@ -1,18 +1,16 @@
 /**
  * The workstation lifecycle behind the protocol: train (with progress events, a live preview
- * and cancellation), save/open model bundles, reconstruct with evaluation, export.
+ * and cancellation), save/open model bundles. Reconstruction is in reconHandlers.ts.
  */
-import { basename, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import { makeTrainingConfig, type TrainingConfig } from '../ptycho/config/config';
 import { loadModel, saveModel, trainModel, modelSpecOf, type TrainedModel } from '../ptycho/lifecycle/model';
-import { reconstruct } from '../ptycho/lifecycle/reconstruct';
-import { amplitudePhase, writeReconstructionNpz, writeReconstructionPngs } from '../ptycho/lifecycle/outputs';
-import { evaluateStitched, evaluationSummary } from '../ptycho/lifecycle/evaluation';
+import { amplitudePhase } from '../ptycho/lifecycle/outputs';
 import { exportInferenceModel } from '../ptycho/infer/exportModels';
 import { ObjectPredictor } from '../ptycho/infer/predictor';
 import { reassemblePosition, type Stitched } from '../ptycho/stitch/reassemble';
 import type { PreparedData } from '../ptycho/lifecycle/prepare';
-import type { ModelInfo, ReconstructionResult, StitchedImage, TrainRequest } from '../protocol';
+import type { ModelInfo, StitchedImage, TrainRequest } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { CoreError } from './errors';
 
@@ -33,7 +31,7 @@ export function modelInfo(m: TrainedModel): ModelInfo {
   };
 }
 
-function stitchedImage(s: Stitched): StitchedImage {
+export function stitchedImage(s: Stitched): StitchedImage {
   const { amplitude, phase } = amplitudePhase(s);
   return { width: s.width, height: s.height, amplitude, phase, x0: s.x0, y0: s.y0 };
 }
@@ -195,50 +193,4 @@ export async function openModel(session: CoreSession, path: string): Promise<Mod
   session.model = m;
   session.reconstruction = null;
   return modelInfo(m);
-}
-
-export async function runReconstruction(session: CoreSession, emit: Emit, p: { batch_size?: number; stitch_crop_size?: number }): Promise<ReconstructionResult> {
-  if (!session.model) throw new CoreError('open or train a model first (File ▸ Open Model Bundle…)', 'no-model');
-  const ds = session.dataset;
-  if (!ds) throw new CoreError('open a dataset to reconstruct (File ▸ Open Dataset…)', 'no-dataset');
-  if (ds.raw.N !== session.model.config.model.N) throw new CoreError(`the model expects ${session.model.config.model.N}×${session.model.config.model.N} patterns but ${basename(ds.path)} has ${ds.raw.N}×${ds.raw.N}`, 'mismatch');
-  if (!ds.raw.probe) throw new CoreError(`${basename(ds.path)} has no probeGuess`, 'no-probe');
-  let last = 0;
-  const rec = await reconstruct(session.model, ds.raw, {
-    ...(p.batch_size ? { batchSize: p.batch_size } : {}),
-    ...(p.stitch_crop_size ? { stitchCropSize: p.stitch_crop_size } : {}),
-    onProgress: (done, total) => {
-      const now = performance.now();
-      if (now - last > 100 || done === total) {
-        last = now;
-        emit('recon.progress', { done, total });
-      }
-    },
-  });
-  session.reconstruction = { stitched: rec.stitched, datasetPath: ds.path };
-  let evaluation = null;
-  if (ds.raw.objectGuess) {
-    try {
-      evaluation = evaluationSummary(evaluateStitched(rec.stitched, ds.raw.objectGuess, rec.prepared.grouped.centroids, { stitchCropSize: p.stitch_crop_size ?? 20 }));
-    } catch (e) {
-      evaluation = null;
-      void e;
-    }
-  }
-  return {
-    image: stitchedImage(rec.stitched),
-    groups: rec.groups,
-    seconds: rec.inferSeconds + rec.stitchSeconds,
-    patternsPerSec: (rec.groups * session.model.config.model.gridsize ** 2) / rec.inferSeconds,
-    provider: rec.provider,
-    evaluation,
-  };
-}
-
-export function exportReconstruction(session: CoreSession, path: string, format: 'npz' | 'png'): { paths: string[] } {
-  const rec = session.reconstruction;
-  if (!rec) throw new CoreError('reconstruct first, then export', 'no-reconstruction');
-  if (format === 'npz') return { paths: [writeReconstructionNpz(path, rec.stitched, { dataset: rec.datasetPath, model: session.model?.path ?? null })] };
-  const stem = path.replace(/\.png$/i, '');
-  return { paths: writeReconstructionPngs(`${stem}_amplitude.png`, `${stem}_phase.png`, rec.stitched) };
 }

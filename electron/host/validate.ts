@@ -155,11 +155,26 @@ export const VALIDATORS: { [M in MethodName]: Validator } = {
   },
   'recon.run': (params, m) => {
     const o = obj(params, m);
-    only(o, ['batch_size', 'stitch_crop_size'], m);
-    const out: Record<string, number> = {};
+    only(o, ['batch_size', 'stitch_crop_size', 'method', 'algorithm', 'iterations', 'probe_refine'], m);
+    const out: Record<string, number | string | boolean> = {};
     if (o.batch_size !== undefined) out.batch_size = num(o, 'batch_size', m, { integer: true, min: 1, max: 4096 })!;
     if (o.stitch_crop_size !== undefined) out.stitch_crop_size = num(o, 'stitch_crop_size', m, { integer: true, min: 1, max: 256 })!;
+    if (o.method !== undefined) out.method = oneOf(o, 'method', m, ['pinn', 'iterative', 'pinn+iterative'] as const);
+    if (o.algorithm !== undefined) out.algorithm = oneOf(o, 'algorithm', m, ['rpie', 'epie'] as const);
+    if (o.iterations !== undefined) out.iterations = num(o, 'iterations', m, { integer: true, min: 1, max: 10000 })!;
+    if (o.probe_refine !== undefined) {
+      if (typeof o.probe_refine !== 'boolean') throw new ValidationError(`${m}: probe_refine: expected true or false, got ${JSON.stringify(o.probe_refine)}`);
+      out.probe_refine = o.probe_refine;
+    }
     return out;
+  },
+  'recon.cancel': (params, m) => {
+    only(obj(params, m), [], m);
+    return {};
+  },
+  'recon.compare': (params, m) => {
+    only(obj(params, m), [], m);
+    return {};
   },
   'recon.export': (params, m) => {
     const o = obj(params, m);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { exportReconstruction } from '../../../compute/core/lifecycleHandlers';
+import { exportReconstruction } from '../../../compute/core/reconHandlers';
 import { newSession } from '../../../compute/core/session';
 import { readNpz } from '../../../compute/io/npz';
 
@@ -14,6 +14,7 @@ describe('recon.export', () => {
     const n = 4;
     session.reconstruction = {
       datasetPath: '/d/scan.npz',
+      label: 'PINN',
       stitched: { width: n, height: n, re: Float32Array.from({ length: n * n }, (_, i) => i / 16), im: new Float32Array(n * n).fill(0.1), weights: new Float32Array(n * n).fill(1), x0: 10, y0: 20 },
     };
     expect(exportReconstruction(session, join(dir, 'mine.npz'), 'npz').paths).toEqual([join(dir, 'mine.npz')]);
