@@ -147,6 +147,44 @@ test.describe('workstation, browser mode', () => {
   });
 });
 
+test.describe('workstation, browser mode: iterative reconstruction and comparison', () => {
+  let host: BrowserHost;
+  test.beforeAll(async () => {
+    host = await startHost();
+  });
+  test.afterAll(async () => {
+    await host?.close();
+  });
+
+  test('rPIE from the UI with a live error curve, then ePIE side by side with the FRC between them', async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.goto(host.url);
+    await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+    await openViaMenu(page, 'openDataset', join(ROOT, 'fixtures', 'lines-N64-test.npz'), false);
+    await expect(page.getByTestId('dataset-facts')).toContainText('314 × 64×64', { timeout: 30_000 });
+    await page.getByTestId('nav-reconstruct').click();
+    // no model needed for the iterative method
+    await page.getByTestId('recon-method-iterative').check();
+    await page.getByTestId('recon-iterations').fill('8');
+    await page.getByTestId('recon-run').click();
+    await expect(page.getByTestId('recon-timing')).toContainText('rPIE 8 it.', { timeout: 60_000 });
+    await expect.poll(() => canvasColours(page, '[data-testid="recon-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(20);
+    await expect(page.getByTestId('recon-error-chart').getByTestId('loss-epochs')).toContainText('8 iterations');
+    await expect(page.getByTestId('metrics-table')).toBeVisible();
+    // a second engine on the same scan: side by side with the difference and the FRC between them
+    await page.getByTestId('recon-algorithm').selectOption('epie');
+    await page.getByTestId('recon-iterations').fill('4');
+    await page.getByTestId('recon-run').click();
+    await expect(page.getByTestId('recon-timing')).toContainText('ePIE 4 it.', { timeout: 60_000 });
+    await expect(page.getByTestId('recon-compare')).toContainText('ePIE 4 it. vs rPIE 8 it.');
+    await expect.poll(() => canvasColours(page, '[data-testid="recon-previous-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(20);
+    await expect.poll(() => canvasColours(page, '[data-testid="recon-difference-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(5);
+    await expect(page.getByTestId('compare-metrics')).toContainText('SSIM');
+    await page.getByTestId('recon-compare').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'browser-recon-compare.png'), fullPage: true });
+  });
+});
+
 test.describe('workstation, browser mode: cancelling, and a compute crash during training', () => {
   let host: BrowserHost;
   test.beforeAll(async () => {
