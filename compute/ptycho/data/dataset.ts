@@ -166,6 +166,24 @@ export function rawDatasetFromNpz(z: NpzContents, file: string, opts: LoadOption
   return { file, M, N, diffraction: data, diffractionKey: dkey, transposedFromLegacy: transposed, xcoords, ycoords, xcoordsStart, ycoordsStart, scanIndex, probe, objectGuess, Y, metadata: z.metadata, extra };
 }
 
+/**
+ * The object and probe of an NPZ (`objectGuess`, `probeGuess`), without requiring diffraction:
+ * the documented input of `ptycho simulate --input_file`. Both keys are required; the probe
+ * must be square with N ∈ {64, 128, 256} and smaller than the object.
+ */
+export function objectAndProbeFromNpz(z: NpzContents, file: string): { objectGuess: ComplexImage; probe: ComplexImage } {
+  const keys = [...z.arrays.keys()].join(', ') || 'none';
+  for (const k of ['objectGuess', 'probeGuess']) if (!z.arrays.has(k)) fail(file, null, `missing key '${k}' (complex 2-D; found: ${keys})`);
+  const objectGuess = complexImage(z, file, 'objectGuess');
+  const probe = complexImage(z, file, 'probeGuess');
+  if (probe.width !== probe.height) fail(file, 'probeGuess', `probe must be square, found ${probe.height}×${probe.width}`);
+  if (!(SUPPORTED_N as readonly number[]).includes(probe.width)) fail(file, 'probeGuess', `probe size N must be 64, 128 or 256, found ${probe.width}`);
+  if (objectGuess.width < probe.width + 2 || objectGuess.height < probe.width + 2) {
+    fail(file, 'objectGuess', `object ${objectGuess.height}×${objectGuess.width} must be larger than the ${probe.width}×${probe.width} probe`);
+  }
+  return { objectGuess, probe };
+}
+
 /** Load and validate a PtychoPINN NPZ scan. */
 export function loadRawDataset(path: string, opts: LoadOptions = {}): RawDataset {
   return rawDatasetFromNpz(readNpz(path), path, opts);
