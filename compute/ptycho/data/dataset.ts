@@ -6,6 +6,7 @@
  * (N, N, M) is transposed); positions in object pixels, x = column, y = row.
  */
 import { basename } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readNpz, type NpzContents } from '../../io/npz';
 import { isComplex, sizeOf, toComplexSplit, toFloat64, type AnyNdArray } from '../../io/ndarray';
 
@@ -30,8 +31,8 @@ export interface RawDataset {
   N: number;
   /** `(M, N, N)` diffraction amplitudes, float32, C order. */
   diffraction: Float32Array;
-  /** Which key held the patterns, and whether a legacy (N,N,M) layout was transposed. */
-  diffractionKey: 'diffraction' | 'diff3d';
+  /** Which key (NPZ) or dataset path (HDF5) held the patterns, and whether a legacy (N,N,M) layout was transposed. */
+  diffractionKey: string;
   transposedFromLegacy: boolean;
   /** Scan positions (object pixels), length M. */
   xcoords: Float64Array;
@@ -47,6 +48,27 @@ export interface RawDataset {
   metadata: Record<string, unknown> | null;
   /** Other numeric arrays kept as found (e.g. ground_truth_patches). */
   extra: Map<string, AnyNdArray>;
+  /** Physical geometry when the file states it (CXI, Ptychodus); absent for plain PtychoPINN NPZ. */
+  geometry?: DatasetGeometry | null;
+  /** What was done to the file's numbers to get here (counts → amplitudes, m → px, crop …), in order. */
+  conversion?: string[];
+  /** Which reader opened it (`ptychopinn-npz`, `cxi`, `ptychodus-product-h5`, …). */
+  format?: string;
+}
+
+/**
+ * Geometry in SI units. `objectPixelSizeM` is λ·z / (N·Δx) for measured data (or the product's
+ * own pixel size); object pixel coordinate (x, y) sits at world position
+ * (originXM + x·objectPixelSizeM, originYM + y·objectPixelSizeM).
+ */
+export interface DatasetGeometry {
+  energyEV?: number;
+  wavelengthM?: number;
+  detectorDistanceM?: number;
+  detectorPixelSizeM?: number;
+  objectPixelSizeM?: number;
+  originXM?: number;
+  originYM?: number;
 }
 
 function fail(file: string, key: string | null, msg: string): never {
@@ -113,7 +135,8 @@ export function rawDatasetFromNpz(z: NpzContents, file: string, opts: LoadOption
   let shape = da.shape.slice();
   if (shape.length === 4 && shape[3] === 1) shape = shape.slice(0, 3);
   if (shape.length !== 3) fail(file, dkey, `expected a 3-D stack (M, N, N), found shape ${shapeText(da.shape)}`);
-  let data = Float32Array.from(da.data instanceof BigInt64Array ? Array.from(da.data, Number) : (da.data as ArrayLike<number>));
+  // float32 patterns are used in place (readers hand over arrays they own); others are converted.
+  let data = da.data instanceof Float32Array ? da.data : Float32Array.from(da.data instanceof BigInt64Array ? Array.from(da.data, Number) : (da.data as ArrayLike<number>));
   let transposed = false;
   // Legacy (N, N, M): square leading pair and a longer last axis.
   if (shape[0] === shape[1] && shape[2]! > shape[0]! && !(shape[1] === shape[2])) {
@@ -184,9 +207,35 @@ export function objectAndProbeFromNpz(z: NpzContents, file: string): { objectGue
   return { objectGuess, probe };
 }
 
-/** Load and validate a PtychoPINN NPZ scan. */
+/**
+ * Load and validate a scan. NPZ files are read here; anything else (CXI, Ptychodus, HDF5) goes
+ * through the format registry, which needs HDF5 initialised once — `await openDataset(...)`
+ * (compute/ptycho/data/formats) does that and is the entry point for new code.
+ */
 export function loadRawDataset(path: string, opts: LoadOptions = {}): RawDataset {
+  if (opener && !isZipFile(path)) return opener(path, opts);
   return rawDatasetFromNpz(readNpz(path), path, opts);
+}
+
+/** Set by compute/ptycho/data/formats so loadRawDataset can dispatch without an import cycle. */
+let opener: ((path: string, opts: LoadOptions) => RawDataset) | null = null;
+export function setDatasetOpener(f: (path: string, opts: LoadOptions) => RawDataset): void {
+  opener = f;
+}
+
+function isZipFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const b = new Uint8Array(2);
+      readSync(fd, b, 0, 2, 0);
+      return b[0] === 0x50 && b[1] === 0x4b;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return true; // let readNpz report the missing file as before
+  }
 }
 
 /** nphotons from PtychoPINN `_metadata` (`physics_parameters.nphotons` or a top-level `nphotons`). */
