@@ -238,6 +238,31 @@ function isZipFile(path: string): boolean {
   }
 }
 
+/** A scan as PtychoPINN NPZ arrays (the inverse of rawDatasetFromNpz; extra arrays kept). */
+export function rawDatasetToNpzArrays(raw: RawDataset): Record<string, AnyNdArray> {
+  const c = (im: ComplexImage): AnyNdArray => {
+    const data = new Float32Array(2 * im.re.length);
+    for (let i = 0; i < im.re.length; i++) {
+      data[2 * i] = im.re[i]!;
+      data[2 * i + 1] = im.im[i]!;
+    }
+    return { dtype: 'complex64', shape: [im.height, im.width], data };
+  };
+  const v = (d: Float64Array): AnyNdArray => ({ dtype: 'float64', shape: [raw.M], data: d });
+  const out: Record<string, AnyNdArray> = {
+    ...Object.fromEntries(raw.extra),
+    diffraction: { dtype: 'float32', shape: [raw.M, raw.N, raw.N], data: raw.diffraction },
+    xcoords: v(raw.xcoords),
+    ycoords: v(raw.ycoords),
+    xcoords_start: v(raw.xcoordsStart),
+    ycoords_start: v(raw.ycoordsStart),
+    scan_index: v(raw.scanIndex),
+  };
+  if (raw.probe) out.probeGuess = c(raw.probe);
+  if (raw.objectGuess) out.objectGuess = c(raw.objectGuess);
+  return out;
+}
+
 /** nphotons from PtychoPINN `_metadata` (`physics_parameters.nphotons` or a top-level `nphotons`). */
 export function metadataNphotons(meta: Record<string, unknown> | null): number | null {
   if (!meta) return null;
