@@ -24,7 +24,15 @@ let recent: RecentStore;
 let router: RequestRouter;
 
 const DIALOGS: Record<'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction', { title: string; filters: { name: string; extensions: string[] }[] }> = {
-  openDataset: { title: 'Open Dataset', filters: [{ name: 'PtychoPINN scan (NPZ)', extensions: ['npz'] }] },
+  openDataset: {
+    title: 'Open Dataset',
+    filters: [
+      { name: 'Scans (NPZ, CXI, HDF5)', extensions: ['npz', 'cxi', 'h5', 'hdf5', 'nxs'] },
+      { name: 'PtychoPINN scan (NPZ)', extensions: ['npz'] },
+      { name: 'CXI', extensions: ['cxi'] },
+      { name: 'Ptychodus product / HDF5', extensions: ['h5', 'hdf5'] },
+    ],
+  },
   openModel: { title: 'Open Model Bundle', filters: [{ name: 'Model bundle (wts.h5.zip)', extensions: ['zip'] }] },
   saveModel: { title: 'Save Model Bundle', filters: [{ name: 'Model bundle (wts.h5.zip)', extensions: ['zip'] }] },
   exportReconstruction: { title: 'Export Reconstruction', filters: [{ name: 'NumPy archive', extensions: ['npz'] }, { name: 'PNG images', extensions: ['png'] }] },

@@ -1,14 +1,16 @@
 /** dataset.open / dataset.frame: load and validate a scan, serve frames on demand. */
 import { resolve, basename } from 'node:path';
-import { datasetSummary, loadRawDataset } from '../ptycho/data/dataset';
+import { datasetSummary } from '../ptycho/data/dataset';
+import { openDataset as openAnyDataset } from '../ptycho/data/formats/index';
 import type { DatasetInfo } from '../protocol';
 import type { CoreSession } from './session';
 import { CoreError } from './errors';
 
-export function openDataset(session: CoreSession, path: string): DatasetInfo {
+export async function openDataset(session: CoreSession, path: string): Promise<DatasetInfo> {
   const abs = resolve(path);
   // Probe optional here: the Dataset view can show a scan without one; training will refuse.
-  const raw = loadRawDataset(abs, { requireProbe: false });
+  // Any format the registry knows (NPZ, CXI, Ptychodus folder, …), chosen by content.
+  const raw = await openAnyDataset(abs, { requireProbe: false });
   session.dataset = { path: abs, raw };
   const s = datasetSummary(raw);
   return {

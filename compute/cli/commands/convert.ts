@@ -4,21 +4,58 @@ import type { Command } from '../command';
 import { CliError } from '../args';
 import { readNpz, writeNpz } from '../../io/npz';
 import { isComplex, sizeOf, toFloat32, type AnyNdArray } from '../../io/ndarray';
+import { rawDatasetToNpzArrays } from '../../ptycho/data/dataset';
+import { openDataset, writeCxi } from '../../ptycho/data/formats/index';
+import { completeGeometry } from '../../ptycho/data/formats/geometry';
+import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+function isZip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = new Uint8Array(2);
+    readSync(fd, b, 0, 2, 0);
+    return b[0] === 0x50 && b[1] === 0x4b;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export const convertCommand: Command = {
   name: 'convert',
-  summary: 'convert an NPZ: --sqrt (counts → amplitudes), --transpose (N,N,M → M,N,N), --rename old=new',
+  summary: 'convert any dataset (CXI, Ptychodus, HDF5, NPZ) to a PtychoPINN NPZ or CXI; NPZ fixes: --sqrt, --transpose, --rename',
+  description:
+    'With an OUT.npz and an NPZ input: --sqrt (counts → amplitudes), --transpose (N,N,M → M,N,N), --rename old=new. ' +
+    'Any other input (CXI, Ptychodus product with --diffraction_file, Ptychodus folder, HDF5 with --diffraction_path) ' +
+    'is read by content and written as a PtychoPINN NPZ (geometry and conversion steps in _metadata); OUT.cxi writes CXI ' +
+    '(intensities = amplitude², translations in metres; needs the geometry).',
   flags: [
     { name: 'output_file', type: 'string', help: 'output NPZ', required: true, metavar: 'FILE' },
     { name: 'sqrt', type: 'boolean', help: "diffraction holds intensities/counts: store sqrt as float32 amplitudes" },
     { name: 'transpose', type: 'boolean', help: 'move the pattern axis first: (N, N, M) → (M, N, N)' },
     { name: 'rename', type: 'string', help: 'comma-separated old=new key renames, e.g. diff3d=diffraction', metavar: 'OLD=NEW,…' },
     { name: 'key', type: 'string', help: 'which array holds the patterns', defaultText: 'diffraction or diff3d' },
+    ...DATASET_FLAGS,
   ],
   positionals: [{ name: 'input', help: 'input NPZ', required: true }],
   async run(args, io) {
     const f = args.flags;
     const input = resolve(args.positionals[0]!);
+    const out = resolve(String(f.output_file));
+    const npzFixes = Boolean(f.sqrt || f.transpose || f.rename || f.key);
+    if (out.toLowerCase().endsWith('.cxi') || (!npzFixes && !isZip(input)) || DATASET_FLAGS.some((d) => f[d.name] !== undefined)) {
+      if (npzFixes) throw new CliError('--sqrt, --transpose, --rename and --key fix NPZ files; other formats are converted by content');
+      const o = openOptionsFromFlags(f);
+      const raw = await openDataset(input, { ...o, requireProbe: false });
+      if (!raw.geometry && (o.energyEV || o.detectorDistanceM || o.detectorPixelSizeM)) {
+        raw.geometry = { ...completeGeometry({ energyEV: o.energyEV, detectorDistanceM: o.detectorDistanceM, detectorPixelSizeM: o.detectorPixelSizeM }, raw.N), originXM: 0, originYM: 0 };
+      }
+      const steps = raw.conversion ?? [];
+      if (out.toLowerCase().endsWith('.cxi')) writeCxi(out, raw);
+      else writeNpz(out, rawDatasetToNpzArrays(raw), { compress: true, metadata: { ...(raw.metadata ?? {}), source_format: raw.format, geometry: raw.geometry ?? null, data_transformations: steps.map((step) => ({ tool: 'ptycho convert', step })) } });
+      io.out(`wrote ${out} (${raw.M} patterns of ${raw.N}×${raw.N} from ${raw.format}${steps.length ? `; ${steps.join('; ')}` : ''})`);
+      return 0;
+    }
     const z = readNpz(input);
     const arrays = new Map(z.arrays);
     if (typeof f.rename === 'string') {
@@ -58,7 +95,6 @@ export const convertCommand: Command = {
     const meta = { ...(z.metadata ?? {}) } as Record<string, unknown>;
     const steps = [f.sqrt ? 'sqrt (intensity → amplitude)' : null, f.transpose ? 'transpose (N,N,M) → (M,N,N)' : null, f.rename ? `rename ${String(f.rename)}` : null].filter(Boolean);
     meta.data_transformations = [...((meta.data_transformations as unknown[]) ?? []), ...steps.map((s) => ({ tool: 'ptycho convert', step: s }))];
-    const out = resolve(String(f.output_file));
     writeNpz(out, Object.fromEntries(arrays), { compress: true, metadata: meta });
     io.out(`wrote ${out}${steps.length ? ` (${steps.join('; ')})` : ''}`);
     return 0;

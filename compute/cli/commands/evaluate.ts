@@ -5,7 +5,8 @@ import type { Command } from '../command';
 import { CliError, type FlagSpec, type FlagValue } from '../args';
 import { readNpz } from '../../io/npz';
 import { toComplexSplit, toFloat64 } from '../../io/ndarray';
-import { loadRawDataset, type RawDataset } from '../../ptycho/data/dataset';
+import type { RawDataset } from '../../ptycho/data/dataset';
+import { openDataset } from '../../ptycho/data/formats/index';
 import type { Stitched } from '../../ptycho/stitch/reassemble';
 import { evaluateStitched, formatMetricsTable, writeEvaluation } from '../../ptycho/lifecycle/evaluation';
 
@@ -57,7 +58,7 @@ export const evaluateCommand: Command = {
     const w = z.arrays.get('weights');
     const weights = w && w.data.length === re.length ? Float32Array.from(toFloat64(w)) : new Float32Array(re.length).fill(1);
     const s: Stitched = { width: obj.shape[1]!, height: obj.shape[0]!, re, im, weights, x0: toFloat64(x0)[0]!, y0: toFloat64(y0)[0]! };
-    const gt = loadRawDataset(resolve(String(f.ground_truth)), { requireProbe: false });
+    const gt = await openDataset(resolve(String(f.ground_truth)), { requireProbe: false });
     const out = resolve(String(f.output_dir));
     mkdirSync(out, { recursive: true });
     // Scan area: the ground-truth scan positions.

@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from '../command';
 import { createProgressBar } from '../progress';
-import { loadRawDataset } from '../../ptycho/data/dataset';
+import { openDataset } from '../../ptycho/data/formats/index';
+import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
 import { loadModel } from '../../ptycho/lifecycle/model';
 import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
 import { writeReconstruction } from '../../ptycho/lifecycle/outputs';
@@ -54,7 +55,7 @@ export const inferCommand: Command = {
     'also evaluate against that scan\'s objectGuess (O/metrics.json, O/frc.csv, O/comparison.png).',
   flags: [
     { name: 'model_path', type: 'string', help: 'training output folder or its wts.h5.zip', required: true, metavar: 'PATH' },
-    { name: 'test_data', type: 'string', help: 'scan to reconstruct (NPZ)', required: true, aliases: ['test_data_file'], metavar: 'FILE' },
+    { name: 'test_data', type: 'string', help: 'scan to reconstruct (NPZ, CXI, Ptychodus product or folder, HDF5)', required: true, aliases: ['test_data_file'], metavar: 'FILE' },
     { name: 'output_dir', type: 'string', help: 'output folder', defaultText: DEFAULT_INFERENCE_CONFIG.output_dir, metavar: 'DIR' },
     { name: 'config', type: 'string', help: 'YAML config (PtychoPINN keys; of a training YAML only n_groups, n_subsample, subsample_seed and neighbor_count apply); flags override it', metavar: 'FILE' },
     { name: 'n_images', type: 'int', help: 'groups to reconstruct (default: all)', aliases: ['n_groups'] },
@@ -67,6 +68,7 @@ export const inferCommand: Command = {
     { name: 'threads', type: 'int', help: 'CPU threads for ONNX Runtime' },
     { name: 'ground_truth', type: 'string', help: 'NPZ with objectGuess to evaluate against (often the test scan itself)', metavar: 'FILE' },
     ...EVALUATION_FLAGS,
+    ...DATASET_FLAGS,
     { name: 'quiet', type: 'boolean', help: 'no progress bar' },
   ],
   async run(args, io) {
@@ -77,7 +79,7 @@ export const inferCommand: Command = {
     const out = resolve(cfg.output_dir);
     mkdirSync(out, { recursive: true });
     const t1 = performance.now();
-    const raw = loadRawDataset(resolve(cfg.test_data_file));
+    const raw = await openDataset(resolve(cfg.test_data_file), openOptionsFromFlags(f));
     const t2 = performance.now();
     const bar = createProgressBar(io, 'infer', 1, { quiet: Boolean(f.quiet) });
     const rec = await reconstruct(model, raw, {
@@ -92,7 +94,7 @@ export const inferCommand: Command = {
       onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`),
     });
     bar.finish(`${rec.groups} groups, ${(rec.groups / rec.inferSeconds).toFixed(0)} groups/s on ${rec.provider}`);
-    const files = writeReconstruction(out, rec.stitched, { model: model.path, test_data: resolve(cfg.test_data_file) });
+    const files = writeReconstruction(out, rec.stitched, { model: model.path, test_data: resolve(cfg.test_data_file) }, { raw, probe: model.probe, history: model.history });
     const timings = {
       load_model_s: (t1 - t0) / 1000,
       load_data_s: (t2 - t1) / 1000,
@@ -105,7 +107,7 @@ export const inferCommand: Command = {
     };
     atomicWriteFileSync(join(out, 'timings.json'), JSON.stringify(timings, null, 2));
     if (typeof f.ground_truth === 'string') {
-      const gt = loadRawDataset(resolve(f.ground_truth), { requireProbe: false });
+      const gt = await openDataset(resolve(f.ground_truth), { ...openOptionsFromFlags(f), requireProbe: false });
       const summary = evaluateAndWrite(out, rec.stitched, gt, rec.prepared.grouped.centroids, f);
       if (!f.quiet) io.out(summary);
     }

@@ -5,7 +5,20 @@ import type { Command } from '../command';
 import { readNpz } from '../../io/npz';
 import { isComplex, sizeOf, toComplexSplit, toFloat64, type AnyNdArray } from '../../io/ndarray';
 import { inspectBundle } from '../../ptycho/bundle/bundle';
-import { datasetSummary, rawDatasetFromNpz } from '../../ptycho/data/dataset';
+import { datasetSummary, rawDatasetFromNpz, type RawDataset } from '../../ptycho/data/dataset';
+import { openDataset, readProduct } from '../../ptycho/data/formats/index';
+import { formatLengthM } from '../../ptycho/data/formats/geometry';
+import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
+import { statSync } from 'node:fs';
+
+function physical(raw: RawDataset, out: (s: string) => void): void {
+  const g = raw.geometry;
+  out(`  format        ${raw.format ?? 'ptychopinn-npz'}`);
+  if (g?.objectPixelSizeM) {
+    out(`  geometry      object pixel ${formatLengthM(g.objectPixelSizeM)}${g.energyEV ? `, ${(g.energyEV / 1000).toPrecision(4)} keV` : ''}${g.detectorDistanceM ? `, detector ${formatLengthM(g.detectorDistanceM)} away` : ''}${g.detectorPixelSizeM ? `, ${formatLengthM(g.detectorPixelSizeM)} pixels` : ''}`);
+  } else out('  geometry      unknown (positions and sizes in object pixels)');
+  for (const c of raw.conversion ?? []) out(`  conversion    ${c}`);
+}
 
 function stats(a: AnyNdArray): string {
   const n = sizeOf(a.shape);
@@ -65,11 +78,45 @@ async function inspectModel(path: string, out: (s: string) => void): Promise<voi
 export const inspectCommand: Command = {
   name: 'inspect',
   summary: 'summarise an NPZ scan or a wts.h5.zip model bundle',
-  flags: [],
-  positionals: [{ name: 'file', help: 'NPZ or wts.h5.zip', required: true }],
+  flags: [...DATASET_FLAGS],
+  positionals: [{ name: 'file', help: 'NPZ, CXI, Ptychodus product/folder, HDF5 or wts.h5.zip', required: true }],
   async run(args, io) {
     const path = resolve(args.positionals[0]!);
-    const head = readFileSync(path).subarray(0, 4);
+    const isDir = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    const head = isDir ? new Uint8Array(0) : readFileSync(path).subarray(0, 4);
+    if (isDir || (head.length === 4 && !(head[0] === 0x50 && head[1] === 0x4b))) {
+      let raw: RawDataset;
+      try {
+        raw = await openDataset(path, { ...openOptionsFromFlags(args.flags), requireProbe: false });
+      } catch (e) {
+        // A Ptychodus product alone (e.g. product-out.h5) is summarised as a product.
+        const p = (() => {
+          try {
+            return readProduct(path);
+          } catch {
+            return null;
+          }
+        })();
+        if (!p) throw e;
+        const [L, H, W] = p.object.shape;
+        io.out(`${path}: Ptychodus product '${p.name}'`);
+        io.out(`  positions     ${p.positionXM.length} (m)`);
+        io.out(`  object        ${L} layer(s) ${H}×${W}, pixel ${formatLengthM(p.objectPixelWidthM)}, centre (${formatLengthM(p.objectCenterXM)}, ${formatLengthM(p.objectCenterYM)})`);
+        io.out(`  probe         (${p.probe.shape.join(', ')}), pixel ${formatLengthM(p.probePixelWidthM)}`);
+        io.out(`  losses        ${p.lossValues.length} epochs`);
+        for (const [k, v] of Object.entries(p.extraAttrs)) io.out(`  ${k.padEnd(13)} ${v}`);
+        return 0;
+      }
+      const s = datasetSummary(raw);
+      io.out(`${path}`);
+      io.out('scan:');
+      io.out(`  patterns      ${s.patterns} of ${s.N}×${s.N} ('${s.diffractionKey}')`);
+      io.out(`  extent        x ${fmt(s.scanExtent.xmin)} … ${fmt(s.scanExtent.xmax)}, y ${fmt(s.scanExtent.ymin)} … ${fmt(s.scanExtent.ymax)} px; median step ${fmt(s.medianStepPx)} px`);
+      io.out(`  amplitudes    max ${fmt(s.amplitudeMax)}; mean Σ amplitude² per pattern ${fmt(s.meanIntensitySum)}`);
+      io.out(`  probe         ${s.hasProbe ? 'yes' : 'MISSING (needed to train)'}; object ${s.objectShape ? `${s.objectShape[0]}×${s.objectShape[1]}` : 'none'}`);
+      physical(raw, io.out);
+      return 0;
+    }
     const z = path.endsWith('.zip') || head.length < 4 ? null : readNpz(path);
     if (!z) {
       await inspectModel(path, io.out);

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from '../command';
 import { createProgressBar } from '../progress';
 import { CliError } from '../args';
-import { loadRawDataset } from '../../ptycho/data/dataset';
+import { openDataset } from '../../ptycho/data/formats/index';
+import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
 import { loadModel } from '../../ptycho/lifecycle/model';
 import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
 import { writeReconstruction, writeIterativeHistory } from '../../ptycho/lifecycle/outputs';
@@ -25,7 +26,7 @@ export const reconstructCommand: Command = {
     'starts from the PINN reconstruction of the same scan (diffraction_to_obj + stitching, as infer). Ctrl+C ' +
     'stops after the current iteration and writes the last iterate.',
   flags: [
-    { name: 'test_data', type: 'string', help: 'scan to reconstruct (NPZ with diffraction, coordinates and probeGuess)', required: true, aliases: ['test_data_file'], metavar: 'FILE' },
+    { name: 'test_data', type: 'string', help: 'scan to reconstruct (PtychoPINN NPZ, CXI, Ptychodus product or HDF5, with a probe)', required: true, aliases: ['test_data_file'], metavar: 'FILE' },
     { name: 'output_dir', type: 'string', help: 'output folder', required: true, metavar: 'DIR' },
     { name: 'algorithm', type: 'string', help: 'iterative engine', choices: ['rpie', 'epie'], defaultText: ITERATIVE_DEFAULTS.algorithm },
     { name: 'iterations', type: 'int', help: 'sweeps over all patterns', defaultText: String(ITERATIVE_DEFAULTS.iterations) },
@@ -37,6 +38,7 @@ export const reconstructCommand: Command = {
     { name: 'init_model_path', type: 'string', help: 'start from this trained model\'s reconstruction of the scan (folder or wts.h5.zip)', metavar: 'PATH' },
     { name: 'device', type: 'string', help: 'execution provider for the PINN start', choices: ['cpu', 'webgpu', 'cuda', 'auto'], aliases: ['accelerator'], defaultText: 'cpu' },
     { name: 'ground_truth', type: 'string', help: 'NPZ with objectGuess to evaluate against (often the scan itself)', metavar: 'FILE' },
+    ...DATASET_FLAGS,
     ...EVALUATION_FLAGS,
     { name: 'quiet', type: 'boolean', help: 'no progress bar' },
   ],
@@ -44,7 +46,7 @@ export const reconstructCommand: Command = {
     const f = args.flags;
     const t0 = performance.now();
     const dataPath = resolve(String(f.test_data));
-    const raw = loadRawDataset(dataPath, { requireProbe: false });
+    const raw = await openDataset(dataPath, { ...openOptionsFromFlags(f), requireProbe: false });
     if (!raw.probe) throw new CliError(`${dataPath}: missing key 'probeGuess': iterative reconstruction needs the probe (a complex ${raw.N}×${raw.N} array)`);
     const out = resolve(String(f.output_dir));
     mkdirSync(out, { recursive: true });
@@ -97,12 +99,12 @@ export const reconstructCommand: Command = {
       object_scale: result.objectScale,
       stop_reason: result.stopReason,
     };
-    const files = writeReconstruction(out, result.stitched, meta, { probe: result.probe });
+    const files = writeReconstruction(out, result.stitched, meta, { raw, probe: result.probe }, { probe: result.probe });
     files.push(...writeIterativeHistory(out, result.history));
     const timings = { pinn_start_s: pinnSeconds, iterative_s: result.seconds, iterations: result.history.length, patterns: raw.M, pattern_iterations_per_s: result.patternIterationsPerSecond, total_s: (performance.now() - t0) / 1000 };
     atomicWriteFileSync(join(out, 'timings.json'), JSON.stringify(timings, null, 2));
     if (typeof f.ground_truth === 'string') {
-      const gt = loadRawDataset(resolve(f.ground_truth), { requireProbe: false });
+      const gt = await openDataset(resolve(f.ground_truth), { ...openOptionsFromFlags(f), requireProbe: false });
       const summary = evaluateAndWrite(out, result.stitched, gt, [], f);
       if (!f.quiet) io.out(summary);
     }

@@ -5,8 +5,8 @@ import { CliError } from '../args';
 import { createProgressBar } from '../progress';
 import type { ObjectKind } from '../../ptycho/data/objects';
 import { simulate, spatialSplit, type SimulationRequest } from '../../ptycho/data/simulate';
-import { loadRawDataset } from '../../ptycho/data/dataset';
-import { writeNpz } from '../../io/npz';
+import { objectAndProbeFromNpz } from '../../ptycho/data/dataset';
+import { readNpz, writeNpz } from '../../io/npz';
 import { appVersion } from '../../version';
 
 export const simulateCommand: Command = {
@@ -49,12 +49,14 @@ export const simulateCommand: Command = {
     let source: string;
     let simN = N;
     if (typeof f.input_file === 'string') {
-      const raw = loadRawDataset(resolve(f.input_file), { requireProbe: true });
-      if (!raw.objectGuess) throw new CliError(`${f.input_file}: missing key 'objectGuess' (needed with --input_file)`);
-      if (f.N !== undefined && raw.N !== N) throw new CliError(`--N ${N} does not match the ${raw.N}×${raw.N} probe of ${f.input_file}`);
-      object = raw.objectGuess;
-      probe = { re: raw.probe!.re, im: raw.probe!.im };
-      simN = raw.N;
+      // Only objectGuess and probeGuess are needed; a full scan NPZ works too (its patterns are ignored).
+      const input = resolve(f.input_file);
+      const given = objectAndProbeFromNpz(readNpz(input), input);
+      const probeN = given.probe.width;
+      if (f.N !== undefined && probeN !== N) throw new CliError(`--N ${N} does not match the ${probeN}×${probeN} probe of ${f.input_file}`);
+      object = given.objectGuess;
+      probe = { re: given.probe.re, im: given.probe.im };
+      simN = probeN;
       source = resolve(f.input_file);
     } else {
       object = (f.object ?? 'lines') as ObjectKind;

@@ -5,7 +5,8 @@ import type { Command } from '../command';
 import { CliError } from '../args';
 import { createProgressBar } from '../progress';
 import { DEVICE_FLAGS, MODEL_FLAGS, TRAINING_FLAGS, trainingConfigFromFlags } from '../configFlags';
-import { loadRawDataset } from '../../ptycho/data/dataset';
+import { openDataset } from '../../ptycho/data/formats/index';
+import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
 import { saveModel, trainModel } from '../../ptycho/lifecycle/model';
 import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
 import { writeHistory, writeReconstruction } from '../../ptycho/lifecycle/outputs';
@@ -21,13 +22,14 @@ export const trainCommand: Command = {
     'scan is reconstructed and stitched too (D/reconstruction.npz and PNGs). Ctrl+C stops after the current ' +
     'batch and keeps the best epoch so far.',
   flags: [
-    { name: 'train_data_file', type: 'string', help: 'training scan (NPZ)', required: true, metavar: 'FILE' },
+    { name: 'train_data_file', type: 'string', help: 'training scan (NPZ, CXI, Ptychodus product or folder, HDF5)', required: true, metavar: 'FILE' },
     { name: 'test_data_file', type: 'string', help: 'test scan to reconstruct after training', metavar: 'FILE' },
     { name: 'output_dir', type: 'string', help: 'output folder', required: true, metavar: 'DIR' },
     { name: 'config', type: 'string', help: 'YAML config (flat keys and/or a model: block); flags override it', metavar: 'FILE' },
     ...MODEL_FLAGS,
     ...TRAINING_FLAGS,
     ...DEVICE_FLAGS,
+    ...DATASET_FLAGS,
     { name: 'quiet', type: 'boolean', help: 'no progress bar' },
     { name: 'disable_mlflow', type: 'boolean', help: 'accepted for PtychoPINN compatibility (metrics always go to local files)' },
   ],
@@ -44,7 +46,9 @@ export const trainCommand: Command = {
     log.line(`ptycho train — ${new Date().toISOString()}`);
     log.line(`resolved config: ${JSON.stringify(cfg)}`);
     log.line(`legacy params.cfg: ${JSON.stringify(toLegacyParams(cfg))}`);
-    const raw = loadRawDataset(cfg.train_data_file!);
+    const openOpts = openOptionsFromFlags(f);
+    const raw = await openDataset(cfg.train_data_file!, openOpts);
+    for (const c of raw.conversion ?? []) log.line(`data: ${c}`);
     const controller = new AbortController();
     const onSigint = (): void => {
       io.err('\ninterrupt: stopping after this batch (the best epoch so far is kept)');
@@ -81,11 +85,11 @@ export const trainCommand: Command = {
       log.line(`saved ${bundle} (${bytes} bytes)`);
       if (!quiet) io.out(`saved ${bundle}`);
       if (cfg.test_data_file) {
-        const test = loadRawDataset(cfg.test_data_file);
+        const test = await openDataset(cfg.test_data_file, openOpts);
         const ibar = createProgressBar(io, 'infer', 1, { quiet });
         const rec = await reconstruct(run.model, test, { onProgress: (d, t) => ibar.update(d / t), ...(typeof f.threads === 'number' ? { threads: f.threads } : {}) });
         ibar.finish(`${rec.groups} groups`);
-        const files = writeReconstruction(outDir, rec.stitched, { model: bundle, test_data_file: cfg.test_data_file });
+        const files = writeReconstruction(outDir, rec.stitched, { model: bundle, test_data_file: cfg.test_data_file }, { raw: test, probe: run.model.probe, history: res.history });
         log.line(`reconstructed ${rec.groups} groups of ${cfg.test_data_file} in ${rec.inferSeconds.toFixed(2)} s (+${rec.stitchSeconds.toFixed(2)} s stitching): ${files.join(', ')}`);
       }
       if (res.stoppedBy === 'cancelled') {

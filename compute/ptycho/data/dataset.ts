@@ -6,6 +6,7 @@
  * (N, N, M) is transposed); positions in object pixels, x = column, y = row.
  */
 import { basename } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readNpz, type NpzContents } from '../../io/npz';
 import { isComplex, sizeOf, toComplexSplit, toFloat64, type AnyNdArray } from '../../io/ndarray';
 
@@ -30,8 +31,8 @@ export interface RawDataset {
   N: number;
   /** `(M, N, N)` diffraction amplitudes, float32, C order. */
   diffraction: Float32Array;
-  /** Which key held the patterns, and whether a legacy (N,N,M) layout was transposed. */
-  diffractionKey: 'diffraction' | 'diff3d';
+  /** Which key (NPZ) or dataset path (HDF5) held the patterns, and whether a legacy (N,N,M) layout was transposed. */
+  diffractionKey: string;
   transposedFromLegacy: boolean;
   /** Scan positions (object pixels), length M. */
   xcoords: Float64Array;
@@ -47,6 +48,27 @@ export interface RawDataset {
   metadata: Record<string, unknown> | null;
   /** Other numeric arrays kept as found (e.g. ground_truth_patches). */
   extra: Map<string, AnyNdArray>;
+  /** Physical geometry when the file states it (CXI, Ptychodus); absent for plain PtychoPINN NPZ. */
+  geometry?: DatasetGeometry | null;
+  /** What was done to the file's numbers to get here (counts → amplitudes, m → px, crop …), in order. */
+  conversion?: string[];
+  /** Which reader opened it (`ptychopinn-npz`, `cxi`, `ptychodus-product-h5`, …). */
+  format?: string;
+}
+
+/**
+ * Geometry in SI units. `objectPixelSizeM` is λ·z / (N·Δx) for measured data (or the product's
+ * own pixel size); object pixel coordinate (x, y) sits at world position
+ * (originXM + x·objectPixelSizeM, originYM + y·objectPixelSizeM).
+ */
+export interface DatasetGeometry {
+  energyEV?: number;
+  wavelengthM?: number;
+  detectorDistanceM?: number;
+  detectorPixelSizeM?: number;
+  objectPixelSizeM?: number;
+  originXM?: number;
+  originYM?: number;
 }
 
 function fail(file: string, key: string | null, msg: string): never {
@@ -113,7 +135,8 @@ export function rawDatasetFromNpz(z: NpzContents, file: string, opts: LoadOption
   let shape = da.shape.slice();
   if (shape.length === 4 && shape[3] === 1) shape = shape.slice(0, 3);
   if (shape.length !== 3) fail(file, dkey, `expected a 3-D stack (M, N, N), found shape ${shapeText(da.shape)}`);
-  let data = Float32Array.from(da.data instanceof BigInt64Array ? Array.from(da.data, Number) : (da.data as ArrayLike<number>));
+  // float32 patterns are used in place (readers hand over arrays they own); others are converted.
+  let data = da.data instanceof Float32Array ? da.data : Float32Array.from(da.data instanceof BigInt64Array ? Array.from(da.data, Number) : (da.data as ArrayLike<number>));
   let transposed = false;
   // Legacy (N, N, M): square leading pair and a longer last axis.
   if (shape[0] === shape[1] && shape[2]! > shape[0]! && !(shape[1] === shape[2])) {
@@ -166,9 +189,78 @@ export function rawDatasetFromNpz(z: NpzContents, file: string, opts: LoadOption
   return { file, M, N, diffraction: data, diffractionKey: dkey, transposedFromLegacy: transposed, xcoords, ycoords, xcoordsStart, ycoordsStart, scanIndex, probe, objectGuess, Y, metadata: z.metadata, extra };
 }
 
-/** Load and validate a PtychoPINN NPZ scan. */
+/**
+ * The object and probe of an NPZ (`objectGuess`, `probeGuess`), without requiring diffraction:
+ * the documented input of `ptycho simulate --input_file`. Both keys are required; the probe
+ * must be square with N ∈ {64, 128, 256} and smaller than the object.
+ */
+export function objectAndProbeFromNpz(z: NpzContents, file: string): { objectGuess: ComplexImage; probe: ComplexImage } {
+  const keys = [...z.arrays.keys()].join(', ') || 'none';
+  for (const k of ['objectGuess', 'probeGuess']) if (!z.arrays.has(k)) fail(file, null, `missing key '${k}' (complex 2-D; found: ${keys})`);
+  const objectGuess = complexImage(z, file, 'objectGuess');
+  const probe = complexImage(z, file, 'probeGuess');
+  if (probe.width !== probe.height) fail(file, 'probeGuess', `probe must be square, found ${probe.height}×${probe.width}`);
+  if (!(SUPPORTED_N as readonly number[]).includes(probe.width)) fail(file, 'probeGuess', `probe size N must be 64, 128 or 256, found ${probe.width}`);
+  if (objectGuess.width < probe.width + 2 || objectGuess.height < probe.width + 2) {
+    fail(file, 'objectGuess', `object ${objectGuess.height}×${objectGuess.width} must be larger than the ${probe.width}×${probe.width} probe`);
+  }
+  return { objectGuess, probe };
+}
+
+/**
+ * Load and validate a scan. NPZ files are read here; anything else (CXI, Ptychodus, HDF5) goes
+ * through the format registry, which needs HDF5 initialised once — `await openDataset(...)`
+ * (compute/ptycho/data/formats) does that and is the entry point for new code.
+ */
 export function loadRawDataset(path: string, opts: LoadOptions = {}): RawDataset {
+  if (opener && !isZipFile(path)) return opener(path, opts);
   return rawDatasetFromNpz(readNpz(path), path, opts);
+}
+
+/** Set by compute/ptycho/data/formats so loadRawDataset can dispatch without an import cycle. */
+let opener: ((path: string, opts: LoadOptions) => RawDataset) | null = null;
+export function setDatasetOpener(f: (path: string, opts: LoadOptions) => RawDataset): void {
+  opener = f;
+}
+
+function isZipFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const b = new Uint8Array(2);
+      readSync(fd, b, 0, 2, 0);
+      return b[0] === 0x50 && b[1] === 0x4b;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return true; // let readNpz report the missing file as before
+  }
+}
+
+/** A scan as PtychoPINN NPZ arrays (the inverse of rawDatasetFromNpz; extra arrays kept). */
+export function rawDatasetToNpzArrays(raw: RawDataset): Record<string, AnyNdArray> {
+  const c = (im: ComplexImage): AnyNdArray => {
+    const data = new Float32Array(2 * im.re.length);
+    for (let i = 0; i < im.re.length; i++) {
+      data[2 * i] = im.re[i]!;
+      data[2 * i + 1] = im.im[i]!;
+    }
+    return { dtype: 'complex64', shape: [im.height, im.width], data };
+  };
+  const v = (d: Float64Array): AnyNdArray => ({ dtype: 'float64', shape: [raw.M], data: d });
+  const out: Record<string, AnyNdArray> = {
+    ...Object.fromEntries(raw.extra),
+    diffraction: { dtype: 'float32', shape: [raw.M, raw.N, raw.N], data: raw.diffraction },
+    xcoords: v(raw.xcoords),
+    ycoords: v(raw.ycoords),
+    xcoords_start: v(raw.xcoordsStart),
+    ycoords_start: v(raw.ycoordsStart),
+    scan_index: v(raw.scanIndex),
+  };
+  if (raw.probe) out.probeGuess = c(raw.probe);
+  if (raw.objectGuess) out.objectGuess = c(raw.objectGuess);
+  return out;
 }
 
 /** nphotons from PtychoPINN `_metadata` (`physics_parameters.nphotons` or a top-level `nphotons`). */

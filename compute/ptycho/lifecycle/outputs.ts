@@ -4,13 +4,67 @@
  * reconstructed_amplitude.png (gray) and reconstructed_phase.png (viridis), training history
  * as JSON and CSV. All writes are atomic.
  */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { writeNpz } from '../../io/npz';
 import { writeMapPng } from '../../io/png';
 import { complexFromSplit, f32, f64 } from '../../io/ndarray';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import type { Stitched } from '../stitch/reassemble';
-import type { ComplexImage } from '../data/dataset';
+import type { ComplexImage, RawDataset } from '../data/dataset';
+import { hdf5Ready } from '../../io/hdf5';
+import { writeProductH5, type PtychodusProduct } from '../data/formats/ptychodus';
+
+/** What a Ptychodus product of a reconstruction is made from besides the stitched object. */
+export interface ProductSources {
+  /** The scan reconstructed: positions (object px) and geometry. */
+  raw: RawDataset;
+  /** The probe the model used (N×N). */
+  probe: { re: Float32Array; im: Float32Array };
+  /** Training history (epoch, loss) → loss_epochs / loss_values. */
+  history?: readonly { epoch?: unknown; loss?: unknown }[];
+}
+
+/** Flag written as a root attribute of every product-out.h5 (pixel sizes of 1 mean "pixels"). */
+export const PRODUCT_UNITS_ATTR = 'ptycho_workstation_units';
+
+/**
+ * A Ptychodus product of a reconstruction: object = the stitched canvas (1, H, W); positions in
+ * metres; pixel sizes from the geometry, or 1 with the units attribute saying "pixels" when the
+ * scan had none. World frame: x_m = originXM + x_px · pixel (see DatasetGeometry).
+ */
+export function reconstructionProduct(s: Stitched, src: ProductSources): PtychodusProduct {
+  const g = src.raw.geometry;
+  const known = Boolean(g?.objectPixelSizeM);
+  const dx = known ? g!.objectPixelSizeM! : 1;
+  const ox = known ? (g!.originXM ?? 0) : 0;
+  const oy = known ? (g!.originYM ?? 0) : 0;
+  const N = Math.round(Math.sqrt(src.probe.re.length));
+  const hist = (src.history ?? []).filter((h) => typeof h.loss === 'number' && Number.isFinite(h.loss));
+  return {
+    name: basename(src.raw.file),
+    comments: `Ptycho Workstation reconstruction of ${src.raw.file}`,
+    detectorDistanceM: g?.detectorDistanceM ?? 0,
+    probeEnergyEV: g?.energyEV ?? 0,
+    probePhotonCount: 0,
+    exposureTimeS: 0,
+    massAttenuationM2Kg: 0,
+    positionIndexes: Float64Array.from({ length: src.raw.M }, (_, i) => i),
+    positionXM: Float64Array.from(src.raw.xcoords, (x) => ox + x * dx),
+    positionYM: Float64Array.from(src.raw.ycoords, (y) => oy + y * dx),
+    probe: { shape: [1, 1, N, N], re: src.probe.re, im: src.probe.im },
+    probePixelWidthM: dx,
+    probePixelHeightM: dx,
+    object: { shape: [1, s.height, s.width], re: s.re, im: s.im },
+    objectCenterXM: ox + (s.x0 + s.width / 2) * dx,
+    objectCenterYM: oy + (s.y0 + s.height / 2) * dx,
+    objectPixelWidthM: dx,
+    objectPixelHeightM: dx,
+    objectLayerSpacingM: new Float64Array(0),
+    lossEpochs: Float64Array.from(hist, (h, i) => (typeof h.epoch === 'number' ? h.epoch : i + 1)),
+    lossValues: Float64Array.from(hist, (h) => h.loss as number),
+    extraAttrs: { [PRODUCT_UNITS_ATTR]: known ? 'm' : 'pixels: the scan had no geometry, so every *_m value is in object pixels (pixel size 1)' },
+  };
+}
 
 export function amplitudePhase(s: Pick<Stitched, 're' | 'im'>): { amplitude: Float32Array; phase: Float32Array } {
   const n = s.re.length;
@@ -56,9 +110,19 @@ export function writeReconstructionPngs(amplitudePath: string, phasePath: string
   return [amplitudePath, phasePath];
 }
 
-/** PtychoPINN's output names in `dir`: reconstruction.npz, reconstructed_amplitude.png, reconstructed_phase.png. */
-export function writeReconstruction(dir: string, s: Stitched, meta: Record<string, unknown> = {}, extra: ReconstructionExtras = {}): string[] {
-  return [writeReconstructionNpz(join(dir, 'reconstruction.npz'), s, meta, extra), ...writeReconstructionPngs(join(dir, 'reconstructed_amplitude.png'), join(dir, 'reconstructed_phase.png'), s)];
+/**
+ * PtychoPINN's output names in `dir`: reconstruction.npz, reconstructed_amplitude.png,
+ * reconstructed_phase.png — and, given the scan and probe, product-out.h5 (a Ptychodus product,
+ * Ptychodus' standard output name). HDF5 is initialised by openDataset, which opened the scan.
+ */
+export function writeReconstruction(dir: string, s: Stitched, meta: Record<string, unknown> = {}, product?: ProductSources, extra: ReconstructionExtras = {}): string[] {
+  const files = [writeReconstructionNpz(join(dir, 'reconstruction.npz'), s, meta, extra), ...writeReconstructionPngs(join(dir, 'reconstructed_amplitude.png'), join(dir, 'reconstructed_phase.png'), s)];
+  if (product && hdf5Ready()) {
+    const path = join(dir, 'product-out.h5');
+    writeProductH5(path, reconstructionProduct(s, product));
+    files.push(path);
+  }
+  return files;
 }
 
 export function writeHistory(dir: string, history: readonly Record<string, unknown>[]): string[] {

@@ -105,7 +105,7 @@ export function useFileActions() {
     }
   }
 
-  /** Dropped files: `.npz` opens as a dataset, `.zip` as a model bundle. */
+  /** Dropped files: `.npz`, `.cxi`, `.h5`/`.hdf5` open as a dataset (the core reads by content), `.zip` as a model bundle. */
   async function dropped(files: FileList): Promise<void> {
     for (const f of Array.from(files)) {
       const path = window.ptychoBridge?.pathForFile?.(f) || (f as File & { path?: string }).path;
@@ -120,9 +120,9 @@ export function useFileActions() {
         );
         continue;
       }
-      if (/\.npz$/i.test(path)) await openDataset(path);
-      else if (/\.zip$/i.test(path)) await openModel(path);
-      else app.notify('error', `${f.name}: not a dataset (.npz) or model bundle (.zip)`);
+      if (/\.zip$/i.test(path)) await openModel(path);
+      else if (/\.(npz|cxi|h5|hdf5|nxs)$/i.test(path)) await openDataset(path);
+      else app.notify('error', `${f.name}: not a dataset (.npz, .cxi, .h5) or model bundle (.zip)`);
     }
   }
 

@@ -1,0 +1,46 @@
+/// <reference lib="dom" />
+/** A CXI file opens through File ▸ Open Dataset… and the pattern viewer shows its frames (browser mode). */
+import { test, expect } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ROOT, startHost } from './shell';
+import type { BrowserHost } from '../../electron/host/browserHost';
+
+process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'ptycho-e2e-config-'));
+const CXI = join(ROOT, 'tests', 'unit', 'formats', 'golden', 'scan16.cxi');
+
+test.describe('formats, browser mode', () => {
+  let host: BrowserHost;
+  test.beforeAll(async () => {
+    host = await startHost();
+  });
+  test.afterAll(async () => {
+    await host?.close();
+  });
+
+  test('opens a CXI file from the File menu and shows the pattern viewer', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto(host.url);
+    await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+    await page.getByTestId('menu-file').click();
+    await page.getByTestId('menu-openDataset').click();
+    await page.getByTestId('path-input').fill(CXI);
+    await page.getByTestId('path-ok').click();
+    await expect(page.getByTestId('dataset-facts')).toContainText('16 × 64×64', { timeout: 30_000 });
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const c = document.querySelector('[data-testid="diffraction-canvas"]') as HTMLCanvasElement | null;
+            const d = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+            if (!d) return 0;
+            const seen = new Set<number>();
+            for (let i = 0; i < d.length; i += 16) seen.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+            return seen.size;
+          }),
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(20);
+  });
+});
