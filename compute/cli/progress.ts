@@ -19,7 +19,7 @@ function fmtDuration(s: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export function createProgressBar(io: CliIO, label: string, total: number, opts: { quiet?: boolean; logEveryS?: number } = {}): ProgressBar {
+export function createProgressBar(io: CliIO, label: string, total: number, opts: { quiet?: boolean; logEveryS?: number; showCount?: boolean } = {}): ProgressBar {
   const start = performance.now();
   let lastLog = 0;
   const width = 28;
@@ -29,7 +29,7 @@ export function createProgressBar(io: CliIO, label: string, total: number, opts:
     const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
     const filled = Math.round(frac * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    return `${label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${Number.isInteger(total) && total > 1 ? `${Math.floor(done)}/${total} ` : ""} ${fmtDuration(elapsed)} ETA ${fmtDuration(eta)}${info ? `  ${info}` : ''}`;
+    return `${label} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${opts.showCount !== false && Number.isInteger(total) && total > 1 ? `${Math.floor(done)}/${total} ` : ''}${fmtDuration(elapsed)} ETA ${fmtDuration(eta)}${info ? `  ${info}` : ''}`;
   };
   return {
     update(done, info) {

@@ -6,7 +6,7 @@
 import ort from 'onnxruntime-node';
 import { encodeModel } from '../engine/onnx/onnxProto';
 import type { ExecutionProviderName, ProviderStatus } from '../protocol';
-import { explainProviderFailure } from '../engine/runtime';
+import { describeDeviceChoice, explainProviderFailure, providerPrecheck, providerShortReason } from '../engine/runtime';
 
 export { explainProviderFailure };
 
@@ -44,6 +44,8 @@ function firstLine(e: unknown): string {
 
 export async function probeProvider(name: ExecutionProviderName): Promise<ProviderStatus> {
   const t0 = performance.now();
+  const known = name === 'cpu' ? null : providerPrecheck(name);
+  if (known) return { name, available: false, detail: known };
   try {
     const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: [name], logSeverityLevel: 4 });
     const x = new ort.Tensor('float32', new Float32Array([1, 2, 3, 4]), [1, 4]);
@@ -73,4 +75,22 @@ export async function probeProviders(names: readonly ExecutionProviderName[] = P
     if (level) ort.env.logLevel = level;
   }
   return out;
+}
+
+/** `--device auto`'s order of preference. */
+const AUTO_PREFERENCE: readonly ExecutionProviderName[] = ['cuda', 'webgpu', 'cpu'];
+
+/**
+ * Resolve `auto` quietly: probe the providers (no native log lines) and take the first of
+ * cuda, webgpu, cpu that ran the probe. `line` says which and why not the others, e.g.
+ * "cpu (webgpu: no adapter; cuda: provider libraries not installed)".
+ */
+export async function chooseAutoDevice(): Promise<{ provider: ExecutionProviderName; line: string; statuses: ProviderStatus[] }> {
+  const statuses = await probeProviders();
+  const by = (n: ExecutionProviderName): ProviderStatus | undefined => statuses.find((s) => s.name === n);
+  const provider = AUTO_PREFERENCE.find((n) => by(n)?.available) ?? 'cpu';
+  const skipped = AUTO_PREFERENCE.slice(0, AUTO_PREFERENCE.indexOf(provider))
+    .reverse()
+    .map((n) => ({ provider: n, reason: providerShortReason(n, by(n)?.detail ?? '') }));
+  return { provider, line: describeDeviceChoice(provider, skipped), statuses };
 }

@@ -73,6 +73,34 @@ export function explainProviderFailure(provider: Provider, err: unknown): string
   return `${provider} execution provider could not start. ORT said: ${short}`;
 }
 
+/**
+ * Why a provider certainly cannot start here, found without calling ONNX Runtime (whose native
+ * attempt prints Dawn/ORT lines with build paths straight to stderr); null when it may start.
+ */
+export function providerPrecheck(provider: Provider): string | null {
+  if (provider === 'webgpu' && process.platform === 'linux' && !vulkanPresent())
+    return explainProviderFailure('webgpu', new Error('libvulkan.so.1 not found (checked before asking Dawn)'));
+  if (provider === 'cuda') {
+    const dir = ortLibDir();
+    const lib = dir ? join(dir, 'libonnxruntime_providers_cuda.so') : undefined;
+    if (process.platform === 'linux' && lib && !existsSync(lib))
+      return explainProviderFailure('cuda', new Error('provider libraries not installed (checked before asking ONNX Runtime)'));
+  }
+  return null;
+}
+
+/** A few words for a status line ("no adapter", "provider libraries not installed"), from explainProviderFailure's sentence. */
+export function providerShortReason(provider: Provider, explanation: string): string {
+  if (provider === 'webgpu') return /libvulkan/.test(explanation) ? 'no adapter, Vulkan loader libvulkan.so.1 missing' : 'no adapter';
+  if (provider === 'cuda') return /not installed/.test(explanation) ? 'provider libraries not installed' : 'could not start';
+  return 'could not start';
+}
+
+/** "cpu (webgpu: no adapter; cuda: provider libraries not installed)": the provider `auto` chose, and why not the others. */
+export function describeDeviceChoice(chosen: Provider, skipped: readonly { provider: Provider; reason: string }[]): string {
+  return skipped.length === 0 ? chosen : `${chosen} (${skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ')})`;
+}
+
 export interface Session {
   readonly ort: ort.InferenceSession;
   readonly provider: Provider;
@@ -93,10 +121,18 @@ export async function createSession(model: Uint8Array, opts: SessionOptions = {}
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   const notes: string[] = [];
   for (const provider of candidates) {
+    if (choice === 'auto' && provider !== 'cpu') {
+      const why = providerPrecheck(provider);
+      if (why) {
+        notes.push(why);
+        continue;
+      }
+    }
     const o: ort.InferenceSession.SessionOptions = {
       executionProviders: [provider],
       graphOptimizationLevel: opts.optimization ?? 'all',
-      logSeverityLevel: 3,
+      // trying providers under `auto`: an expected failure is reported in `notes`, not as ORT's log
+      logSeverityLevel: choice === 'auto' && provider !== 'cpu' ? 4 : 3,
       ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
       ...(opts.fixedBatch ? { freeDimensionOverrides: { B: opts.fixedBatch } } : {}),
       ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),

@@ -14,6 +14,7 @@ import { CliError, type FlagValue } from '../args';
 import { ConfigError, DEFAULT_INFERENCE_CONFIG, makeInferenceConfig, type InferenceConfig, type TrainingConfig } from '../../ptycho/config/config';
 import { readYamlConfig } from '../../ptycho/config/yamlConfig';
 import { INFERENCE_SEED } from '../../ptycho/lifecycle/reconstruct';
+import { resolveDevice } from '../device';
 
 /**
  * The inference config: the bundle's model and grouping settings ← YAML (--config, inference
@@ -75,7 +76,8 @@ export const inferCommand: Command = {
     const f = args.flags;
     const t0 = performance.now();
     const model = await loadModel(resolve(String(f.model_path)));
-    const cfg = inferenceConfigFromFlags(f, model.config);
+    const asked = inferenceConfigFromFlags(f, model.config);
+    const cfg = { ...asked, device: await resolveDevice(asked.device, io, Boolean(f.quiet)) };
     const out = resolve(cfg.output_dir);
     mkdirSync(out, { recursive: true });
     const t1 = performance.now();

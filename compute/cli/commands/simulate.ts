@@ -16,7 +16,7 @@ export const simulateCommand: Command = {
     'Simulate diffraction amplitudes of a synthetic (lines, grf) or given object (--input_file with objectGuess ' +
     'and probeGuess) at random (--n_images) or raster (--grid_step) positions, with Poisson noise at --nphotons per ' +
     'pattern. Writes a PtychoPINN NPZ (diffraction, coordinates, probeGuess, objectGuess, ground_truth_patches, ' +
-    '_metadata). --split 0.8 writes <stem>_train.npz and <stem>_test.npz split spatially along y.',
+    '_metadata). --split 0.8 writes <stem>_train.npz (the 80 % of patterns with the smallest y) and <stem>_test.npz (the rest).',
   flags: [
     { name: 'output_file', type: 'string', help: 'output NPZ', required: true, metavar: 'FILE' },
     { name: 'object', type: 'string', help: 'synthetic object', choices: ['lines', 'grf'], defaultText: 'lines' },
@@ -30,7 +30,7 @@ export const simulateCommand: Command = {
     { name: 'nphotons', type: 'number', help: 'photons per pattern', defaultText: '1e9' },
     { name: 'seed', type: 'int', help: 'random seed (object, positions, noise)', defaultText: '42' },
     { name: 'set_phi', type: 'boolean', help: 'give the synthetic object a phase', defaultText: 'false' },
-    { name: 'split', type: 'number', help: 'fraction for the train part of a spatial split along y' },
+    { name: 'split', type: 'number', help: 'share of the patterns in the train part of a spatial split along y' },
     { name: 'quiet', type: 'boolean', help: 'no progress bar' },
   ],
   async run(args, io) {

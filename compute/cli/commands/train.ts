@@ -12,6 +12,7 @@ import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
 import { writeHistory, writeReconstruction } from '../../ptycho/lifecycle/outputs';
 import { toLegacyParams } from '../../ptycho/config/legacy';
 import { RunLog } from '../runLog';
+import { plural, resolveDevice } from '../device';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -36,16 +37,19 @@ export const trainCommand: Command = {
   async run(args, io) {
     const f = args.flags;
     const outDir = resolve(String(f.output_dir));
-    const cfg = trainingConfigFromFlags(f, {
+    const requested = trainingConfigFromFlags(f, {
       train_data_file: resolve(String(f.train_data_file)),
       ...(f.test_data_file ? { test_data_file: resolve(String(f.test_data_file)) } : {}),
       output_dir: outDir,
     });
+    const quiet = Boolean(f.quiet);
+    const cfg = { ...requested, device: await resolveDevice(requested.device, io, quiet) };
     mkdirSync(join(outDir, 'logs'), { recursive: true });
     const log = new RunLog(join(outDir, 'logs', 'train.log'));
     log.line(`ptycho train — ${new Date().toISOString()}`);
     log.line(`resolved config: ${JSON.stringify(cfg)}`);
     log.line(`legacy params.cfg: ${JSON.stringify(toLegacyParams(cfg))}`);
+    if (requested.device === 'auto') log.line(`device: auto → ${cfg.device}`);
     const openOpts = openOptionsFromFlags(f);
     const raw = await openDataset(cfg.train_data_file!, openOpts);
     for (const c of raw.conversion ?? []) log.line(`data: ${c}`);
@@ -56,15 +60,19 @@ export const trainCommand: Command = {
     };
     process.once('SIGINT', onSigint);
     let bar: ReturnType<typeof createProgressBar> | null = null;
-    const quiet = Boolean(f.quiet);
     try {
       const run = await trainModel(cfg, {
         raw,
         ...(typeof f.threads === 'number' ? { threads: f.threads } : {}),
         signal: controller.signal,
         onPrepared: (p) => {
+          // the config as trained: nphotons is the file's when its metadata has one (as the bundle records)
+          const used = { ...cfg, nphotons: p.nphotons };
+          log.line(`resolved config: ${JSON.stringify(used)}`);
+          log.line(`legacy params.cfg: ${JSON.stringify(toLegacyParams(used))}`);
           log.line(`data: ${raw.M} patterns in ${cfg.train_data_file}; ${p.patternsUsed} used; ${p.grouped.B} groups of ${p.grouped.C}; α = ${p.alpha.toPrecision(6)}; nphotons = ${p.nphotons} (${p.nphotonsSource}); intensity scale s = ${p.intensityScale.toPrecision(6)}`);
-          bar = createProgressBar(io, 'train', cfg.nepochs, { quiet });
+          // the bar counts progress; the epoch under way is in its text ("epoch 2/2"), so no "1/2" counter
+          bar = createProgressBar(io, 'train', cfg.nepochs, { quiet, showCount: false });
         },
         onBatch: (b) => bar?.update(b.epoch - 1 + b.batch / b.batches, `epoch ${b.epoch}/${cfg.nepochs} loss ${b.loss.toPrecision(5)} ${b.samplesPerSec.toFixed(1)} samples/s`),
         onEpoch: (r) => {
@@ -72,7 +80,8 @@ export const trainCommand: Command = {
         },
       });
       const res = run.result;
-      (bar as ReturnType<typeof createProgressBar> | null)?.finish(`${res.stoppedBy} after ${res.history.length} epochs, best epoch ${res.bestEpoch}`);
+      const stopped = { completed: 'completed', early_stopping: 'stopped early', cancelled: 'interrupted', non_finite: 'stopped (non-finite loss)' }[res.stoppedBy];
+      (bar as ReturnType<typeof createProgressBar> | null)?.finish(`${stopped} after ${plural(res.history.length, 'epoch')}`);
       log.line(`provider: ${res.provider}; ${res.trainSamples} training / ${res.validationSamples} validation groups; stopped by ${res.stoppedBy}; best epoch ${res.bestEpoch}; ${res.seconds.toFixed(1)} s`);
       if (res.stoppedBy === 'non_finite') {
         log.line(`error: ${res.error}`);
@@ -83,7 +92,16 @@ export const trainCommand: Command = {
       const bytes = saveModel(run.model, bundle);
       writeHistory(outDir, res.history as unknown as Record<string, unknown>[]);
       log.line(`saved ${bundle} (${bytes} bytes)`);
-      if (!quiet) io.out(`saved ${bundle}`);
+      if (!quiet) {
+        const best = res.history.find((h) => h.epoch === res.bestEpoch);
+        const last = res.history[res.history.length - 1];
+        const num = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toPrecision(6));
+        io.out(
+          `trained ${plural(res.history.length, 'epoch')} on ${res.provider} in ${res.seconds.toFixed(1)} s (${stopped}); ` +
+            `final loss ${num(last?.loss)}, val_loss ${num(last?.val_loss)}; best epoch ${res.bestEpoch} (${res.validationSamples > 0 ? 'val_loss' : 'loss'} ${num(res.validationSamples > 0 ? best?.val_loss : best?.loss)}), kept in the bundle`,
+        );
+        io.out(`saved ${bundle}`);
+      }
       if (cfg.test_data_file) {
         const test = await openDataset(cfg.test_data_file, openOpts);
         const ibar = createProgressBar(io, 'infer', 1, { quiet });

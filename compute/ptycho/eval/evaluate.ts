@@ -298,13 +298,12 @@ function crossingJson(cr: FrcCrossing, threshold: string, pixelSizeM: number | n
   const out: Record<string, unknown> = {
     threshold,
     reached: cr.ring !== null,
-    beyond_nyquist: cr.beyondNyquist,
     ring: q(cr.ring ?? NaN, 'ring index (fractional)', 'first downward crossing, linearly interpolated between rings k−1 and k'),
     frequency_per_px: q(cr.frequencyPerPx ?? NaN, 'cycles/pixel', 'ring / n, n = side of the square FRC crop'),
     legacy_ring_index: {
       value: cr.legacyRingIndex,
       unit: 'ring index (integer)',
-      convention: 'PtychoPINN R1: first ring with FRC < threshold, curve length if never',
+      convention: 'PtychoPINN R1: first ring with FRC < threshold, curve length (rings up to Nyquist) if never',
     },
   };
   if (pixelSizeM !== null && cr.frequencyPerPx !== null) {
@@ -363,7 +362,7 @@ export function metricsJson(report: EvaluationReport): Record<string, unknown> {
       images: 'row-major; shapes are [rows, columns]; x = column, y = row',
       amplitude: '|object|; reconstruction mean-matched to the ground truth',
       phase: `arg(object) in rad, wrapped (no unwrapping), ${o.phaseAlign === 'plane' ? 'least-squares plane a·x+b·y+c removed' : 'mean removed'} from each image separately`,
-      frc_rings: 'ring k = round(distance from the zero frequency of the fftshift-ed spectrum), frequency k/n cycles/pixel on the centre-cropped n×n square',
+      frc_rings: 'ring k = round(distance from the zero frequency of the fftshift-ed spectrum), frequency k/n cycles/pixel on the centre-cropped n×n square, k = 0 … ⌊n/2⌋ (the curve stops at Nyquist, 0.5 cycles/pixel)',
     },
     options: {
       stitch_crop_size_px: o.stitchCropSize,

@@ -4,9 +4,14 @@
  * Ring definition (PtychoPINN's `ptycho/FRC` module, after van Heel & Schatz 2005):
  * images are centre-cropped to a square n×n first; in the fftshift-ed spectra, the pixel at
  * (R, C) frequency-index offsets from the zero frequency (located at ⌊n/2⌋) belongs to ring
- * k = round(√(R² + C²)), k = 0 … kmax (corners included, so kmax ≈ n/√2).
- * FRC_k = |Σ F1·F2*| / √(Σ|F1|² · Σ|F2|²) over ring k.
- * Ring k has spatial frequency k/n cycles per pixel (Nyquist = 0.5 at k = n/2).
+ * k = round(√(R² + C²)). FRC_k = |Σ F1·F2*| / √(Σ|F1|² · Σ|F2|²) over ring k.
+ * Ring k has spatial frequency k/n cycles per pixel.
+ *
+ * The curve stops at Nyquist, k = ⌊n/2⌋ (0.5 cycles/pixel), as every FRC tool does: past it
+ * only the spectrum's corners are binned (PtychoPINN keeps them up to n/√2), rings shrink to a
+ * few pixels, and the curve climbs back towards 1 and crosses the thresholds again — numbers
+ * without meaning. Corner pixels are left out of every ring, the curve, the crossings and
+ * `frc.csv`; smoothing (σ) acts on the truncated curve.
  *
  * Crossings are found at the first ring k ≥ 1 where the curve falls below the threshold and
  * are linearly interpolated between rings k−1 and k (fractional ring index).
@@ -18,7 +23,7 @@ import { gaussianFilter1d } from './filters';
 export interface FrcCurve {
   /** Side of the square the FRC was computed on (after centre-cropping). */
   n: number;
-  /** FRC per ring k = 0 … kmax (NaN where a ring carries no power). */
+  /** FRC per ring k = 0 … ⌊n/2⌋, Nyquist included (NaN where a ring carries no power). */
   frc: Float64Array;
   /** Pixels per ring. */
   pixelsPerRing: Uint32Array;
@@ -50,16 +55,15 @@ export function frcCurve(a: Image2D, b: Image2D, opts: FrcOptions = {}): FrcCurv
   // shifted position of unshifted index k is (k + c) mod n; its offset from the centre is that − c
   const off = new Int32Array(n);
   for (let k = 0; k < n; k++) off[k] = ((k + c) % n) - c;
+  const nyquistRing = Math.floor(n / 2);
+  const nr = nyquistRing + 1;
   const ring = new Int32Array(n * n);
-  let kmax = 0;
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
       const k = Math.round(Math.sqrt(off[y]! * off[y]! + off[x]! * off[x]!));
-      ring[y * n + x] = k;
-      if (k > kmax) kmax = k;
+      ring[y * n + x] = k <= nyquistRing ? k : -1; // −1: a corner past Nyquist, in no ring
     }
   }
-  const nr = kmax + 1;
   const cr = new Float64Array(nr);
   const ci = new Float64Array(nr);
   const p1 = new Float64Array(nr);
@@ -67,6 +71,7 @@ export function frcCurve(a: Image2D, b: Image2D, opts: FrcOptions = {}): FrcCurv
   const count = new Uint32Array(nr);
   for (let i = 0; i < n * n; i++) {
     const k = ring[i]!;
+    if (k < 0) continue;
     const xr = ar[i]!, xi = ai[i]!, yr = br[i]!, yi = bi[i]!;
     cr[k] += xr * yr + xi * yi;
     ci[k] += xi * yr - xr * yi;
@@ -93,12 +98,10 @@ export function halfBitThreshold(pixels: number): number {
 }
 
 export interface FrcCrossing {
-  /** Fractional ring index where the curve meets the threshold; null if it never falls below. */
+  /** Fractional ring index where the curve meets the threshold; null if it never falls below up to Nyquist. */
   ring: number | null;
   /** ring / n, cycles per pixel (null if not reached). */
   frequencyPerPx: number | null;
-  /** True when the crossing lies past Nyquist (ring > n/2): only the spectrum's corners are binned there. */
-  beyondNyquist: boolean;
   /** Legacy PtychoPINN (R1) value: first integer ring with FRC < threshold, or the curve length if none. */
   legacyRingIndex: number;
 }
@@ -117,7 +120,7 @@ export function findCrossing(curve: ArrayLike<number>, threshold: number | Array
       break;
     }
   }
-  if (curve.length > 0 && curve[0]! < t(0)) return { ring: 0, frequencyPerPx: 0, beyondNyquist: false, legacyRingIndex: 0 };
+  if (curve.length > 0 && curve[0]! < t(0)) return { ring: 0, frequencyPerPx: 0, legacyRingIndex: 0 };
   let prev = 0;
   let dPrev = curve.length > 0 ? curve[0]! - t(0) : NaN;
   for (let k = 1; k < curve.length; k++) {
@@ -125,12 +128,12 @@ export function findCrossing(curve: ArrayLike<number>, threshold: number | Array
     if (Number.isNaN(d)) continue;
     if (d < 0) {
       const ring = Number.isNaN(dPrev) ? k : prev + ((k - prev) * dPrev) / (dPrev - d);
-      return { ring, frequencyPerPx: ring / n, beyondNyquist: ring > n / 2, legacyRingIndex: legacy };
+      return { ring, frequencyPerPx: ring / n, legacyRingIndex: legacy };
     }
     prev = k;
     dPrev = d;
   }
-  return { ring: null, frequencyPerPx: null, beyondNyquist: false, legacyRingIndex: legacy };
+  return { ring: null, frequencyPerPx: null, legacyRingIndex: legacy };
 }
 
 export interface FrcResult extends FrcCurve {

@@ -3,31 +3,36 @@ import { reactive, ref, shallowRef } from 'vue';
 import type { DatasetInfo, StitchedImage, TrainBatchEvent, TrainDoneEvent, TrainEpochEvent, TrainRequest } from '../../../compute/protocol';
 import { getApi } from '../api/client';
 import { useModelStore } from './model';
+import { DEFAULT_MODEL_CONFIG as M, DEFAULT_TRAINING_CONFIG as T } from '../../../compute/ptycho/config/config';
 
+/**
+ * The form's defaults are the core's (compute/ptycho/config/config.ts, PtychoPINN's values), so
+ * the app and `ptycho train` train the same model when nothing is changed — n_groups 512 included.
+ */
 export const DEFAULT_TRAIN_REQUEST: TrainRequest = {
-  N: 64,
-  gridsize: 1,
-  n_filters_scale: 2,
-  amp_activation: 'sigmoid',
-  object_big: true,
-  probe_big: true,
-  probe_mask: false,
-  probe_scale: 4,
-  probe_trainable: false,
-  intensity_scale_trainable: true,
-  canvas_normalisation: 'robust',
-  architecture: 'cnn',
-  batch_size: 16,
-  nepochs: 50,
-  learning_rate: 1e-3,
-  early_stop_patience: 3,
-  nll_weight: 1,
-  mae_weight: 0,
-  nphotons: 1e9,
-  n_groups: null,
-  neighbor_count: 4,
-  subsample_seed: 0,
-  device: 'cpu',
+  N: M.N as TrainRequest['N'],
+  gridsize: M.gridsize,
+  n_filters_scale: M.n_filters_scale,
+  amp_activation: M.amp_activation,
+  object_big: M.object_big,
+  probe_big: M.probe_big,
+  probe_mask: M.probe_mask,
+  probe_scale: M.probe_scale,
+  probe_trainable: T.probe_trainable,
+  intensity_scale_trainable: T.intensity_scale_trainable,
+  canvas_normalisation: M.canvas_normalisation,
+  architecture: M.architecture,
+  batch_size: T.batch_size,
+  nepochs: T.nepochs,
+  learning_rate: T.learning_rate,
+  early_stop_patience: T.early_stop_patience,
+  nll_weight: T.nll_weight,
+  mae_weight: T.mae_weight,
+  nphotons: T.nphotons,
+  n_groups: T.n_groups,
+  neighbor_count: T.neighbor_count,
+  subsample_seed: T.subsample_seed ?? 0,
+  device: T.device,
   preview_groups: 256,
 };
 

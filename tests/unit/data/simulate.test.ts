@@ -70,6 +70,15 @@ describe('simulation', () => {
     expect(Array.from(s.train)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(Array.from(s.test)).toEqual([8, 9]);
   });
+  it('a split fraction is the share of patterns, also on random positions (0.67 → 67 %, not 70 %)', () => {
+    const y = Float64Array.from({ length: 100 }, (_, i) => ((i * 37) % 100) ** 1.3); // uneven spacing
+    const s = spatialSplit(y, 0.67);
+    expect(s.train.length).toBe(67);
+    expect(s.test.length).toBe(33);
+    const maxTrain = Math.max(...Array.from(s.train, (i) => y[i]!));
+    const minTest = Math.min(...Array.from(s.test, (i) => y[i]!));
+    expect(maxTrain).toBeLessThanOrEqual(minTest); // still spatial: the train part lies below the test part
+  });
 });
 
 describe('ptycho simulate / inspect / convert', () => {

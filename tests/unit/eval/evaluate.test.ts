@@ -22,12 +22,21 @@ function expectComponent(m: ComponentMetrics, x: any): void {
   expect(relClose(m.msSsim.value, x.ms_ssim, 1e-8)).toBe(true);
   expect(m.msSsim.levelSsim.length).toBe(x.ms_ssim_levels.length);
   expect(m.frc.n).toBe(x.frc.n);
-  expect(Array.from(m.frc.pixelsPerRing)).toEqual(x.frc.pixels_per_ring);
+  // the reference bins rings up to the corners; ours stop at Nyquist (k = n/2): compare that part,
+  // and a reference crossing past Nyquist is "not reached" (legacy index: our curve length)
+  const nr = Math.floor(x.frc.n / 2) + 1;
+  expect(m.frc.frc.length).toBe(nr);
+  expect(Array.from(m.frc.pixelsPerRing)).toEqual(x.frc.pixels_per_ring.slice(0, nr));
   m.frc.frc.forEach((v, k) => expect(Math.abs(v - x.frc.frc[k])).toBeLessThan(1e-10));
   for (const [cr, key] of [[m.frc.frc50, 'frc50'], [m.frc.frc1over7, 'frc1over7'], [m.frc.halfBitCrossing, 'half_bit_crossing']] as const) {
-    if (x.frc[key].ring === null) expect(cr.ring).toBeNull();
-    else expect(cr.ring!).toBeCloseTo(x.frc[key].ring, 8);
-    expect(cr.legacyRingIndex).toBe(x.frc[key].legacy);
+    const want = x.frc[key];
+    if (want.ring === null || want.ring > x.frc.n / 2) {
+      expect(cr.ring).toBeNull();
+      expect(cr.legacyRingIndex).toBe(Math.min(want.legacy, nr));
+    } else {
+      expect(cr.ring!).toBeCloseTo(want.ring, 8);
+      expect(cr.legacyRingIndex).toBe(want.legacy);
+    }
   }
 }
 
@@ -88,9 +97,11 @@ describe('evaluateReconstruction on the 96×80 fixture', () => {
     expect(f50.resolution_nm.value).toBeCloseTo(8 / report.amplitude.frc.frc50.frequencyPerPx!, 9);
     expect(j.alignment.registration_shift_px.convention).toMatch(/content moved/);
     expect(j.warnings.length).toBe(1);
-    // the phase FRC50 of this fixture lies in the corner rings, past Nyquist (ring 33 of a 66 px square)
-    expect(j.phase.frc.frc50.beyond_nyquist).toBe(true);
-    expect(f50.beyond_nyquist).toBe(false);
+    // the phase FRC50 of this fixture would lie in the corner rings past Nyquist (ring 33.3 of a
+    // 66 px square); the curve stops at ring 33, so it is not reached
+    expect(j.phase.frc.frc50.reached).toBe(false);
+    expect(j.phase.frc.rings).toBe(34);
+    expect(f50.reached).toBe(true);
     // identical images: infinite PSNR becomes null with a note
     const same = metricsJson(evaluateReconstruction(gt, gt, { registration: false })) as any;
     expect(same.amplitude.psnr_db.value).toBeNull();
@@ -102,6 +113,7 @@ describe('evaluateReconstruction on the 96×80 fixture', () => {
     const csv = formatFrcCsv(report).trimEnd().split('\n');
     expect(csv[0]).toBe('ring,frequency_per_px,frequency_per_nm,pixels_in_ring,frc_amplitude,frc_phase,half_bit_threshold');
     expect(csv.length).toBe(1 + report.amplitude.frc.frc.length);
+    expect(Number(csv[csv.length - 1]!.split(',')[1])).toBe(0.5); // the last row is Nyquist
     const row1 = csv[2]!.split(',').map(Number);
     expect(row1[0]).toBe(1);
     expect(row1[1]).toBeCloseTo(1 / report.amplitude.frc.n, 15);
