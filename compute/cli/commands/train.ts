@@ -47,8 +47,6 @@ export const trainCommand: Command = {
     mkdirSync(join(outDir, 'logs'), { recursive: true });
     const log = new RunLog(join(outDir, 'logs', 'train.log'));
     log.line(`ptycho train — ${new Date().toISOString()}`);
-    log.line(`resolved config: ${JSON.stringify(cfg)}`);
-    log.line(`legacy params.cfg: ${JSON.stringify(toLegacyParams(cfg))}`);
     if (requested.device === 'auto') log.line(`device: auto → ${cfg.device}`);
     const openOpts = openOptionsFromFlags(f);
     const raw = await openDataset(cfg.train_data_file!, openOpts);
