@@ -19,13 +19,15 @@ export const simulateCommand: Command = {
     '_metadata). --split 0.8 writes <stem>_train.npz (the 80 % of patterns with the smallest y) and <stem>_test.npz (the rest).',
   flags: [
     { name: 'output_file', type: 'string', help: 'output NPZ', required: true, metavar: 'FILE' },
-    { name: 'object', type: 'string', help: 'synthetic object', choices: ['lines', 'grf'], defaultText: 'lines' },
+    { name: 'object', type: 'string', help: "synthetic object ('natural': the test bed's specimen-like object with amplitude and phase)", choices: ['lines', 'grf', 'natural'], defaultText: 'lines' },
     { name: 'input_file', type: 'string', help: 'take objectGuess and probeGuess from this NPZ instead', metavar: 'FILE' },
-    { name: 'probe', type: 'string', help: "synthetic probe: PtychoPINN's real default probe, or with aberration phase (no twin-image ambiguity)", choices: ['default', 'aberrated'], defaultText: 'default' },
+    { name: 'probe', type: 'string', help: "synthetic probe: PtychoPINN's real default probe, with aberration phase (no twin-image ambiguity), or a defocused zone-plate probe (ring, fringes, side lobes)", choices: ['default', 'aberrated', 'zoneplate'], defaultText: 'default' },
     { name: 'N', type: 'int', help: 'patch size (64, 128, 256)', defaultText: '64' },
     { name: 'object_size', type: 'int', help: 'synthetic object side in pixels', defaultText: '3.5·N' },
     { name: 'n_images', type: 'int', help: 'random scan positions', defaultText: '500' },
     { name: 'grid_step', type: 'number', help: 'raster scan step in pixels (instead of random positions)' },
+    { name: 'spiral_step', type: 'number', help: 'jittered Fermat spiral of --n_images positions with this nearest-neighbour step in pixels (instead of random positions)' },
+    { name: 'jitter', type: 'number', help: 'position jitter (normal, pixels) of --spiral_step scans', defaultText: '0.5' },
     { name: 'buffer', type: 'number', help: 'keep positions this far from the object edges', defaultText: 'N/2 + 1' },
     { name: 'nphotons', type: 'number', help: 'photons per pattern', defaultText: '1e9' },
     { name: 'seed', type: 'int', help: 'random seed (object, positions, noise)', defaultText: '42' },
@@ -59,8 +61,8 @@ export const simulateCommand: Command = {
       simN = probeN;
       source = resolve(f.input_file);
     } else {
-      object = (f.object ?? 'lines') as ObjectKind;
-      probe = (f.probe ?? 'default') as 'default' | 'aberrated';
+      object = (f.object ?? 'lines') as ObjectKind | 'natural';
+      probe = (f.probe ?? 'default') as 'default' | 'aberrated' | 'zoneplate';
       const size = typeof f.object_size === 'number' ? f.object_size : Math.round(3.5 * N);
       if (size < N + 4) throw new CliError(`--object_size must be at least N + 4 = ${N + 4}, got ${size}`);
       source = `${object} ${size}×${size}${f.set_phi ? ' with phase' : ''}, ${probe} probe`;
@@ -78,6 +80,7 @@ export const simulateCommand: Command = {
         ...(typeof f.object_size === 'number' ? { objectSize: f.object_size } : {}),
         ...(typeof f.n_images === 'number' ? { nImages: f.n_images } : {}),
         ...(typeof f.grid_step === 'number' ? { gridStep: f.grid_step } : {}),
+        ...(typeof f.spiral_step === 'number' ? { spiral: { stepPx: f.spiral_step, jitterPx: typeof f.jitter === 'number' ? f.jitter : 0.5 } } : {}),
         ...(typeof f.buffer === 'number' ? { buffer: f.buffer } : {}),
         onProgress: (d, t) => bar.update(d / t, `${d}/${t} patterns`),
       });
