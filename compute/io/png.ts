@@ -3,8 +3,8 @@
  * (renderer/src/render, pure TypeScript), encoded with fast-png.
  */
 import { encode, decode } from 'fast-png';
-import { renderToImageData } from '../../renderer/src/render/image';
-import type { ColormapName } from '../../renderer/src/render/colormaps';
+import { renderToImageData } from '../render/image';
+import type { ColormapName } from '../render/colormaps';
 import { atomicWriteFileSync } from './atomicWrite';
 
 export interface PngOptions {

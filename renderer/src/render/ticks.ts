@@ -2,7 +2,7 @@
  * Axis/colour-bar ticks for the three display scales, and compact number formatting for labels
  * and read-outs.
  */
-import { scalePosition, type ScaleKind } from './scale';
+import { scalePosition, type ScaleKind } from '../../../compute/render/scale';
 
 export interface Tick {
   value: number;

@@ -8,7 +8,7 @@ import {
   isCyclic,
   srgbLightness,
   type ColormapName,
-} from '../../../renderer/src/render/colormaps';
+} from '../../../compute/render/colormaps';
 
 const rgb = (lut: Uint8ClampedArray, i: number): number[] => [lut[i * 4]!, lut[i * 4 + 1]!, lut[i * 4 + 2]!];
 const hex = (h: string): number[] => [0, 2, 4].map((o) => parseInt(h.slice(o, o + 2), 16));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getColormap, type ColormapName } from '../../../renderer/src/render/colormaps';
-import { renderToImageData, renderWithLimits } from '../../../renderer/src/render/image';
-import { effectiveLimits, finiteMinMax, transfer, type ScaleKind } from '../../../renderer/src/render/scale';
+import { getColormap, type ColormapName } from '../../../compute/render/colormaps';
+import { renderToImageData, renderWithLimits } from '../../../compute/render/image';
+import { effectiveLimits, finiteMinMax, transfer, type ScaleKind } from '../../../compute/render/scale';
 
 /** Direct per-pixel reference of the documented index rule (image.ts header), no packing tricks. */
 function reference(values: Float32Array, kind: ScaleKind, cmap: ColormapName, vmin?: number, vmax?: number): Uint8ClampedArray {

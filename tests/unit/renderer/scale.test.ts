@@ -10,7 +10,7 @@ import {
   scalePosition,
   scaleValue,
   type ScaleKind,
-} from '../../../renderer/src/render/scale';
+} from '../../../compute/render/scale';
 
 describe('limits', () => {
   it('finite min/max ignores NaN and ±Inf, falls back to {0,1}', () => {
