@@ -59,7 +59,11 @@ export function linesAmplitude(size: number, rng: Rng, nlines = 400): Float64Arr
   return normaliseMax(out);
 }
 
-export function grfAmplitude(size: number, rng: Rng, powerExponent = -0.4): Float64Array {
+/**
+ * White normal noise shaped in Fourier space: out = Re IFFT(gain(|k|) · FFT(noise)), |k| in
+ * cycles per side. The GRF object and the test bed's textures share it.
+ */
+export function filteredNoise(size: number, rng: Rng, gain: (k: number) => number): Float64Array {
   const re = new Float64Array(size * size);
   const im = new Float64Array(size * size);
   for (let i = 0; i < re.length; i++) re[i] = rng.normal();
@@ -68,13 +72,17 @@ export function grfAmplitude(size: number, rng: Rng, powerExponent = -0.4): Floa
     const ky = r <= size / 2 ? r : r - size;
     for (let c = 0; c < size; c++) {
       const kx = c <= size / 2 ? c : c - size;
-      const k = Math.hypot(kx, ky);
-      const g = k === 0 ? 0 : Math.pow(k, powerExponent / 2);
+      const g = gain(Math.hypot(kx, ky));
       re[r * size + c]! *= g;
       im[r * size + c]! *= g;
     }
   }
   fft2InPlace(re, im, size, size, true);
+  return re;
+}
+
+export function grfAmplitude(size: number, rng: Rng, powerExponent = -0.4): Float64Array {
+  const re = filteredNoise(size, rng, (k) => (k === 0 ? 0 : Math.pow(k, powerExponent / 2)));
   let min = Infinity;
   let max = -Infinity;
   for (const v of re) {

@@ -17,6 +17,7 @@
  */
 import { Rng } from './rng';
 import { fft2InPlace } from '../eval/fft2';
+import { filteredNoise } from './objects';
 import { gaussianFilter } from '../eval/filters';
 import type { ComplexImage } from './dataset';
 import type { ProbeField } from './probe';
@@ -76,22 +77,8 @@ export function zonePlateProbe(N: number, o: ZonePlateOptions = {}): ProbeField 
 }
 
 function smoothField(size: number, rng: Rng, exponent: number): Float64Array {
-  const re = new Float64Array(size * size);
-  const im = new Float64Array(size * size);
-  for (let i = 0; i < re.length; i++) re[i] = rng.normal();
-  // Power-of-two sides use the fast path; others fall back to the general FFT (still exact).
-  fft2InPlace(re, im, size, size);
-  for (let r = 0; r < size; r++) {
-    const ky = r <= size / 2 ? r : r - size;
-    for (let c = 0; c < size; c++) {
-      const kx = c <= size / 2 ? c : c - size;
-      const k = Math.hypot(kx, ky);
-      const g = k === 0 ? 0 : Math.pow(k, exponent / 2) * Math.exp(-((k / (size / 6)) ** 2));
-      re[r * size + c]! *= g;
-      im[r * size + c]! *= g;
-    }
-  }
-  fft2InPlace(re, im, size, size, true);
+  // Power law k^(exponent/2) in amplitude with a Gaussian roll-off at size/6 cycles.
+  const re = filteredNoise(size, rng, (k) => (k === 0 ? 0 : Math.pow(k, exponent / 2) * Math.exp(-((k / (size / 6)) ** 2))));
   let s = 0;
   for (const v of re) s += v * v;
   const sd = Math.sqrt(s / re.length) || 1;
