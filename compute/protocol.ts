@@ -9,6 +9,8 @@
  * This file must stay free of Node/Electron/DOM imports: all three sides include it.
  */
 
+import type { TrainRequest } from './ptycho/config/trainRequest';
+
 export const PROTOCOL_VERSION = 1;
 
 export type ExecutionProviderName = 'cpu' | 'webgpu' | 'cuda';
@@ -77,37 +79,11 @@ export interface DatasetInfo {
   probe: { re: Float32Array; im: Float32Array } | null;
 }
 
-/** The model and training settings the Train view edits (PtychoPINN field names). */
-export interface TrainRequest {
-  N: 64 | 128 | 256;
-  gridsize: number;
-  n_filters_scale: number;
-  amp_activation: 'sigmoid' | 'swish' | 'softplus' | 'relu';
-  object_big: boolean;
-  probe_big: boolean;
-  probe_mask: boolean;
-  probe_scale: number;
-  probe_trainable: boolean;
-  intensity_scale_trainable: boolean;
-  canvas_normalisation: 'robust' | 'tf_compat';
-  /** Generator; absent = 'cnn' (fno/ffno use their default modes, width and blocks). */
-  architecture?: 'cnn' | 'fno' | 'ffno';
-  batch_size: number;
-  nepochs: number;
-  learning_rate: number;
-  /** EarlyStopping patience on the training loss, epochs. */
-  early_stop_patience: number;
-  nll_weight: number;
-  mae_weight: number;
-  nphotons: number;
-  /** Groups to train on; null = every pattern. */
-  n_groups: number | null;
-  neighbor_count: number;
-  subsample_seed: number;
-  device: 'cpu' | 'webgpu' | 'cuda' | 'auto';
-  /** Groups of the held-out subset stitched for the live preview after each epoch (0 = off). */
-  preview_groups: number;
-}
+/**
+ * The model and training settings the Train view edits (PtychoPINN field names): the type of
+ * the schema in compute/ptycho/config/trainRequest.ts, with which the form, host and core validate.
+ */
+export type { TrainRequest };
 
 export interface TrainBatchEvent {
   epoch: number;

@@ -3,7 +3,8 @@
  * and cancellation), save/open model bundles. Reconstruction is in reconHandlers.ts.
  */
 import { extname, join } from 'node:path';
-import { makeTrainingConfig, type TrainingConfig } from '../ptycho/config/config';
+import type { TrainingConfig } from '../ptycho/config/config';
+import { trainingConfigFromRequest } from '../ptycho/config/trainRequest';
 import { loadModel, saveModel, trainModel, modelSpecOf, type TrainedModel } from '../ptycho/lifecycle/model';
 import { amplitudePhase } from '../ptycho/lifecycle/outputs';
 import { exportInferenceModel } from '../ptycho/infer/exportModels';
@@ -34,37 +35,6 @@ export function modelInfo(m: TrainedModel): ModelInfo {
 export function stitchedImage(s: Stitched): StitchedImage {
   const { amplitude, phase } = amplitudePhase(s);
   return { width: s.width, height: s.height, amplitude, phase, x0: s.x0, y0: s.y0 };
-}
-
-function configFromRequest(r: TrainRequest, datasetPath: string): TrainingConfig {
-  return makeTrainingConfig({
-    model: {
-      N: r.N,
-      gridsize: r.gridsize,
-      n_filters_scale: r.n_filters_scale,
-      amp_activation: r.amp_activation,
-      object_big: r.object_big,
-      probe_big: r.probe_big,
-      probe_mask: r.probe_mask,
-      probe_scale: r.probe_scale,
-      canvas_normalisation: r.canvas_normalisation,
-      ...(r.architecture ? { architecture: r.architecture } : {}),
-    },
-    train_data_file: datasetPath,
-    batch_size: r.batch_size,
-    nepochs: r.nepochs,
-    learning_rate: r.learning_rate,
-    early_stop_patience: r.early_stop_patience,
-    nll_weight: r.nll_weight,
-    mae_weight: r.mae_weight,
-    nphotons: r.nphotons,
-    n_groups: r.n_groups,
-    neighbor_count: r.neighbor_count,
-    subsample_seed: r.subsample_seed,
-    probe_trainable: r.probe_trainable,
-    intensity_scale_trainable: r.intensity_scale_trainable,
-    device: r.device,
-  });
 }
 
 /** Indices of the `k` groups closest to the scan centre: a compact region for the live preview. */
@@ -111,7 +81,7 @@ export async function startTraining(session: CoreSession, emit: Emit, req: Train
   if (!ds) throw new CoreError('open a dataset first (File ▸ Open Dataset…)', 'no-dataset');
   if (session.training) throw new CoreError('training is already running; cancel it first', 'busy');
   if (!ds.raw.probe) throw new CoreError(`${ds.raw.file}: missing key 'probeGuess'; a probe is needed to train`, 'no-probe');
-  const cfg = configFromRequest(req, ds.path);
+  const cfg = trainingConfigFromRequest(req, ds.path);
   const controller = new AbortController();
   session.training = controller;
   let resolveStart!: (v: { started: true; groups: number; validationGroups: number }) => void;

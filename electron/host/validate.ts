@@ -4,6 +4,8 @@
  * malformed params are refused with a message naming the field and what was expected.
  */
 import type { MethodName } from '../../compute/protocol';
+import { ConfigError } from '../../compute/ptycho/config/schema';
+import { parseTrainRequest } from '../../compute/ptycho/config/trainRequest';
 
 export class ValidationError extends Error {
   readonly code = 'invalid-params';
@@ -46,12 +48,6 @@ export function only(o: Record<string, unknown>, keys: readonly string[], method
   for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ValidationError(`${method}: unexpected field '${k}'`);
 }
 
-function bool(o: Record<string, unknown>, key: string, method: string): boolean {
-  const v = o[key];
-  if (typeof v !== 'boolean') throw new ValidationError(`${method}: field '${key}' must be true or false`);
-  return v;
-}
-
 function oneOf<T extends string>(o: Record<string, unknown>, key: string, method: string, choices: readonly T[]): T {
   const v = o[key];
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
@@ -68,45 +64,14 @@ function path(o: Record<string, unknown>, key: string, method: string): string {
   return p;
 }
 
-const TRAIN_FIELDS = [
-  'N', 'gridsize', 'n_filters_scale', 'amp_activation', 'object_big', 'probe_big', 'probe_mask', 'probe_scale',
-  'probe_trainable', 'intensity_scale_trainable', 'canvas_normalisation', 'architecture', 'batch_size', 'nepochs', 'learning_rate', 'early_stop_patience',
-  'nll_weight', 'mae_weight', 'nphotons', 'n_groups', 'neighbor_count', 'subsample_seed', 'device', 'preview_groups',
-] as const;
-
+/** The Train form's request: the config schema decides (compute/ptycho/config/trainRequest.ts). */
 function trainRequest(params: unknown, m: string): unknown {
-  const o = obj(params, m);
-  only(o, TRAIN_FIELDS, m);
-  const N = num(o, 'N', m, { integer: true })!;
-  if (![64, 128, 256].includes(N)) throw new ValidationError(`${m}: field 'N' must be 64, 128 or 256, got ${N}`);
-  const batch = num(o, 'batch_size', m, { integer: true, min: 1, max: 4096 })!;
-  if ((batch & (batch - 1)) !== 0) throw new ValidationError(`${m}: field 'batch_size' must be a power of two, got ${batch}`);
-  return {
-    N,
-    gridsize: num(o, 'gridsize', m, { integer: true, min: 1, max: 4 }),
-    n_filters_scale: num(o, 'n_filters_scale', m, { integer: true, min: 1, max: 8 }),
-    amp_activation: oneOf(o, 'amp_activation', m, ['sigmoid', 'swish', 'softplus', 'relu'] as const),
-    object_big: bool(o, 'object_big', m),
-    probe_big: bool(o, 'probe_big', m),
-    probe_mask: bool(o, 'probe_mask', m),
-    probe_scale: num(o, 'probe_scale', m, { min: 1e-6 }),
-    probe_trainable: bool(o, 'probe_trainable', m),
-    intensity_scale_trainable: bool(o, 'intensity_scale_trainable', m),
-    canvas_normalisation: oneOf(o, 'canvas_normalisation', m, ['robust', 'tf_compat'] as const),
-    ...(o.architecture === undefined ? {} : { architecture: oneOf(o, 'architecture', m, ['cnn', 'fno', 'ffno'] as const) }),
-    batch_size: batch,
-    nepochs: num(o, 'nepochs', m, { integer: true, min: 1, max: 10_000 }),
-    learning_rate: num(o, 'learning_rate', m, { min: 1e-8, max: 1 }),
-    early_stop_patience: num(o, 'early_stop_patience', m, { integer: true, min: 1, max: 10_000 }),
-    nll_weight: num(o, 'nll_weight', m, { min: 0, max: 1 }),
-    mae_weight: num(o, 'mae_weight', m, { min: 0, max: 1 }),
-    nphotons: num(o, 'nphotons', m, { min: 1e-3 }),
-    n_groups: o.n_groups === null ? null : num(o, 'n_groups', m, { integer: true, min: 1 }),
-    neighbor_count: num(o, 'neighbor_count', m, { integer: true, min: 1, max: 64 }),
-    subsample_seed: num(o, 'subsample_seed', m, { integer: true, min: 0 }),
-    device: oneOf(o, 'device', m, ['cpu', 'webgpu', 'cuda', 'auto'] as const),
-    preview_groups: num(o, 'preview_groups', m, { integer: true, min: 0, max: 100_000 }),
-  };
+  try {
+    return parseTrainRequest(obj(params, m));
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ValidationError(`${m}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** One validator per method the renderer may call. Methods absent here are refused. */

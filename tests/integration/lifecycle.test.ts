@@ -75,6 +75,6 @@ describe('CLI failures are one line with exit code 1', () => {
   it('refuses a bad flag value before doing any work', () => {
     const r = ptycho(['train', '--train_data_file', TRAIN, '--output_dir', '/tmp/x', '--batch_size', '12']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/batch_size: expected a positive power of two, got 12/);
+    expect(r.stderr).toMatch(/batch_size: expected a power of two from 1 to 4096, got 12/);
   });
 });

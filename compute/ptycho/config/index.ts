@@ -1,3 +1,5 @@
+export * from './schema';
 export * from './config';
+export * from './trainRequest';
 export * from './legacy';
 export * from './yamlConfig';

@@ -3,7 +3,7 @@
  * fields flattened to the top level, KEY_MAPPINGS applied, unset (null) values skipped, plus
  * the two legacy-only keys our model uses (offset 4, max_position_jitter 10).
  */
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, isModelKey, isTrainingKey, makeTrainingConfig, type InferenceConfig, type ModelConfig, type TrainingConfig, type TrainingOverrides } from './config';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, makeTrainingConfig, nestOverrides, type InferenceConfig, type TrainingConfig } from './config';
 
 export const KEY_MAPPINGS: Readonly<Record<string, string>> = Object.freeze({
   object_big: 'object.big',
@@ -35,14 +35,8 @@ export function toLegacyParams(cfg: TrainingConfig | InferenceConfig): LegacyPar
 
 /** Rebuild a TrainingConfig from a legacy dict; unknown legacy keys (size, nimgs_train, …) are ignored. */
 export function fromLegacyParams(d: Readonly<Record<string, unknown>>): TrainingConfig {
-  const model: Partial<ModelConfig> = {};
-  const rest: Record<string, unknown> = {};
-  for (const [lk, v] of Object.entries(d)) {
-    const k = REVERSE[lk] ?? lk;
-    if (isModelKey(k)) (model as Record<string, unknown>)[k] = v;
-    else if (isTrainingKey(k)) rest[k] = v;
-  }
-  return makeTrainingConfig({ ...(rest as TrainingOverrides), model });
+  const { overrides } = nestOverrides(Object.fromEntries(Object.entries(d).map(([lk, v]) => [REVERSE[lk] ?? lk, v])));
+  return makeTrainingConfig(overrides);
 }
 
 export { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG };

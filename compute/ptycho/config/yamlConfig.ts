@@ -1,11 +1,19 @@
 /**
  * YAML configuration files: flat keys and/or a nested `model:` block. Precedence is explicit
  * CLI flags > YAML > defaults (PtychoPINN lets argparse defaults override flat YAML keys; we do
- * not). Unknown keys are errors naming the key and the file.
+ * not). Unknown keys and bad values are errors naming the file, the key and the expected value
+ * (the schema's message); rules between fields are checked once the layers are merged.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { ConfigError, isModelKey, isTrainingKey, type TrainingOverrides } from './config';
+import { ConfigError, checkField } from './schema';
+import { MODEL_FIELDS, isModelKey, nestOverrides, TRAINING_FIELDS, type TrainingOverrides } from './config';
+
+function checkValue(path: string, key: string, value: unknown): void {
+  const schema = isModelKey(key) ? MODEL_FIELDS[key] : TRAINING_FIELDS[key as keyof typeof TRAINING_FIELDS];
+  const msg = checkField(key, schema, value);
+  if (msg !== null) throw new ConfigError(`${path}: ${msg}`);
+}
 
 export function readYamlConfig(path: string): TrainingOverrides {
   let doc: unknown;
@@ -17,21 +25,20 @@ export function readYamlConfig(path: string): TrainingOverrides {
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${path}: expected a mapping of config keys at the top level`);
-  const out: TrainingOverrides = {};
-  const model: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    if (k === 'model') {
-      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`${path}: 'model' must be a mapping`);
-      for (const [mk, mv] of Object.entries(v as Record<string, unknown>)) {
-        if (!isModelKey(mk)) throw new ConfigError(`${path}: unknown key 'model.${mk}'`);
-        model[mk] = mv;
-      }
-    } else if (isModelKey(k)) model[k] = v;
-    else if (isTrainingKey(k)) (out as Record<string, unknown>)[k] = v;
-    else throw new ConfigError(`${path}: unknown key '${k}'`);
+  const { model: block, ...flatKeys } = doc as Record<string, unknown>;
+  const { overrides, unknown } = nestOverrides(flatKeys);
+  if (unknown.length) throw new ConfigError(`${path}: unknown key '${unknown[0]}'`);
+  const model: Record<string, unknown> = { ...overrides.model };
+  if (block !== undefined) {
+    if (!block || typeof block !== 'object' || Array.isArray(block)) throw new ConfigError(`${path}: 'model' must be a mapping`);
+    for (const [mk, mv] of Object.entries(block as Record<string, unknown>)) {
+      if (!isModelKey(mk)) throw new ConfigError(`${path}: unknown key 'model.${mk}'`);
+      model[mk] = mv;
+    }
   }
-  if (Object.keys(model).length) out.model = model;
-  return out;
+  const { model: _, ...rest } = overrides;
+  for (const [k, v] of [...Object.entries(rest), ...Object.entries(model)]) checkValue(path, k, v);
+  return Object.keys(model).length ? { ...rest, model } : rest;
 }
 
 /** Merge layers, later wins; `model` blocks are merged field by field. */

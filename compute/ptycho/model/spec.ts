@@ -1,46 +1,17 @@
 /**
- * What the network and physics graph need to know, in PtychoPINN's field names, so a
- * ModelConfig/TrainingConfig from compute/ptycho/config is structurally assignable.
+ * What the network and physics graph need to know: the fields of ModelConfig/TrainingConfig
+ * (compute/ptycho/config) it reads, so a config is structurally assignable.
  */
-export type AmpActivation = 'sigmoid' | 'swish' | 'softplus' | 'relu';
+import { DEFAULT_MODEL_CONFIG as M, DEFAULT_TRAINING_CONFIG as T, type ModelConfig, type TrainingConfig } from '../config/config';
 
-/**
- * Normalisation of the object canvas when patches are merged (object_big):
- * - 'robust' (default): divide by max(count, 1): pixels that no patch centre covers pass through.
- * - 'tf_compat': TensorFlow PtychoPINN's `count + 0.001` (amplifies the border branch ×1000;
- *   see docs/DESIGN.md §3 for why this is not the default).
- */
-export type CanvasNormalisation = 'robust' | 'tf_compat';
+export { ARCHITECTURES, type AmpActivation, type Architecture, type CanvasNormalisation } from '../config/config';
 
-/**
- * The generator (diffraction → object patches) in front of the physics, PtychoPINN's
- * `model.architecture`: 'cnn' (the TF encoder–decoder, default), 'fno' (Fourier neural
- * operator), 'ffno' (factorised FNO). See compute/ptycho/model/README.md.
- */
-export type Architecture = 'cnn' | 'fno' | 'ffno';
-export const ARCHITECTURES: readonly Architecture[] = ['cnn', 'fno', 'ffno'];
+type ModelField = 'N' | 'gridsize' | 'n_filters_scale' | 'amp_activation' | 'object_big' | 'probe_big' | 'probe_mask' | 'pad_object' | 'canvas_normalisation';
 
-export interface PinnModelSpec {
-  N: 64 | 128 | 256;
-  gridsize: number;
-  n_filters_scale: number;
-  amp_activation: AmpActivation;
-  object_big: boolean;
-  probe_big: boolean;
-  probe_mask: boolean;
-  pad_object: boolean;
-  probe_trainable: boolean;
-  intensity_scale_trainable: boolean;
-  canvas_normalisation: CanvasNormalisation;
-  /** Generator; absent = 'cnn'. The fno_* fields are read by 'fno' and 'ffno' only. */
-  architecture?: Architecture;
-  /** Fourier modes kept per axis (PtychoPINN `fno_modes`, default 12; ≤ N/2). */
-  fno_modes?: number;
-  /** Hidden channels of the operator layers (PtychoPINN `fno_width`, default 32). */
-  fno_width?: number;
-  /** Spectral blocks (PtychoPINN `fno_blocks`, default 4). */
-  fno_blocks?: number;
-}
+/** The config fields the network reads; the generator and its fno_* fields may be absent (= 'cnn', defaults). */
+export type PinnModelSpec = Pick<ModelConfig, ModelField> &
+  Pick<TrainingConfig, 'probe_trainable' | 'intensity_scale_trainable'> &
+  Partial<Pick<ModelConfig, 'architecture' | 'fno_modes' | 'fno_width' | 'fno_blocks'>>;
 
 export interface PinnLossSpec {
   nll_weight: number;
@@ -51,27 +22,27 @@ export interface PinnLossSpec {
   tv_weight: number;
 }
 
+/** The config's defaults (compute/ptycho/config, the one place they are declared). */
 export const DEFAULT_MODEL_SPEC: PinnModelSpec = {
-  N: 64,
-  gridsize: 1,
-  n_filters_scale: 2,
-  amp_activation: 'sigmoid',
-  object_big: true,
-  probe_big: true,
-  probe_mask: false,
-  pad_object: true,
-  probe_trainable: false,
-  intensity_scale_trainable: true,
-  canvas_normalisation: 'robust',
-  architecture: 'cnn',
-  fno_modes: 12,
-  fno_width: 32,
-  fno_blocks: 4,
+  N: M.N,
+  gridsize: M.gridsize,
+  n_filters_scale: M.n_filters_scale,
+  amp_activation: M.amp_activation,
+  object_big: M.object_big,
+  probe_big: M.probe_big,
+  probe_mask: M.probe_mask,
+  pad_object: M.pad_object,
+  probe_trainable: T.probe_trainable,
+  intensity_scale_trainable: T.intensity_scale_trainable,
+  canvas_normalisation: M.canvas_normalisation,
+  architecture: M.architecture,
+  fno_modes: M.fno_modes,
+  fno_width: M.fno_width,
+  fno_blocks: M.fno_blocks,
 };
 
-export const DEFAULT_LOSS_SPEC: PinnLossSpec = { nll_weight: 1, mae_weight: 0, realspace_weight: 0, realspace_mae_weight: 0, tv_weight: 0 };
+export const DEFAULT_LOSS_SPEC: PinnLossSpec = { nll_weight: T.nll_weight, mae_weight: T.mae_weight, realspace_weight: T.realspace_weight, realspace_mae_weight: T.realspace_mae_weight, tv_weight: T.tv_weight };
 
-/** PtychoPINN's padded canvas for object_big: N + (gridsize−1)·offset + max_position_jitter, offset 4, jitter 10. */
 export function paddedSize(N: number, gridsize: number): number {
   return N + (gridsize - 1) * 4 + 10;
 }

@@ -3,76 +3,13 @@ import { reactive, ref, shallowRef } from 'vue';
 import type { DatasetInfo, StitchedImage, TrainBatchEvent, TrainDoneEvent, TrainEpochEvent, TrainRequest } from '../../../compute/protocol';
 import { getApi } from '../api/client';
 import { useModelStore } from './model';
-import { DEFAULT_MODEL_CONFIG as M, DEFAULT_TRAINING_CONFIG as T } from '../../../compute/ptycho/config/config';
+import { DEFAULT_TRAIN_REQUEST } from '../../../compute/ptycho/config/trainRequest';
 
 /**
- * The form's defaults are the core's (compute/ptycho/config/config.ts, PtychoPINN's values), so
- * the app and `ptycho train` train the same model when nothing is changed — n_groups 512 included.
+ * The form's defaults, inline errors and input ranges come from the config schema
+ * (compute/ptycho/config/trainRequest.ts), the one the host and the core validate with too.
  */
-export const DEFAULT_TRAIN_REQUEST: TrainRequest = {
-  N: M.N as TrainRequest['N'],
-  gridsize: M.gridsize,
-  n_filters_scale: M.n_filters_scale,
-  amp_activation: M.amp_activation,
-  object_big: M.object_big,
-  probe_big: M.probe_big,
-  probe_mask: M.probe_mask,
-  probe_scale: M.probe_scale,
-  probe_trainable: T.probe_trainable,
-  intensity_scale_trainable: T.intensity_scale_trainable,
-  canvas_normalisation: M.canvas_normalisation,
-  architecture: M.architecture,
-  batch_size: T.batch_size,
-  nepochs: T.nepochs,
-  learning_rate: T.learning_rate,
-  early_stop_patience: T.early_stop_patience,
-  nll_weight: T.nll_weight,
-  mae_weight: T.mae_weight,
-  nphotons: T.nphotons,
-  n_groups: T.n_groups,
-  neighbor_count: T.neighbor_count,
-  subsample_seed: T.subsample_seed ?? 0,
-  device: T.device,
-  preview_groups: 256,
-};
-
-/**
- * Field checks mirroring the host's validator (electron/host/validate.ts: same ranges), so
- * mistakes show next to the field instead of as a refused request; plus two cross-field rules
- * the core enforces (a non-zero loss, enough neighbours for a group).
- */
-export function validateTrainRequest(r: TrainRequest): Partial<Record<keyof TrainRequest, string>> {
-  const e: Partial<Record<keyof TrainRequest, string>> = {};
-  const range = (key: keyof TrainRequest, opts: { integer?: boolean; min?: number; max?: number }): boolean => {
-    const v = r[key] as unknown;
-    const lo = opts.min !== undefined ? opts.min : -Infinity;
-    const hi = opts.max !== undefined ? opts.max : Infinity;
-    const what = opts.integer ? 'an integer' : 'a number';
-    const span = opts.min !== undefined && opts.max !== undefined ? ` from ${opts.min} to ${opts.max}` : opts.min !== undefined ? ` ≥ ${opts.min}` : '';
-    if (typeof v !== 'number' || !Number.isFinite(v) || (opts.integer && !Number.isInteger(v)) || v < lo || v > hi) {
-      e[key] = `${what}${span}`;
-      return false;
-    }
-    return true;
-  };
-  if (![64, 128, 256].includes(r.N)) e.N = 'must be 64, 128 or 256';
-  range('gridsize', { integer: true, min: 1, max: 4 });
-  range('n_filters_scale', { integer: true, min: 1, max: 8 });
-  range('probe_scale', { min: 1e-6 });
-  if (range('batch_size', { integer: true, min: 1, max: 4096 }) && (r.batch_size & (r.batch_size - 1)) !== 0) e.batch_size = 'a power of two (1, 2, 4, … 4096)';
-  range('nepochs', { integer: true, min: 1, max: 10_000 });
-  range('learning_rate', { min: 1e-8, max: 1 });
-  range('early_stop_patience', { integer: true, min: 1, max: 10_000 });
-  const nll = range('nll_weight', { min: 0, max: 1 });
-  const mae = range('mae_weight', { min: 0, max: 1 });
-  if (nll && mae && r.nll_weight + r.mae_weight <= 0) e.nll_weight = 'nll_weight or mae_weight must be > 0';
-  range('nphotons', { min: 1e-3 });
-  if (r.n_groups !== null && !range('n_groups', { integer: true, min: 1 })) e.n_groups = 'a positive integer, or empty for all';
-  if (range('neighbor_count', { integer: true, min: 1, max: 64 }) && r.gridsize > 1 && r.neighbor_count < r.gridsize ** 2) e.neighbor_count = `at least gridsize² = ${r.gridsize ** 2}`;
-  range('subsample_seed', { integer: true, min: 0 });
-  range('preview_groups', { integer: true, min: 0, max: 100_000 });
-  return e;
-}
+export { DEFAULT_TRAIN_REQUEST, fieldMeta, validateField, validateTrainRequest } from '../../../compute/ptycho/config/trainRequest';
 
 export interface EpochPoint {
   epoch: number;

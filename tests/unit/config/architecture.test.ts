@@ -42,7 +42,7 @@ describe('model.architecture', () => {
     expect(fromLegacyParams(d).model).toEqual(c.model);
     expect(fromLegacyParams({ N: 64, gridsize: 2 }).model.architecture).toBe('cnn');
   });
-  it('is accepted by the host validator of train.start (optional; unknown values refused)', () => {
+  it('is accepted by the host validator of train.start (absent = cnn; unknown values refused)', () => {
     const req: TrainRequest = {
       N: 64, gridsize: 1, n_filters_scale: 2, amp_activation: 'sigmoid', object_big: true, probe_big: true, probe_mask: false, probe_scale: 4,
       probe_trainable: false, intensity_scale_trainable: true, canvas_normalisation: 'robust', architecture: 'cnn', batch_size: 16, nepochs: 50,
@@ -52,7 +52,7 @@ describe('model.architecture', () => {
     expect(validateRequest('train.start', req).params).toMatchObject({ architecture: 'cnn' });
     expect(validateRequest('train.start', { ...req, architecture: 'fno' }).params).toMatchObject({ architecture: 'fno' });
     const { architecture: _, ...old } = req;
-    expect((validateRequest('train.start', old).params as Record<string, unknown>).architecture).toBeUndefined();
-    expect(() => validateRequest('train.start', { ...req, architecture: 'vit' })).toThrow(/field 'architecture' must be one of cnn, fno, ffno, got "vit"/);
+    expect((validateRequest('train.start', old).params as Record<string, unknown>).architecture).toBe('cnn');
+    expect(() => validateRequest('train.start', { ...req, architecture: 'vit' })).toThrow(`train.start: architecture: expected 'cnn', 'fno', 'ffno', got "vit"`);
   });
 });

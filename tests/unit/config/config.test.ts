@@ -14,7 +14,7 @@ describe('configuration', () => {
     expect(Object.isFrozen(c) && Object.isFrozen(c.model)).toBe(true);
   });
   it('names the field and the expected value on bad input', () => {
-    expect(() => makeTrainingConfig({ batch_size: 12 })).toThrow('batch_size: expected a positive power of two, got 12');
+    expect(() => makeTrainingConfig({ batch_size: 12 })).toThrow('batch_size: expected a power of two from 1 to 4096, got 12');
     expect(() => makeTrainingConfig({ model: { N: 96 as 64 } })).toThrow('N: expected 64, 128 or 256, got 96');
     expect(() => makeTrainingConfig({ nll_weight: 2 })).toThrow(/nll_weight: expected a number in \[0, 1\], got 2/);
     expect(() => makeTrainingConfig({ model: { gridsize: 2 }, neighbor_count: 3 })).toThrow(/neighbor_count: expected ≥ gridsize² = 4, got 3/);
@@ -51,13 +51,13 @@ describe('configuration', () => {
     expect(() => makeTrainingConfig({ nepoch: 3 } as never)).toThrow("unknown training config key 'nepoch'");
     expect(() => makeTrainingConfig({ model: { gridsize: 1, filters: 2 } as never })).toThrow("unknown model config key 'filters'");
     expect(() => makeTrainingConfig({ probe_trainable: 'yes' as never })).toThrow('probe_trainable: expected true or false, got "yes"');
-    expect(() => makeTrainingConfig({ nepochs: 'ten' as never })).toThrow('nepochs: expected a positive integer, got "ten"');
+    expect(() => makeTrainingConfig({ nepochs: 'ten' as never })).toThrow('nepochs: expected an integer from 1 to 10000, got "ten"');
     expect(() => makeTrainingConfig({ output_dir: '' })).toThrow('output_dir: expected a folder path, got ""');
     expect(() => makeTrainingConfig({ train_data_file: 3 as never })).toThrow('train_data_file: expected a file path or null, got 3');
     expect(() => makeTrainingConfig({ neighbor_pool_size: 2 })).toThrow('neighbor_pool_size: expected null or an integer ≥ neighbor_count = 4, got 2');
     expect(() => makeTrainingConfig({ nphotons: 0 })).toThrow('nphotons: expected a number > 0, got 0');
     expect(() => makeTrainingConfig({ model: { gridsize: 0 } })).toThrow('gridsize: expected an integer from 1 to 4, got 0');
-    expect(() => makeTrainingConfig({ nepochs: 0 })).toThrow('nepochs: expected a positive integer, got 0');
+    expect(() => makeTrainingConfig({ nepochs: 0 })).toThrow('nepochs: expected an integer from 1 to 10000, got 0');
     expect(() => makeTrainingConfig({ model: null as never })).toThrow('model: expected a mapping of model fields, got null');
     const c = makeTrainingConfig({ nepochs: undefined, model: { N: undefined, gridsize: 2 } });
     expect(c.nepochs).toBe(50);
@@ -77,7 +77,7 @@ describe('configuration', () => {
     expect(makeTrainingConfig().model.canvas_normalisation).toBe('robust');
     expect(makeTrainingConfig()).toMatchObject({ learning_rate: 1e-3, device: 'cpu', seed: 0, realspace_weight: 0, realspace_mae_weight: 0, sequential_sampling: false, enable_oversampling: false, neighbor_pool_size: null, positions_provided: true, output_dir: 'training_outputs', early_stop_patience: 3 });
     expect(makeTrainingConfig({ early_stop_patience: 100 }).early_stop_patience).toBe(100);
-    expect(() => makeTrainingConfig({ early_stop_patience: 0 })).toThrow('early_stop_patience: expected a positive integer (epochs), got 0');
+    expect(() => makeTrainingConfig({ early_stop_patience: 0 })).toThrow('early_stop_patience: expected an integer from 1 to 10000 (epochs), got 0');
     expect(makeTrainingConfig().model).toMatchObject({ model_type: 'pinn', pad_object: true, gaussian_smoothing_sigma: 0 });
   });
 
@@ -93,7 +93,7 @@ describe('configuration', () => {
     expect(() => makeInferenceConfig({ model_path: 'm', test_data_file: 't', model: { gridsize: 2 }, neighbor_count: 3 })).toThrow(/neighbor_count: expected ≥ gridsize² = 4, got 3/);
   });
 
-  it('YAML edge cases: empty file, non-mapping, bad syntax, duplicate keys, unknown model key, values validated later', () => {
+  it('YAML edge cases: empty file, non-mapping, bad syntax, duplicate keys, unknown model key, bad values named with the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const f = join(dir, 'c.yaml');
     writeFileSync(f, '# nothing\n');
@@ -107,7 +107,13 @@ describe('configuration', () => {
     writeFileSync(f, 'model:\n  N: 128\n  batch_size: 4\n');
     expect(() => readYamlConfig(f)).toThrow(/c\.yaml: unknown key 'model\.batch_size'/);
     writeFileSync(f, 'nepochs: ten\n');
-    expect(() => makeTrainingConfig(readYamlConfig(f))).toThrow('nepochs: expected a positive integer, got "ten"');
+    expect(() => readYamlConfig(f)).toThrow(/c\.yaml: nepochs: expected an integer from 1 to 10000, got "ten"$/);
+    writeFileSync(f, 'model:\n  gridsize: 9\n');
+    expect(() => readYamlConfig(f)).toThrow(/c\.yaml: gridsize: expected an integer from 1 to 4, got 9$/);
+    // Rules between fields apply once the layers are merged (flags may fix what YAML sets).
+    writeFileSync(f, 'gridsize: 2\nobject_big: false\n');
+    expect(() => makeTrainingConfig(readYamlConfig(f))).toThrow('object_big: expected true when gridsize > 1 (patches must be merged), got false');
+    expect(makeTrainingConfig(mergeOverrides(readYamlConfig(f), { model: { object_big: true } })).model.gridsize).toBe(2);
     // Flat model keys and the model block both reach the model; YAML beats defaults, flags beat YAML.
     writeFileSync(f, 'N: 128\nmodel:\n  probe_big: false\nnphotons: 1.0e6\n');
     const c = makeTrainingConfig(mergeOverrides(readYamlConfig(f), {}));
