@@ -108,11 +108,17 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, wher
   throw new ConfigError(describeIssue(schema, r.error.issues[0]!, where));
 }
 
+/** One field on its own: its value (the default when undefined), or the message the whole config gives. */
+export function parseField(name: string, schema: z.ZodType, value: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+  const r = schema.safeParse(value);
+  if (r.success) return { ok: true, value: r.data };
+  return { ok: false, message: fieldMessage(name, FIELDS.get(schema)?.expected ?? r.error.issues[0]!.message, value) };
+}
+
 /** Null when `value` is a valid `name`, else the message (the same one the whole config gives). */
 export function checkField(name: string, schema: z.ZodType, value: unknown): string | null {
-  const r = schema.safeParse(value, { reportInput: true });
-  if (r.success) return null;
-  return fieldMessage(name, FIELDS.get(schema)?.expected ?? r.error.issues[0]!.message, value);
+  const r = parseField(name, schema, value);
+  return r.ok ? null : r.message;
 }
 
 /** A field as a form or a flag parser sees it, read from its schema. */

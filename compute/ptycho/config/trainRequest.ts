@@ -7,7 +7,7 @@
  * No Node imports: the renderer imports this module.
  */
 import { z } from 'zod';
-import { ConfigError, brokenRule, checkField, deepFreeze, field, metaOf, parseConfig, ruleCheck, type CrossRule, type FieldMeta } from './schema';
+import { ConfigError, brokenRule, checkField, deepFreeze, field, metaOf, parseConfig, parseField, ruleCheck, type CrossRule, type FieldMeta } from './schema';
 import { MODEL_FIELDS, MODEL_RULES } from './model';
 import { TRAINING_FIELDS, TRAINING_RULES, type FlatTraining, type TrainingConfig } from './training';
 import { makeTrainingConfig, nestOverrides } from './config';
@@ -82,9 +82,9 @@ export function validateTrainRequest(r: Readonly<Record<TrainRequestField, unkno
   const errors: Partial<Record<TrainRequestField, string>> = {};
   const valid: Record<string, unknown> = {};
   for (const k of Object.keys(TRAIN_REQUEST_FIELDS) as TrainRequestField[]) {
-    const msg = validateField(k, r[k]);
-    if (msg === null) valid[k] = r[k];
-    else errors[k] = msg;
+    const f = parseField(k, TRAIN_REQUEST_FIELDS[k], r[k]);
+    if (f.ok) valid[k] = f.value;
+    else errors[k] = f.message;
   }
   for (const rule of RULES) {
     const msg = brokenRule([rule], flat(valid));
