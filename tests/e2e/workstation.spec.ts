@@ -56,6 +56,17 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
 
   // 2. train one epoch on a small subset
   await page.getByTestId('nav-train').click();
+  // The schema's ranges and rules, next to the field (the host and the core would refuse the same).
+  await page.getByTestId('cfg-learning_rate').fill('1');
+  await expect(page.getByTestId('err-learning_rate')).toHaveText('learning_rate: expected a number in (0, 1), got 1');
+  await page.getByTestId('cfg-gridsize').fill('2');
+  await page.getByTestId('cfg-object_big').uncheck();
+  await expect(page.getByTestId('err-object_big')).toContainText('object_big: expected true when gridsize > 1');
+  await expect(page.getByTestId('train-start')).toBeDisabled();
+  await page.getByTestId('cfg-learning_rate').fill('0.001');
+  await page.getByTestId('cfg-object_big').check();
+  await page.getByTestId('cfg-gridsize').fill('1');
+  await expect(page.getByTestId('err-learning_rate')).toHaveCount(0);
   await page.getByTestId('cfg-nepochs').fill('1');
   await page.getByTestId('cfg-n_groups').fill('64');
   await page.getByTestId('cfg-n_filters_scale').fill('1');
