@@ -31,7 +31,8 @@ function flagOf(m: FieldMeta): FlagSpec {
   };
 }
 
-function flagsOf(fields: Readonly<Record<string, z.ZodType>>, skip: readonly string[] = []): FlagSpec[] {
+/** The flags of a schema's fields that have `flag` in their info. */
+export function flagsOf(fields: Readonly<Record<string, z.ZodType>>, skip: readonly string[] = []): FlagSpec[] {
   return Object.entries(fields)
     .map(([name, s]) => metaOf(name, s))
     .filter((m) => m.flag && !skip.includes(m.name))

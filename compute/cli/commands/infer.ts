@@ -15,6 +15,7 @@ import { ConfigError, DEFAULT_INFERENCE_CONFIG, makeInferenceConfig, type Infere
 import { readYamlConfig } from '../../ptycho/config/yamlConfig';
 import { INFERENCE_SEED } from '../../ptycho/lifecycle/reconstruct';
 import { resolveDevice } from '../device';
+import { DEVICE_FLAGS } from '../configFlags';
 
 /**
  * The inference config: the bundle's model and grouping settings ← YAML (--config, inference
@@ -63,10 +64,9 @@ export const inferCommand: Command = {
     { name: 'n_subsample', type: 'int', help: 'patterns to subsample before grouping (default: all, or n_images for gridsize 1)' },
     { name: 'subsample_seed', type: 'int', help: 'seed of subsampling and grouping', defaultText: String(INFERENCE_SEED) },
     { name: 'neighbor_count', type: 'int', help: 'K nearest neighbours for grouping (default: the training value)' },
-    { name: 'batch_size', type: 'int', help: 'inference batch size', defaultText: '64' },
-    { name: 'stitch_crop_size', type: 'int', help: 'central M×M crop of each patch used for stitching', defaultText: '20' },
-    { name: 'device', type: 'string', help: 'execution provider', choices: ['cpu', 'webgpu', 'cuda', 'auto'], aliases: ['accelerator'], defaultText: 'cpu' },
-    { name: 'threads', type: 'int', help: 'CPU threads for ONNX Runtime' },
+    { name: 'batch_size', type: 'int', help: 'inference batch size', defaultText: String(DEFAULT_INFERENCE_CONFIG.batch_size) },
+    { name: 'stitch_crop_size', type: 'int', help: 'central M×M crop of each patch used for stitching', defaultText: String(DEFAULT_INFERENCE_CONFIG.stitch_crop_size) },
+    ...DEVICE_FLAGS,
     { name: 'ground_truth', type: 'string', help: 'NPZ with objectGuess to evaluate against (often the test scan itself)', metavar: 'FILE' },
     ...EVALUATION_FLAGS,
     ...DATASET_FLAGS,

@@ -3,17 +3,19 @@
  * (PtychoPINN §7.1), and no global mutable state: configs are frozen values passed around.
  *
  * Types, defaults, ranges, rules and error messages are declared once, in the zod schemas
- * (model.ts, training.ts, inference.ts); this module makes configs from them.
+ * (model.ts, training.ts, inference.ts, simulation.ts); this module makes configs from them.
  */
 import { deepFreeze, parseConfig } from './schema';
 import { MODEL_FIELDS, ModelConfigSchema, type ModelConfig } from './model';
 import { TRAINING_FIELDS, TrainingConfigSchema, type TrainingConfig, type TrainingOverrides } from './training';
 import { InferenceConfigSchema, type InferenceConfig, type InferenceOverrides } from './inference';
+import { SimulationConfigSchema, type SimulationConfig } from './simulation';
 
 export { ConfigError } from './schema';
 export * from './model';
 export * from './training';
 export * from './inference';
+export * from './simulation';
 
 export const DEFAULT_MODEL_CONFIG: Readonly<ModelConfig> = deepFreeze(ModelConfigSchema.parse({}));
 
@@ -26,6 +28,8 @@ export const DEFAULT_INFERENCE_CONFIG: Readonly<Omit<InferenceConfig, 'model' | 
   const { model: _m, model_path: _p, test_data_file: _t, ...rest } = InferenceConfigSchema.parse({ model_path: '-', test_data_file: '-' });
   return deepFreeze(rest);
 })();
+
+export const DEFAULT_SIMULATION_CONFIG: Readonly<SimulationConfig> = deepFreeze(SimulationConfigSchema.parse({}));
 
 export function isModelKey(k: string): k is keyof ModelConfig {
   return Object.hasOwn(MODEL_FIELDS, k);
@@ -56,6 +60,11 @@ export function makeTrainingConfig(over: TrainingOverrides = {}): TrainingConfig
  */
 export function makeInferenceConfig(over: InferenceOverrides): InferenceConfig {
   return deepFreeze(parseConfig(InferenceConfigSchema, over, 'inference config'));
+}
+
+/** Defaults ← overrides (undefined = unset), validated and frozen; unknown keys are refused. */
+export function makeSimulationConfig(over: Partial<SimulationConfig> = {}): SimulationConfig {
+  return deepFreeze(parseConfig(SimulationConfigSchema, over, 'simulation config'));
 }
 
 /**

@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { field, ruleCheck, type CrossRule } from './schema';
 
+/** Patch sizes N the network supports (also the simulator's). */
+export const PATCH_SIZES = [64, 128, 256] as const;
+
 export const AMP_ACTIVATIONS = ['sigmoid', 'swish', 'softplus', 'relu'] as const;
 export type AmpActivation = (typeof AMP_ACTIVATIONS)[number];
 
@@ -30,7 +33,7 @@ const bool = (d: boolean, help: string, flag = true) => field(z.boolean().defaul
 const int = (lo: number, hi: number) => z.number().int().min(lo).max(hi);
 
 export const MODEL_FIELDS = {
-  N: field(z.literal([64, 128, 256]).default(64), { expected: '64, 128 or 256', help: 'patch size (64, 128, 256)', flag: {} }),
+  N: field(z.literal(PATCH_SIZES).default(64), { expected: '64, 128 or 256', help: 'patch size (64, 128, 256)', flag: {} }),
   gridsize: field(int(1, 4).default(1), { expected: 'an integer from 1 to 4', help: 'patches per group side (C = gridsize²)', flag: {} }),
   n_filters_scale: field(int(1, 8).default(2), { expected: 'an integer from 1 to 8', help: 'network width multiplier', flag: {} }),
   model_type: field(z.literal('pinn').default('pinn'), { expected: "'pinn' (the supervised baseline is not part of this app)" }),

@@ -13,6 +13,7 @@ import { aberratedProbe, defaultProbe, type ProbeField } from './probe';
 import { makeObject, type ObjectKind } from './objects';
 import { naturalObject, spiralObjectSize, spiralPositions, zonePlateProbe } from './testbed';
 import { complexFromSplit, f32, f64, type AnyNdArray } from '../../io/ndarray';
+import { DEFAULT_SIMULATION_CONFIG } from '../config/config';
 
 export interface ScanOptions {
   N: number;
@@ -60,7 +61,7 @@ export function scanPositions(o: ScanOptions & { width: number; height: number }
     }
     return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
   }
-  const n = o.nImages ?? 500;
+  const n = o.nImages ?? DEFAULT_SIMULATION_CONFIG.n_images;
   const rng = new Rng(o.seed);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
@@ -289,7 +290,7 @@ export function simulate(req: SimulationRequest): Simulation {
   const N = req.N;
   if (![64, 128, 256].includes(N)) throw new Error(`N must be 64, 128 or 256, got ${N}`);
   let object: ComplexImage;
-  const nSpiral = req.nImages ?? 500;
+  const nSpiral = req.nImages ?? DEFAULT_SIMULATION_CONFIG.n_images;
   if (typeof req.object === 'string') {
     const fallback = req.spiral ? spiralObjectSize(nSpiral, req.spiral.stepPx, N, req.spiral.jitterPx) : Math.round(3.5 * N);
     const size = req.objectSize ?? fallback;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, makeInferenceConfig, makeTrainingConfig } from '../../../compute/ptycho/config/config';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_SIMULATION_CONFIG, DEFAULT_TRAINING_CONFIG, makeInferenceConfig, makeSimulationConfig, makeTrainingConfig } from '../../../compute/ptycho/config/config';
+import { DEVICE_FLAGS, MODEL_FLAGS, TRAINING_FLAGS } from '../../../compute/cli/configFlags';
+import { DEFAULT_MODEL_SPEC, DEFAULT_LOSS_SPEC } from '../../../compute/ptycho/model/spec';
 import { fromLegacyParams, toLegacyParams } from '../../../compute/ptycho/config/legacy';
 import { mergeOverrides, readYamlConfig } from '../../../compute/ptycho/config/yamlConfig';
 
@@ -135,5 +137,28 @@ describe('configuration', () => {
     expect(c).toMatchObject({ nepochs: 60, output_dir: 'outputs', intensity_scale_trainable: false, positions_provided: false, probe_trainable: false });
     expect(() => fromLegacyParams({ N: 100 })).toThrow('N: expected 64, 128 or 256, got 100');
   });
-});
 
+  it('simulation config: defaults, ranges and the object-size rule from its schema', () => {
+    expect(DEFAULT_SIMULATION_CONFIG).toMatchObject({ object: 'lines', probe: 'default', N: 64, n_images: 500, jitter: 0.5, nphotons: 1e9, seed: 42, set_phi: false, object_size: null, split: null });
+    expect(() => makeSimulationConfig({ N: 96 as 64 })).toThrow('N: expected 64, 128 or 256, got 96');
+    expect(() => makeSimulationConfig({ object_size: 60 })).toThrow('object_size: expected null (3.5·N) or an integer ≥ N + 4 = 68, got 60');
+    expect(makeSimulationConfig({ N: 128, object_size: 132 }).object_size).toBe(132);
+    expect(() => makeSimulationConfig({ split: 1 })).toThrow('split: expected null or a fraction in (0, 1), got 1');
+    expect(() => makeSimulationConfig({ grid_step: 0 })).toThrow('grid_step: expected null or a number of pixels > 0, got 0');
+  });
+
+  it('CLI flags and the model spec take their defaults from the schemas (one place per default)', () => {
+    const all = { ...DEFAULT_MODEL_CONFIG, ...DEFAULT_TRAINING_CONFIG } as Record<string, unknown>;
+    const flags = [...MODEL_FLAGS, ...TRAINING_FLAGS, ...DEVICE_FLAGS].filter((f) => f.name !== 'threads');
+    expect(flags.map((f) => f.name)).toEqual(expect.arrayContaining(['N', 'gridsize', 'architecture', 'nepochs', 'batch_size', 'learning_rate', 'early_stop_patience', 'device']));
+    for (const f of flags) {
+      if (all[f.name] === null) expect(f.defaultText, f.name).toBeUndefined();
+      else expect(Number(f.defaultText) === all[f.name] || f.defaultText === String(all[f.name]), `${f.name}: ${f.defaultText}`).toBe(true);
+    }
+    expect(TRAINING_FLAGS.find((f) => f.name === 'nphotons')!.defaultText).toBe('1e9');
+    expect(TRAINING_FLAGS.find((f) => f.name === 'nepochs')!.aliases).toEqual(['max_epochs']);
+    expect(MODEL_FLAGS.find((f) => f.name === 'amp_activation')!.choices).toEqual(['sigmoid', 'swish', 'softplus', 'relu']);
+    for (const [k, v] of [...Object.entries(DEFAULT_MODEL_SPEC), ...Object.entries(DEFAULT_LOSS_SPEC)]) expect(v, k).toBe(all[k]);
+    expect(Object.keys(DEFAULT_MODEL_SPEC)).toHaveLength(15);
+  });
+});
