@@ -29,7 +29,7 @@ const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
 
 vi.mock('../../../renderer/src/api/client', () => ({ getApi: () => fakeApi }));
 
-const { useTrainingStore, validateTrainRequest, DEFAULT_TRAIN_REQUEST, fieldMeta } = await import('../../../renderer/src/stores/training');
+const { useTrainingStore, validateTrainRequest, validateField, DEFAULT_TRAIN_REQUEST, fieldMeta } = await import('../../../renderer/src/stores/training');
 const { useModelStore } = await import('../../../renderer/src/stores/model');
 const { useDatasetStore } = await import('../../../renderer/src/stores/dataset');
 const { useAppStore } = await import('../../../renderer/src/stores/app');
@@ -132,6 +132,9 @@ describe('renderer stores', () => {
     expect(fieldMeta('architecture').choices).toEqual(['cnn', 'fno', 'ffno']);
     expect(fieldMeta('n_groups')).toMatchObject({ nullable: true, min: 1 });
     expect(fieldMeta('n_groups').max).toBeUndefined();
+    expect(validateField('learning_rate', 1)).toBe('learning_rate: expected a number in (0, 1), got 1');
+    expect(validateField('learning_rate', 1e-4)).toBeNull();
+    expect(validateField('architecture', undefined)).toBeNull();
   });
   it('app: browser mode asks for paths in the in-app dialog, starting in the last folder of its kind', async () => {
     answers['host.pickPath'] = { path: null, native: false };
