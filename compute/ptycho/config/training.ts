@@ -57,14 +57,15 @@ export const TRAINING_FIELDS = {
   /** (ours) Adam learning rate. */
   learning_rate: field(z.number().gt(0).lt(1).default(1e-3), { expected: 'a number in (0, 1)', help: 'Adam learning rate', flag: {} }),
   /**
-   * EarlyStopping patience on the training loss, in epochs. 3 is PtychoPINN's TensorFlow
-   * callback; its PyTorch port uses 100 (`early_stop_patience`). A run that stops while the
-   * object is still featureless (the loss is flat for a few epochs before detail appears) needs
-   * a larger value.
+   * EarlyStopping patience, in epochs, on val_loss (the training loss without a validation
+   * split): training stops after this many epochs without a new best *and* only once the
+   * least-squares trend over them has stopped falling (compute/ptycho/train/schedule.ts).
+   * PtychoPINN's TensorFlow callback uses 3 on the training loss (a lines run then stops at
+   * epoch 5 with a near-flat object); its PyTorch port uses 100.
    */
-  early_stop_patience: field(z.number().int().min(1).max(10_000).default(3), {
+  early_stop_patience: field(z.number().int().min(1).max(10_000).default(10), {
     expected: 'an integer from 1 to 10000 (epochs)',
-    help: 'epochs without a lower training loss before stopping (PtychoPINN TF: 3, PyTorch: 100)',
+    help: 'epochs without a new best validation loss, with a flat trend, before stopping (PtychoPINN TF: 3, PyTorch: 100)',
     flag: {},
   }),
   device: SHARED_FIELDS.device,

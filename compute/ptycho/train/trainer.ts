@@ -1,10 +1,10 @@
 /**
  * Training loop for the PtychoPINN autoencoder on the engine (PtychoPINN §4.1 semantics):
  * mini-batches of `batch_size`, shuffled each epoch with a seeded RNG, the last 5 % of samples
- * held out for validation, Adam(lr), ReduceLROnPlateau on val_loss, EarlyStopping on the
- * training loss. Progress events per batch and per epoch; cancellation between steps; a
- * non-finite loss stops training with a clear error and keeps the last good weights; the
- * best epoch's weights are what the result holds.
+ * held out for validation, Adam(lr), ReduceLROnPlateau on val_loss, EarlyStopping on val_loss
+ * (training loss without validation) that waits for the trend to stop falling. Progress events
+ * per batch and per epoch; cancellation between steps; a non-finite loss stops training with a
+ * clear error and keeps the last good weights; the best epoch's weights are what the result holds.
  */
 import { adam } from '../../engine/optim';
 import { ParamStore, glorotFor, seededRandom, type Init } from '../../engine/params';
@@ -263,7 +263,7 @@ export async function trainPinn(data: TrainingSet, o: TrainerOptions): Promise<T
       if (monitored < best.value) best = { value: monitored, epoch, params: lastGood };
       await o.onEpoch?.(rec, params);
       plateau.update(monitored);
-      if (early.update(rec.loss)) {
+      if (early.update(monitored)) {
         stoppedBy = 'early_stopping';
         break;
       }

@@ -77,7 +77,7 @@ describe('configuration', () => {
     expect(toLegacyParams(makeTrainingConfig()).N).toBe(64);
     expect(DEFAULT_MODEL_CONFIG.N).toBe(64);
     expect(makeTrainingConfig().model.canvas_normalisation).toBe('robust');
-    expect(makeTrainingConfig()).toMatchObject({ learning_rate: 1e-3, device: 'cpu', seed: 0, realspace_weight: 0, realspace_mae_weight: 0, sequential_sampling: false, enable_oversampling: false, neighbor_pool_size: null, positions_provided: true, output_dir: 'training_outputs', early_stop_patience: 3 });
+    expect(makeTrainingConfig()).toMatchObject({ learning_rate: 1e-3, device: 'cpu', seed: 0, realspace_weight: 0, realspace_mae_weight: 0, sequential_sampling: false, enable_oversampling: false, neighbor_pool_size: null, positions_provided: true, output_dir: 'training_outputs', early_stop_patience: 10 });
     expect(makeTrainingConfig({ early_stop_patience: 100 }).early_stop_patience).toBe(100);
     expect(() => makeTrainingConfig({ early_stop_patience: 0 })).toThrow('early_stop_patience: expected an integer from 1 to 10000 (epochs), got 0');
     expect(makeTrainingConfig().model).toMatchObject({ model_type: 'pinn', pad_object: true, gaussian_smoothing_sigma: 0 });
