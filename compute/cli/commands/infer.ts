@@ -5,7 +5,10 @@ import type { Command } from '../command';
 import { createProgressBar } from '../progress';
 import { openDataset } from '../../ptycho/data/formats/index';
 import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
-import { loadModel } from '../../ptycho/lifecycle/model';
+import { loadModel, type TrainedModel } from '../../ptycho/lifecycle/model';
+import { finetuneModel, type FinetuneResult } from '../../ptycho/lifecycle/finetune';
+import type { RawDataset } from '../../ptycho/data/dataset';
+import type { CliIO } from '../command';
 import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
 import { writeReconstruction } from '../../ptycho/lifecycle/outputs';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
@@ -67,6 +70,8 @@ export const inferCommand: Command = {
     { name: 'batch_size', type: 'int', help: 'inference batch size', defaultText: String(DEFAULT_INFERENCE_CONFIG.batch_size) },
     { name: 'stitch_crop_size', type: 'int', help: 'central M×M crop of each patch used for stitching', defaultText: String(DEFAULT_INFERENCE_CONFIG.stitch_crop_size) },
     ...DEVICE_FLAGS,
+    { name: 'finetune_epochs', type: 'int', help: "first fine-tune the network on this scan's own diffraction for this many epochs (self-supervised: the physics loss, no ground truth), then reconstruct", defaultText: '0' },
+    { name: 'finetune_lr', type: 'number', help: 'Adam learning rate of the fine-tuning (default: the training rate)' },
     { name: 'ground_truth', type: 'string', help: 'NPZ with objectGuess to evaluate against (often the test scan itself)', metavar: 'FILE' },
     ...EVALUATION_FLAGS,
     ...DATASET_FLAGS,
@@ -83,8 +88,9 @@ export const inferCommand: Command = {
     const t1 = performance.now();
     const raw = await openDataset(resolve(cfg.test_data_file), openOptionsFromFlags(f));
     const t2 = performance.now();
+    const tuned = await finetuneIfAsked(f, model, raw, cfg.device, out, io);
     const bar = createProgressBar(io, 'infer', 1, { quiet: Boolean(f.quiet) });
-    const rec = await reconstruct(model, raw, {
+    const rec = await reconstruct(tuned?.model ?? model, raw, {
       ...(cfg.n_groups !== null ? { nGroups: cfg.n_groups } : {}),
       ...(cfg.n_subsample !== null ? { nSubsample: cfg.n_subsample } : {}),
       ...(cfg.subsample_seed !== null ? { subsampleSeed: cfg.subsample_seed } : {}),
@@ -100,6 +106,7 @@ export const inferCommand: Command = {
     const timings = {
       load_model_s: (t1 - t0) / 1000,
       load_data_s: (t2 - t1) / 1000,
+      ...(tuned ? { finetune_s: tuned.seconds, finetune_epochs: tuned.history.length } : {}),
       inference_s: rec.inferSeconds,
       stitching_s: rec.stitchSeconds,
       groups: rec.groups,
@@ -113,7 +120,29 @@ export const inferCommand: Command = {
       const summary = evaluateAndWrite(out, rec.stitched, gt, rec.prepared.grouped.centroids, f);
       if (!f.quiet) io.out(summary);
     }
-    if (!f.quiet) io.out(`wrote ${[...files, join(out, 'timings.json')].join(', ')}`);
+    if (!f.quiet) io.out(`wrote ${[...files, ...(tuned?.files ?? []), join(out, 'timings.json')].join(', ')}`);
     return 0;
   },
 };
+
+/** --finetune_epochs K: self-supervised fine-tuning on the scan itself, with a progress bar; finetune_history.csv. */
+async function finetuneIfAsked(f: Record<string, FlagValue>, model: TrainedModel, raw: RawDataset, device: InferenceConfig['device'], out: string, io: CliIO): Promise<(FinetuneResult & { files: string[] }) | null> {
+  const epochs = f.finetune_epochs;
+  if (epochs === undefined || epochs === 0) return null;
+  if (typeof epochs !== 'number' || !(Number.isInteger(epochs) && epochs > 0)) throw new CliError(`--finetune_epochs: expected a positive integer, got ${String(epochs)}`);
+  const lr = f.finetune_lr;
+  if (lr !== undefined && !(typeof lr === 'number' && lr > 0 && lr < 1)) throw new CliError(`--finetune_lr: expected a number in (0, 1), got ${String(lr)}`);
+  const bar = createProgressBar(io, 'fine-tune', epochs, { quiet: Boolean(f.quiet), showCount: false });
+  const r = await finetuneModel(model, raw, {
+    epochs,
+    ...(typeof lr === 'number' ? { learningRate: lr } : {}),
+    device,
+    ...(typeof f.threads === 'number' ? { threads: f.threads } : {}),
+    onBatch: (p) => bar.update(p.epoch - 1 + p.batch / p.batches, `epoch ${p.epoch}/${epochs}  loss ${p.loss.toPrecision(6)}`),
+  });
+  bar.finish(`${r.history.length} epoch${r.history.length === 1 ? '' : 's'} on the scan in ${r.seconds.toFixed(1)} s, loss ${r.history.at(-1)?.loss.toPrecision(6) ?? 'n/a'}`);
+  const csv = join(out, 'finetune_history.csv');
+  const cols = ['epoch', 'loss', 'nll', 'lr', 'seconds', 'samples_per_sec', 'intensity_scale'] as const;
+  atomicWriteFileSync(csv, [cols.join(','), ...r.history.map((h) => cols.map((c) => String(h[c])).join(','))].join('\n') + '\n');
+  return { ...r, files: [csv] };
+}

@@ -65,6 +65,10 @@ export interface TrainRunOptions {
   onPrepared?: (p: PreparedData) => void;
   onBatch?: (p: BatchProgress) => void;
   onEpoch?: (r: EpochRecord, params: ParamStore) => void | Promise<void>;
+  /** Start from these weights (fine-tuning a trained model) instead of a fresh initialisation. */
+  initialParams?: ParamStore;
+  /** Share of groups held out for validation (default the trainer's 5 %). */
+  validationFraction?: number;
 }
 
 export interface TrainRun {
@@ -106,6 +110,8 @@ export async function trainModel(cfg: TrainingConfig, o: TrainRunOptions = {}): 
       ...(o.signal ? { signal: o.signal } : {}),
       ...(o.onBatch ? { onBatch: o.onBatch } : {}),
       ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
+      ...(o.initialParams ? { initialParams: o.initialParams } : {}),
+      ...(o.validationFraction !== undefined ? { validationFraction: o.validationFraction } : {}),
     },
   );
   const finalCfg = makeTrainingConfig({ ...cfg, nphotons: prepared.nphotons, model: cfg.model });
