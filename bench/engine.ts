@@ -231,7 +231,10 @@ async function interleaved(C: number, pairs: number): Promise<PairResult | undef
       return performance.now() - t;
     };
     const run = async (ours: () => Promise<unknown>, cmd: string) => {
-      for (let i = 0; i < 3; i++) await ours(), await torchCall(cmd);
+      for (let i = 0; i < 3; i++) {
+        await ours();
+        await torchCall(cmd);
+      }
       const o: number[] = [], t: number[] = [], r: number[] = [];
       for (let i = 0; i < pairs; i++) {
         o.push(await time(ours));
@@ -455,7 +458,10 @@ if (flag('profile-only')) {
   const ops = await profileStep(null as never, ps);
   console.log(`profiled 4 steps in ${((performance.now() - t0) / 1e3).toFixed(1)} s, load ${la()}`);
   let tot = 0;
-  for (const [k, v] of Object.entries(ops)) (tot += v), console.log(k.padEnd(24), v.toFixed(1));
+  for (const [k, v] of Object.entries(ops)) {
+    tot += v;
+    console.log(k.padEnd(24), v.toFixed(1));
+  }
   console.log('total'.padEnd(24), tot.toFixed(1));
   return;
 }
@@ -474,7 +480,10 @@ const ROUNDS = opt('rounds', 1);
 if (!flag('no-torch') && !flag('layers-only')) {
   for (const C of CS) {
     const r = await interleaved(C, opt('pairs', 15));
-    if (r) results.pairs.push(r), console.log('interleaved:', r);
+    if (r) {
+      results.pairs.push(r);
+      console.log('interleaved:', r);
+    }
   }
 }
 for (const C of flag('layers-only') ? [] : CS) {

@@ -105,7 +105,7 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   const trainable: string[] = [];
 
   let X: Tensor;
-  let shifts: Tensor | null = null;
+  let shifts: Tensor | null;
   if (opts.io === 'public') {
     X = g.input(INFER_IO.input, ['B', N, N, C]).transpose([0, 3, 1, 2]);
     const positions = g.input(INFER_IO.positions, ['B', 1, 2, C]);
