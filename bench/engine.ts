@@ -15,14 +15,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { readFileSync, readdirSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { CompiledGraph } from '../compute/engine/compile';
-import { Graph, type Tensor } from '../compute/engine/ir';
-import { loweringOptions, type FilterGradStrategy } from '../compute/engine/lower';
-import { Layers } from '../compute/engine/nn';
-import { adam } from '../compute/engine/optim';
-import { ParamStore } from '../compute/engine/params';
-import { ORT_VERSION, type SessionOptions } from '../compute/engine/runtime';
-import { compileInference, compileTrainStep } from '../compute/engine/train';
+import { CompiledGraph, Graph, type Tensor, loweringOptions, type FilterGradStrategy, Layers, adam, ParamStore, ORT_VERSION, type SessionOptions, compileInference, compileTrainStep } from '../compute/engine';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);

@@ -16,9 +16,9 @@
  * Crossings are found at the first ring k ≥ 1 where the curve falls below the threshold and
  * are linearly interpolated between rings k−1 and k (fractional ring index).
  */
-import { centreCropBox, cropImage, assertSameShape, type Image2D } from './image';
-import { fft2InPlace } from './fft2';
-import { gaussianFilter1d } from './filters';
+import { centreCropBox, cropImage, assertSameShape, type Image2D } from '../../numerics/image';
+import { fft2InPlace } from '../../numerics/fft2';
+import { gaussianFilter1d } from '../../numerics/filters';
 
 export interface FrcCurve {
   /** Side of the square the FRC was computed on (after centre-cropping). */

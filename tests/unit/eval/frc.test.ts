@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCrossing, fourierRingCorrelation, halfBitThreshold } from '../../../compute/ptycho/eval/frc';
-import { gaussianFilter1d } from '../../../compute/ptycho/eval/filters';
-import { image } from '../../../compute/ptycho/eval/image';
+import { gaussianFilter1d } from '../../../compute/numerics/filters';
+import { image } from '../../../compute/numerics/image';
 import { loadExpected, readF64 } from './helpers';
 
 const E = loadExpected();
