@@ -1,8 +1,8 @@
 /** Public API of the gradient compiler (see README.md in this folder). */
 export { BATCH, EngineError, Graph, Tensor, type Dim, type Shape, type OpName } from './ir';
 export { PRIMITIVES, broadcastShapes } from './primitives';
-export { grad, unbroadcast, withVjpOverride } from './autodiff';
-export { lower, loweringOptions, OPSET, type FilterGradStrategy, type LoweredModel } from './lower';
+export { grad, NON_DIFFERENTIABLE, unbroadcast, withVjpOverride } from './autodiff';
+export { DEFAULT_LOWERING, lower, OPSET, type FilterGradStrategy, type LoweredModel, type LoweringChoices, type LowerOptions } from './lower';
 export {
   createSession,
   describeDeviceChoice,
