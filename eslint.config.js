@@ -12,6 +12,7 @@
 //                     and no engine or ptycho imports;
 //   compute/**, bench/**, electron/** outside compute/engine: the engine only via compute/engine/index.ts.
 import { builtinModules } from 'node:module';
+import { defineConfig } from 'eslint/config';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
@@ -63,7 +64,7 @@ function layerRules() {
   ];
 }
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       'node_modules/',
@@ -77,8 +78,8 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
-  ...pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['renderer/**/*.vue'] })),
+  tseslint.configs.recommended,
+  pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['renderer/**/*.vue'] })),
   {
     files: ['renderer/**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
@@ -105,6 +106,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   // Layer rules: each area gets one no-restricted-imports entry (flat config replaces, not merges).
-  ...layerRules(),
+  layerRules(),
   { files: ['renderer/src/**'], languageOptions: { globals: { ...globals.browser } } },
 );
