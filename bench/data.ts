@@ -9,7 +9,7 @@ import { defaultProbe } from '../compute/ptycho/data/probe';
 import { simulateScan } from '../compute/ptycho/data/simulate';
 import { groupPositions } from '../compute/ptycho/data/grouping';
 import { reassemblePosition } from '../compute/ptycho/stitch/reassemble';
-import { Rng } from '../compute/ptycho/data/rng';
+import { Rng } from '../compute/numerics/rng';
 import { loadavg, machineInfo } from './lib/machine';
 
 // Machine facts (and the load average) before any work starts.

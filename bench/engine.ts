@@ -15,14 +15,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { cpus, loadavg } from 'node:os';
 import { readFileSync, readdirSync, unlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { CompiledGraph } from '../compute/engine/compile';
-import { Graph, type Tensor } from '../compute/engine/ir';
-import { loweringOptions, type FilterGradStrategy } from '../compute/engine/lower';
-import { Layers } from '../compute/engine/nn';
-import { adam } from '../compute/engine/optim';
-import { ParamStore } from '../compute/engine/params';
-import { ORT_VERSION, type SessionOptions } from '../compute/engine/runtime';
-import { compileInference, compileTrainStep } from '../compute/engine/train';
+import { CompiledGraph, Graph, type Tensor, DEFAULT_LOWERING, type FilterGradStrategy, Layers, adam, ParamStore, ORT_VERSION, type SessionOptions, compileInference, compileTrainStep } from '../compute/engine';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -231,7 +224,10 @@ async function interleaved(C: number, pairs: number): Promise<PairResult | undef
       return performance.now() - t;
     };
     const run = async (ours: () => Promise<unknown>, cmd: string) => {
-      for (let i = 0; i < 3; i++) await ours(), await torchCall(cmd);
+      for (let i = 0; i < 3; i++) {
+        await ours();
+        await torchCall(cmd);
+      }
       const o: number[] = [], t: number[] = [], r: number[] = [];
       for (let i = 0; i < pairs; i++) {
         o.push(await time(ours));
@@ -258,6 +254,9 @@ async function interleaved(C: number, pairs: number): Promise<PairResult | undef
 }
 const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)] ?? NaN;
 
+/** conv2d weight-gradient lowering of the profiled step (`--profile-only --filter-grad …`). */
+let profileFilterGrad: FilterGradStrategy = DEFAULT_LOWERING.filterGrad;
+
 /** Per-op-type time inside the real train-step graph (ORT profiler), ms per step. */
 async function profileStep(loss: Tensor, ps: ParamStore): Promise<Record<string, number>> {
   // the train graph was already extended by compileTrainStep; rebuild a fresh one
@@ -267,7 +266,7 @@ async function profileStep(loss: Tensor, ps: ParamStore): Promise<Record<string,
   const net = ptychoNet(g, p2, 1);
   for (const n of ps.names()) if (p2.has(n)) p2.set(n, ps.get(n).slice());
   const prefix = `/tmp/engine_profile_${process.pid}`;
-  const ts = await compileTrainStep({ loss: physicsLoss(g, net), params: p2, optimizer: adam(), session: { ...sess(), fixedBatch: B, profilePrefix: prefix } });
+  const ts = await compileTrainStep({ loss: physicsLoss(g, net), params: p2, optimizer: adam(), session: { ...sess(), fixedBatch: B, profilePrefix: prefix }, lowering: { filterGrad: profileFilterGrad } });
   const X = rand(B * N * N, (0.2 * Math.sqrt(1e9)) / (N / 2));
   const steps = 4;
   for (let i = 0; i < steps; i++) await ts.step({ x: X }, 1e-3);
@@ -314,9 +313,9 @@ interface LayerRow {
   torchFwdBwdMs?: number;
 }
 
-async function timeGraph(build: (g: Graph) => Record<string, Tensor>, feeds: Record<string, Float32Array>): Promise<number> {
+async function timeGraph(build: (g: Graph) => Record<string, Tensor>, feeds: Record<string, Float32Array>, filterGrad: FilterGradStrategy = DEFAULT_LOWERING.filterGrad): Promise<number> {
   const g = new Graph();
-  const cg = await CompiledGraph.create(build(g), { ...sess(), fixedBatch: B });
+  const cg = await CompiledGraph.create(build(g), { ...sess(), fixedBatch: B, filterGrad });
   const t = await minOf(() => cg.run(feeds), Math.max(5, REPS));
   await cg.release();
   return t;
@@ -327,15 +326,8 @@ async function convPieces(ci: number, co: number, hw: number): Promise<Omit<Laye
   const fwdMs = await timeGraph((g) => ({ y: g.conv2d(g.input('x', ['B', ci, hw, hw]), g.input('w', [co, ci, 3, 3]), g.input('b', [co])) }), { x, w, b });
   // dX: conv of dY with flipped, channel-swapped weights (what the conv2d VJP emits)
   const dxMs = await timeGraph((g) => ({ dx: g.conv2d(g.input('dy', ['B', co, hw, hw]), g.flip(g.input('w', [co, ci, 3, 3]).transpose([1, 0, 2, 3]), [2, 3])) }), { dy, w });
-  const dw = async (s: FilterGradStrategy) => {
-    const prev = loweringOptions.filterGrad;
-    loweringOptions.filterGrad = s;
-    try {
-      return await timeGraph((g) => ({ dw: g.apply('conv2dFilterGrad', [g.input('x', ['B', ci, hw, hw]), g.input('dy', ['B', co, hw, hw])], { kernel: 3 }) }), { x, dy });
-    } finally {
-      loweringOptions.filterGrad = prev;
-    }
-  };
+  const dw = (s: FilterGradStrategy) =>
+    timeGraph((g) => ({ dw: g.apply('conv2dFilterGrad', [g.input('x', ['B', ci, hw, hw]), g.input('dy', ['B', co, hw, hw])], { kernel: 3 }) }), { x, dy }, s);
   return { ci, co, hw, fwdMs, dxMs, dwIm2colMs: await dw('im2col'), dwGemmMs: await dw('gemm'), dwAuto: hw * hw <= 256 ? 'gemm' : 'im2col' };
 }
 
@@ -448,14 +440,17 @@ if (flag('layers-only')) args.push('--no-profile', '--rounds', '0');
 if (flag('profile-only')) {
   // quick look at where a train step goes: `--profile-only [--filter-grad gemm|bmm]`
   const fgi = args.indexOf('--filter-grad');
-  if (fgi >= 0) loweringOptions.filterGrad = args[fgi + 1] as FilterGradStrategy;
+  if (fgi >= 0) profileFilterGrad = args[fgi + 1] as FilterGradStrategy;
   const ps = new ParamStore(0);
   ptychoNet(new Graph(), ps, 1);
   const t0 = performance.now();
   const ops = await profileStep(null as never, ps);
   console.log(`profiled 4 steps in ${((performance.now() - t0) / 1e3).toFixed(1)} s, load ${la()}`);
   let tot = 0;
-  for (const [k, v] of Object.entries(ops)) (tot += v), console.log(k.padEnd(24), v.toFixed(1));
+  for (const [k, v] of Object.entries(ops)) {
+    tot += v;
+    console.log(k.padEnd(24), v.toFixed(1));
+  }
   console.log('total'.padEnd(24), tot.toFixed(1));
   return;
 }
@@ -466,7 +461,7 @@ const results: { machine: typeof machine; pairs: PairResult[]; ours: NetResult[]
   ours: [],
   torch: [],
   layers: [],
-  filterGrad: loweringOptions.filterGrad,
+  filterGrad: DEFAULT_LOWERING.filterGrad,
 };
 // ours and torch alternate, C=1 for ROUNDS rounds then C=4 once: ratios come from neighbouring runs
 const CS = args.includes('--c') ? [opt('c', 1)] : [1, 4];
@@ -474,7 +469,10 @@ const ROUNDS = opt('rounds', 1);
 if (!flag('no-torch') && !flag('layers-only')) {
   for (const C of CS) {
     const r = await interleaved(C, opt('pairs', 15));
-    if (r) results.pairs.push(r), console.log('interleaved:', r);
+    if (r) {
+      results.pairs.push(r);
+      console.log('interleaved:', r);
+    }
   }
 }
 for (const C of flag('layers-only') ? [] : CS) {

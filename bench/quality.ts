@@ -25,7 +25,7 @@ import { exportInferenceModel } from '../compute/ptycho/infer/exportModels';
 import { ObjectPredictor } from '../compute/ptycho/infer/predictor';
 import { patchCorrelation } from '../compute/ptycho/eval/patchCorrelation';
 import { readNpz, writeNpz } from '../compute/io/npz';
-import type { ParamStore } from '../compute/engine/params';
+import type { ParamStore } from '../compute/engine';
 import { loadavg, machineInfo } from './lib/machine';
 
 const argv = process.argv.slice(2);

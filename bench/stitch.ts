@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { reassemblePosition } from '../compute/ptycho/stitch/reassemble';
-import { Rng } from '../compute/ptycho/data/rng';
+import { Rng } from '../compute/numerics/rng';
 import { loadavg, machineInfo, median } from './lib/machine';
 
 const N = 64;

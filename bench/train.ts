@@ -9,9 +9,7 @@
  * Writes bench/results/train.md and train.json.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { CompiledGraph } from '../compute/engine/compile';
-import { adam } from '../compute/engine/optim';
-import { compileTrainStep } from '../compute/engine/train';
+import { CompiledGraph, adam, compileTrainStep } from '../compute/engine';
 import { buildAutoencoder, FEEDS, LOG_SCALE } from '../compute/ptycho/model/pinn';
 import { exportModels } from '../compute/ptycho/infer/exportModels';
 import { ObjectPredictor } from '../compute/ptycho/infer/predictor';

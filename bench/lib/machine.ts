@@ -16,7 +16,7 @@ export interface MachineInfo {
 }
 
 export function machineInfo(): MachineInfo {
-  let load = '';
+  let load: string;
   try {
     load = readFileSync('/proc/loadavg', 'utf8').trim();
   } catch {

@@ -101,7 +101,7 @@ export function parseArgs(flags: readonly FlagSpec[], positionals: readonly Posi
       inline = body.slice(eq + 1);
       body = body.slice(0, eq);
     }
-    let key = normalise(body);
+    const key = normalise(body);
     let negated = false;
     let spec = byName.get(key);
     if (!spec && key.startsWith('no_')) {
@@ -109,7 +109,6 @@ export function parseArgs(flags: readonly FlagSpec[], positionals: readonly Posi
       if (s && s.type === 'boolean') {
         spec = s;
         negated = true;
-        key = key.slice(3);
       }
     }
     if (!spec) throw new CliError(`unknown option --${body} (see --help)`);

@@ -4,9 +4,8 @@
  * and gives the right numbers.
  */
 import ort from 'onnxruntime-node';
-import { encodeModel } from '../engine/onnx/onnxProto';
+import { encodeModel, describeDeviceChoice, explainProviderFailure, providerPrecheck, providerShortReason } from '../engine';
 import type { ExecutionProviderName, ProviderStatus } from '../protocol';
-import { describeDeviceChoice, explainProviderFailure, providerPrecheck, providerShortReason } from '../engine/runtime';
 
 export { explainProviderFailure };
 

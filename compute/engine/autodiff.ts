@@ -7,8 +7,11 @@
  * - Fan-out: cotangents from every consumer are accumulated by addition.
  * - Broadcasting: cotangents are summed back to each operand's shape (`unbroadcast`).
  * Rules come from `PRIMITIVES`; `withVjpOverride` swaps one for a test (negative gradchecks).
+ * - An op on the path wrt → loss without a VJP rule is an error naming the op (never a silent
+ *   zero), unless it is in `NON_DIFFERENTIABLE`: leaves, comparisons and casts, `sign`
+ *   (zero almost everywhere), `stopGradient` (by definition) and `batchSize` (a shape read).
  */
-import { EngineError, type Graph, type OpName, type Shape, Tensor } from './ir';
+import { EngineError, fmtShape, type Graph, type OpName, type Shape, Tensor } from './ir';
 import { PRIMITIVES, type Primitive } from './primitives';
 
 /** Sum `t` over the dims it was broadcast along so that it has shape `shape`. */
@@ -24,6 +27,19 @@ export function unbroadcast(t: Tensor, shape: Shape): Tensor {
   }
   return r;
 }
+
+/** Ops through which no gradient flows, by design. Every other op needs a VJP rule to be differentiated. */
+export const NON_DIFFERENTIABLE: ReadonlySet<OpName> = new Set<OpName>([
+  'input',
+  'param',
+  'const',
+  'greater',
+  'equal',
+  'cast',
+  'sign',
+  'stopGradient',
+  'batchSize',
+]);
 
 export interface GradOptions {
   /** Cotangent of `loss` (default: 1; required when loss is not a scalar). */
@@ -42,8 +58,7 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
   const n = loss.id + 1;
   for (let i = 0; i < n; i++) {
     const t = g.nodes[i]!;
-    const prim = PRIMITIVES[t.op];
-    depends.set(i, wanted.has(i) || (!!prim.vjp && t.inputs.some((u) => depends.get(u.id))));
+    depends.set(i, wanted.has(i) || (!NON_DIFFERENTIABLE.has(t.op) && t.inputs.some((u) => depends.get(u.id))));
   }
 
   // backward: accumulate cotangents in reverse topological order
@@ -54,8 +69,14 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
     const t = g.nodes[i]!;
     const dy = cot.get(i);
     if (!dy || !depends.get(i)) continue;
+    if (NON_DIFFERENTIABLE.has(t.op)) continue;
     const rule = (overrides.get(t.op) ?? PRIMITIVES[t.op]).vjp;
-    if (!rule) continue;
+    if (!rule) {
+      throw new EngineError(
+        `grad: op '${t.op}' (node ${t.id}, shape ${fmtShape(t.shape)}) has no VJP rule, so the gradient cannot flow through it; ` +
+          `add one in primitives.ts, or stop the gradient before it (stopGradient)`,
+      );
+    }
     const needs = t.inputs.map((u) => !!depends.get(u.id));
     const dxs = rule(g, t, dy, needs);
     t.inputs.forEach((u, k) => {

@@ -5,6 +5,7 @@
 import { grad } from './autodiff';
 import { CompiledGraph } from './compile';
 import { type Tensor } from './ir';
+import type { LoweringChoices } from './lower';
 import { evaluate } from './reference';
 
 export interface GradcheckResult {
@@ -21,6 +22,8 @@ export interface GradcheckOptions {
   /** Check at most this many coordinates per leaf (sampled deterministically). */
   maxPoints?: number;
   seed?: number;
+  /** How the checked graph is lowered to ONNX (e.g. one conv2d weight-gradient strategy). */
+  lowering?: LoweringChoices;
 }
 
 /**
@@ -45,7 +48,7 @@ export async function gradcheck(
   const grads = grad(loss, wrt);
   const outputs: Record<string, Tensor> = { loss };
   grads.forEach((gt, i) => (outputs[`g${i}`] = gt));
-  const cg = await CompiledGraph.create(outputs, { name: 'gradcheck', threads: 1 });
+  const cg = await CompiledGraph.create(outputs, { ...(opts.lowering ?? {}), name: 'gradcheck', threads: 1 });
   type Vals = Record<string, { shape: readonly number[]; data: ArrayLike<number> }>;
   const all: Vals = { ...values, __R: rv };
   const feeds: Record<string, { data: Float32Array; dims: number[] }> = {};

@@ -14,6 +14,7 @@
  * insertion order and read F32 (F64 and F16 are converted).
  */
 import { EngineError } from './ir';
+import { mulberry32 } from '../numerics/rng';
 
 export type Init =
   | { kind: 'glorotUniform'; fanIn: number; fanOut: number }
@@ -39,17 +40,8 @@ function hash32(s: string): number {
   return h >>> 0;
 }
 
-/** Seeded uniform [0,1) generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0,1) generator: the project's mulberry32 stream (compute/numerics/rng.ts). */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 export function initialise(shape: readonly number[], init: Init, rand: () => number): Float32Array {
   const n = shape.reduce((p, d) => p * d, 1);

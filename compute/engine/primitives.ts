@@ -14,7 +14,7 @@ export interface ShapeResult {
 }
 export interface Primitive {
   shape(inputs: readonly Tensor[], attrs: Attrs): ShapeResult;
-  /** Absent: the op is not differentiable (gradient flows nowhere through it). */
+  /** Absent: differentiating through the op is an error, unless autodiff's NON_DIFFERENTIABLE lists it. */
   vjp?(g: Graph, y: Tensor, dy: Tensor, needs: readonly boolean[]): (Tensor | null)[];
 }
 

@@ -3,7 +3,7 @@
  * (central finite differences of the forward function) and as the spec the ONNX lowering must
  * match. Slow by design; small shapes only. Booleans are 0/1.
  */
-import { EngineError, type Tensor } from './ir';
+import { EngineError, type OpName, type Tensor } from './ir';
 
 export interface RefArray {
   shape: number[];
@@ -191,6 +191,92 @@ function reduce(x: RefArray, axes: readonly number[], keep: boolean, mean: boole
   return keep ? out : { shape: x.shape.filter((_, i) => !ax.includes(i)), data: out.data };
 }
 
+/** What a reference rule sees: the node, its evaluated operands, and helpers. */
+interface RefContext {
+  t: Tensor;
+  ins: RefArray[];
+  x: RefArray;
+  y: RefArray;
+  z: RefArray;
+  a: Tensor['attrs'];
+  /** Elementwise unary map of x. */
+  u: (f: (v: number) => number) => RefArray;
+  /** t's shape with the batch dim resolved. */
+  conc: (t: Tensor) => number[];
+  /** The fed value of an input/param (checks its shape, infers the batch size). */
+  feed: (t: Tensor, name: string) => RefArray;
+}
+
+/** Float64 semantics per op: a new op without one does not compile. */
+const REF: Record<OpName, (c: RefContext) => RefArray> = {
+  param: ({ t, a, feed }) => feed(t, a.name!),
+  input: ({ t, a, feed }) => feed(t, a.name!),
+  const: ({ a, conc, t }) => ({ shape: conc(t), data: Float64Array.from(a.data!) }),
+  add: ({ ins }) => nary(ins, (p, q) => p + q),
+  sub: ({ ins }) => nary(ins, (p, q) => p - q),
+  mul: ({ ins }) => nary(ins, (p, q) => p * q),
+  div: ({ ins }) => nary(ins, (p, q) => p / q),
+  neg: ({ u }) => u((v) => -v),
+  exp: ({ u }) => u(Math.exp),
+  log: ({ u }) => u(Math.log),
+  sqrt: ({ u }) => u(Math.sqrt),
+  abs: ({ u }) => u(Math.abs),
+  sign: ({ u }) => u(Math.sign),
+  pow: ({ a, u }) => u((v) => v ** a.p!),
+  relu: ({ u }) => u((v) => Math.max(v, 0)),
+  sigmoid: ({ u }) => u(sigmoid),
+  tanh: ({ u }) => u(Math.tanh),
+  sin: ({ u }) => u(Math.sin),
+  cos: ({ u }) => u(Math.cos),
+  softplus: ({ u }) => u((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))),
+  swish: ({ u }) => u((v) => v * sigmoid(v)),
+  erf: ({ u }) => u(erf),
+  greater: ({ ins }) => nary(ins, (p, q) => +(p > q)),
+  equal: ({ ins }) => nary(ins, (p, q) => +(p === q)),
+  cast: ({ x }) => x,
+  where: ({ ins }) => nary(ins, (c, p, q) => (c ? p : q)),
+  matmul: ({ x, y }) => matmul(x, y),
+  conv2d: ({ x, y, z, ins }) => conv2d(x, y, ins[2] ? z : undefined),
+  conv2dFilterGrad: ({ x, y, a }) => filterGrad(x, y, a.kernel!),
+  maxpool2: ({ x }) => pool(x, 'max'),
+  avgpool2: ({ x }) => pool(x, 'avg'),
+  upsample2: ({ x }) => upsample2(x),
+  reshape: ({ x, conc, t }) => ({ shape: conc(t), data: x.data }),
+  transpose: ({ x, a }) => gather(x, a.perm!.map((p) => x.shape[p]!), (idx) => { const s: number[] = []; a.perm!.forEach((p, i) => (s[p] = idx[i]!)); return s; }),
+  slice: ({ x, a, conc, t }) => {
+    const shape = conc(t);
+    return gather(x, shape, (idx) => idx.map((v, d) => { const k = a.axes!.indexOf(d); return k < 0 ? v : v + a.starts![k]!; }));
+  },
+  flip: ({ x, a }) => gather(x, x.shape, (idx) => idx.map((v, d) => (a.axes!.includes(d) ? x.shape[d]! - 1 - v : v))),
+  concat: ({ x, ins, a, conc, t }) => {
+    const ax = a.axis! < 0 ? a.axis! + x.shape.length : a.axis!;
+    const shape = conc(t);
+    const out = arr(shape);
+    const bounds: number[] = [];
+    let acc = 0;
+    for (const i of ins) bounds.push((acc += i.shape[ax]!));
+    forEachIndex(shape, (idx, f) => {
+      const k = bounds.findIndex((b) => idx[ax]! < b);
+      const src = ins[k]!, st = strides(src.shape);
+      const lo = k ? bounds[k - 1]! : 0;
+      out.data[f] = src.data[idx.reduce((p, v, d) => p + (d === ax ? v - lo : v) * st[d]!, 0)]!;
+    });
+    return out;
+  },
+  pad: ({ x, a, conc, t }) => {
+    const p = a.pads!;
+    return gather(x, conc(t), (idx) => {
+      const s = idx.map((v, d) => v - p[d]![0]);
+      return s.every((v, d) => v >= 0 && v < x.shape[d]!) ? s : null;
+    });
+  },
+  expand: ({ x, y, conc, t }) => nary([x, arr(y ? y.shape : conc(t))], (p) => p),
+  sum: ({ x, a }) => reduce(x, a.axes!, !!a.keepdims, false),
+  mean: ({ x, a }) => reduce(x, a.axes!, !!a.keepdims, true),
+  stopGradient: ({ x }) => x,
+  batchSize: ({ x, a }) => ({ shape: [], data: Float64Array.of(x.shape[a.axis!]!) }),
+};
+
 /**
  * Evaluate `outputs` in float64. `feeds` gives every input/param by name (row-major data);
  * the batch dim 'B' is inferred from the fed shapes.
@@ -199,98 +285,26 @@ export function evaluate(outputs: readonly Tensor[], feeds: Readonly<Record<stri
   const memo = new Map<number, RefArray>();
   let B: number | undefined;
   const conc = (t: Tensor) => t.shape.map((d) => (d === 'B' ? B! : d));
+  const feed = (t: Tensor, name: string): RefArray => {
+    const f = feeds[name];
+    if (!f) throw new EngineError(`reference: no feed for '${name}'`);
+    t.shape.forEach((d, i) => {
+      if (d === 'B') {
+        if (B !== undefined && B !== f.shape[i]) throw new EngineError(`reference: inconsistent batch size`);
+        B = f.shape[i]!;
+      } else if (d !== f.shape[i]) throw new EngineError(`reference: feed '${name}' has shape [${f.shape}], expected [${t.shape}]`);
+    });
+    return { shape: [...f.shape], data: Float64Array.from(f.data) };
+  };
   const ev = (t: Tensor): RefArray => {
     const hit = memo.get(t.id);
     if (hit) return hit;
     const ins = t.inputs.map(ev);
     const [x, y, z] = ins as [RefArray, RefArray, RefArray];
-    const a = t.attrs;
     const u = (f: (v: number) => number) => nary([x], f);
-    let r: RefArray;
-    switch (t.op) {
-      case 'input':
-      case 'param': {
-        const f = feeds[a.name!];
-        if (!f) throw new EngineError(`reference: no feed for '${a.name}'`);
-        t.shape.forEach((d, i) => {
-          if (d === 'B') {
-            if (B !== undefined && B !== f.shape[i]) throw new EngineError(`reference: inconsistent batch size`);
-            B = f.shape[i]!;
-          } else if (d !== f.shape[i]) throw new EngineError(`reference: feed '${a.name}' has shape [${f.shape}], expected [${t.shape}]`);
-        });
-        r = { shape: [...f.shape], data: Float64Array.from(f.data) };
-        break;
-      }
-      case 'const': r = { shape: conc(t), data: Float64Array.from(a.data!) }; break;
-      case 'add': r = nary(ins, (p, q) => p + q); break;
-      case 'sub': r = nary(ins, (p, q) => p - q); break;
-      case 'mul': r = nary(ins, (p, q) => p * q); break;
-      case 'div': r = nary(ins, (p, q) => p / q); break;
-      case 'neg': r = u((v) => -v); break;
-      case 'exp': r = u(Math.exp); break;
-      case 'log': r = u(Math.log); break;
-      case 'sqrt': r = u(Math.sqrt); break;
-      case 'abs': r = u(Math.abs); break;
-      case 'sign': r = u(Math.sign); break;
-      case 'pow': r = u((v) => v ** a.p!); break;
-      case 'relu': r = u((v) => Math.max(v, 0)); break;
-      case 'sigmoid': r = u(sigmoid); break;
-      case 'tanh': r = u(Math.tanh); break;
-      case 'sin': r = u(Math.sin); break;
-      case 'cos': r = u(Math.cos); break;
-      case 'softplus': r = u((v) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))); break;
-      case 'swish': r = u((v) => v * sigmoid(v)); break;
-      case 'erf': r = u(erf); break;
-      case 'greater': r = nary(ins, (p, q) => +(p > q)); break;
-      case 'equal': r = nary(ins, (p, q) => +(p === q)); break;
-      case 'cast': r = x; break;
-      case 'where': r = nary(ins, (c, p, q) => (c ? p : q)); break;
-      case 'matmul': r = matmul(x, y); break;
-      case 'conv2d': r = conv2d(x, y, ins[2] ? z : undefined); break;
-      case 'conv2dFilterGrad': r = filterGrad(x, y, a.kernel!); break;
-      case 'maxpool2': r = pool(x, 'max'); break;
-      case 'avgpool2': r = pool(x, 'avg'); break;
-      case 'upsample2': r = upsample2(x); break;
-      case 'reshape': r = { shape: conc(t), data: x.data }; break;
-      case 'transpose': r = gather(x, a.perm!.map((p) => x.shape[p]!), (idx) => { const s: number[] = []; a.perm!.forEach((p, i) => (s[p] = idx[i]!)); return s; }); break;
-      case 'slice': {
-        const shape = conc(t);
-        r = gather(x, shape, (idx) => idx.map((v, d) => { const k = a.axes!.indexOf(d); return k < 0 ? v : v + a.starts![k]!; }));
-        break;
-      }
-      case 'flip': r = gather(x, x.shape, (idx) => idx.map((v, d) => (a.axes!.includes(d) ? x.shape[d]! - 1 - v : v))); break;
-      case 'concat': {
-        const ax = a.axis! < 0 ? a.axis! + x.shape.length : a.axis!;
-        const shape = conc(t);
-        const out = arr(shape);
-        const bounds: number[] = [];
-        let acc = 0;
-        for (const i of ins) bounds.push((acc += i.shape[ax]!));
-        forEachIndex(shape, (idx, f) => {
-          const k = bounds.findIndex((b) => idx[ax]! < b);
-          const src = ins[k]!, st = strides(src.shape);
-          const lo = k ? bounds[k - 1]! : 0;
-          out.data[f] = src.data[idx.reduce((p, v, d) => p + (d === ax ? v - lo : v) * st[d]!, 0)]!;
-        });
-        r = out;
-        break;
-      }
-      case 'pad': {
-        const p = a.pads!;
-        r = gather(x, conc(t), (idx) => {
-          const s = idx.map((v, d) => v - p[d]![0]);
-          return s.every((v, d) => v >= 0 && v < x.shape[d]!) ? s : null;
-        });
-        break;
-      }
-      case 'expand': r = nary([x, arr(y ? y.shape : conc(t))], (p) => p); break;
-      case 'sum': r = reduce(x, a.axes!, !!a.keepdims, false); break;
-      case 'mean': r = reduce(x, a.axes!, !!a.keepdims, true); break;
-      case 'stopGradient': r = x; break;
-      case 'batchSize': r = { shape: [], data: Float64Array.of(x.shape[a.axis!]!) }; break;
-      default:
-        throw new EngineError(`reference: no semantics for op '${t.op as string}'`);
-    }
+    const rule = REF[t.op];
+    if (!rule) throw new EngineError(`reference: no semantics for op '${t.op as string}'`);
+    const r = rule({ t, ins, x, y, z, a: t.attrs, u, conc, feed });
     if (t.op === 'reshape' && r.data.length !== size(r.shape)) throw new EngineError('reference: reshape size mismatch');
     memo.set(t.id, r);
     return r;

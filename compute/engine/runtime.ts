@@ -32,8 +32,8 @@ export interface SessionOptions {
 
 export class ProviderError extends EngineError {
   override name = 'ProviderError';
-  constructor(readonly provider: Provider, message: string) {
-    super(message);
+  constructor(readonly provider: Provider, message: string, options?: ErrorOptions) {
+    super(message, options);
   }
 }
 
@@ -145,7 +145,7 @@ export async function createSession(model: Uint8Array, opts: SessionOptions = {}
     } catch (e) {
       const msg = explainProviderFailure(provider, e);
       if (choice !== 'auto' || provider === 'cpu') {
-        if (provider === 'cpu') throw new ProviderError('cpu', `cpu session for '${name}' could not be created: ${(e as Error).message}`);
+        if (provider === 'cpu') throw new ProviderError('cpu', `cpu session for '${name}' could not be created: ${(e as Error).message}`, { cause: e });
         throw new ProviderError(provider, msg);
       }
       notes.push(msg);

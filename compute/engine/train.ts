@@ -14,7 +14,7 @@ import type ort from 'onnxruntime-node';
 import { grad } from './autodiff';
 import { CompiledGraph, type CompileOptions, type FeedValue, type NamedArray } from './compile';
 import { EngineError, type Tensor } from './ir';
-import { reachable } from './lower';
+import { reachable, type LoweringChoices } from './lower';
 import type { Optimizer } from './optim';
 import type { ParamStore } from './params';
 import type { Provider, SessionOptions } from './runtime';
@@ -41,6 +41,8 @@ export interface TrainStepSpec {
   /** Feeds that stay the same every step (probe, masks, …); `step` feeds may override. */
   constants?: Readonly<Record<string, FeedValue>>;
   session?: SessionOptions;
+  /** How the step graph is lowered to ONNX (defaults: DEFAULT_LOWERING). */
+  lowering?: LoweringChoices;
   name?: string;
 }
 
@@ -138,7 +140,7 @@ export class TrainStep {
       outputs[newName(name)] = upd.param;
       optimizer.slots.forEach((s, k) => (outputs[newName(stateName(s, name))] = upd.slots[k]!));
     });
-    const opts: CompileOptions = { ...(spec.session ?? {}), name: spec.name ?? 'train_step' };
+    const opts: CompileOptions = { ...(spec.session ?? {}), ...(spec.lowering ?? {}), name: spec.name ?? 'train_step' };
     const compiled = await CompiledGraph.create(outputs, opts);
     return new TrainStep(compiled, params, train.map((p) => p.attrs.name!), stateNames, Object.keys(spec.extraOutputs ?? {}), spec.constants ?? {});
   }

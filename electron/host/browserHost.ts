@@ -10,7 +10,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventMessage, RequestMessage, WireMessage } from '../../compute/protocol';
-import { decodeFrame, encodeFrame } from '../../compute/wire';
+import { decodeFrame, encodeFrame } from '../../compute/wire/framing';
 import { CoreSupervisor, type CoreLauncher } from './supervisor';
 import { RequestRouter } from './router';
 import { nodeCoreLauncher } from './nodeLauncher';

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from '../command';
 import { readNpz } from '../../io/npz';
 import { isComplex, sizeOf, toComplexSplit, toFloat64, type AnyNdArray } from '../../io/ndarray';
+import { amplitude, phase } from '../../numerics/complex';
 import { inspectBundle } from '../../ptycho/bundle/bundle';
 import { datasetSummary, rawDatasetFromNpz, type RawDataset } from '../../ptycho/data/dataset';
 import { openDataset, readProduct } from '../../ptycho/data/formats/index';
@@ -25,17 +26,17 @@ function stats(a: AnyNdArray): string {
   if (n === 0) return 'empty';
   if (isComplex(a.dtype)) {
     const { re, im } = toComplexSplit(a);
+    const amp = amplitude(re, im, new Float64Array(n));
+    const ph = phase(re, im, new Float64Array(n));
     let amin = Infinity;
     let amax = 0;
     let pmin = Infinity;
     let pmax = -Infinity;
     for (let i = 0; i < n; i++) {
-      const amp = Math.hypot(re[i]!, im[i]!);
-      const ph = Math.atan2(im[i]!, re[i]!);
-      amin = Math.min(amin, amp);
-      amax = Math.max(amax, amp);
-      pmin = Math.min(pmin, ph);
-      pmax = Math.max(pmax, ph);
+      amin = Math.min(amin, amp[i]!);
+      amax = Math.max(amax, amp[i]!);
+      pmin = Math.min(pmin, ph[i]!);
+      pmax = Math.max(pmax, ph[i]!);
     }
     return `|z| ${fmt(amin)} … ${fmt(amax)}, phase ${fmt(pmin)} … ${fmt(pmax)} rad`;
   }

@@ -13,7 +13,7 @@ import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { evaluateAndWrite, EVALUATION_FLAGS } from './evaluate';
 import { ITERATIVE_DEFAULTS, IterativeError, reconstructIterative } from '../../ptycho/iterative/reconstruct';
 import type { Stitched } from '../../ptycho/stitch/reassemble';
-import type { ProviderChoice } from '../../engine/runtime';
+import type { ProviderChoice } from '../../engine';
 
 export const reconstructCommand: Command = {
   name: 'reconstruct',

@@ -16,7 +16,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
-import ort from 'onnxruntime-node';
+import { createSession, type Session } from '../../engine';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 
 export const BUNDLE_FORMAT = 'ptycho-workstation-bundle';
@@ -289,12 +289,14 @@ function dimsText(dims: readonly (number | string)[]): string {
 
 /** Compare an ONNX session's I/O with the expected names and, where the graph has static dims, with N and C = gridsize². */
 async function checkOnnxModel(onnx: Uint8Array, name: ModelName, io: ModelIO, params: BundleParams, file: string): Promise<void> {
-  let s: ort.InferenceSession;
+  let session: Session;
   try {
-    s = await ort.InferenceSession.create(onnx, { executionProviders: ['cpu'], logSeverityLevel: 4 });
+    session = await createSession(onnx, { provider: 'cpu', ortOptions: { logSeverityLevel: 4 } }, `${name}/model.onnx`);
   } catch (e) {
-    throw new BundleError(`${file}: ${name}/model.onnx does not load in ONNX Runtime (${(e as Error).message.split('\n')[0]})`);
+    const ortError = (e as Error).cause instanceof Error ? ((e as Error).cause as Error) : (e as Error);
+    throw new BundleError(`${file}: ${name}/model.onnx does not load in ONNX Runtime (${ortError.message.split('\n')[0]})`);
   }
+  const s = session.ort;
   try {
     const ins = [...s.inputNames].sort().join(',');
     const outs = [...s.outputNames].sort().join(',');
@@ -313,7 +315,7 @@ async function checkOnnxModel(onnx: Uint8Array, name: ModelName, io: ModelIO, pa
       }
     }
   } finally {
-    await s.release();
+    await session.release();
   }
 }
 

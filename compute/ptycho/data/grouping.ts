@@ -10,7 +10,7 @@
  * centroids (B, 2), coords_relative = centroid − position.
  */
 import Flatbush from 'flatbush';
-import { Rng } from './rng';
+import { Rng } from '../../numerics/rng';
 import { selectPatterns, type RawDataset } from './dataset';
 
 export class GroupingError extends Error {

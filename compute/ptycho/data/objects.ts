@@ -7,9 +7,9 @@
  *   and stretched back to [0, 1].
  * Phase is zero unless `setPhi`: φ = π·tanh((A − max/2)/(3·mean)).
  */
-import { Rng } from './rng';
-import { gaussianFilter } from '../eval/filters';
-import { fft2InPlace } from '../eval/fft2';
+import { Rng } from '../../numerics/rng';
+import { gaussianFilter } from '../../numerics/filters';
+import { fft2InPlace } from '../../numerics/fft2';
 import type { ComplexImage } from './dataset';
 
 export type ObjectKind = 'lines' | 'grf';

@@ -6,8 +6,8 @@
  * diffraction = sqrt(counts)/s (amplitudes at the object·probe energy scale, with the noise of
  * nphotons counts per pattern). Deterministic for a seed.
  */
-import { fft2InPlace, fftshiftIndex } from '../eval/fft2';
-import { Rng } from './rng';
+import { fft2InPlace, fftshiftIndex } from '../../numerics/fft2';
+import { Rng } from '../../numerics/rng';
 import type { ComplexImage } from './dataset';
 import { aberratedProbe, defaultProbe, type ProbeField } from './probe';
 import { makeObject, type ObjectKind } from './objects';

@@ -15,10 +15,10 @@
  *   several beamlines use) with mean nearest-neighbour distance ≈ `stepPx`, each position
  *   jittered by a normal error of `jitterPx` (stage error), centred in the object.
  */
-import { Rng } from './rng';
-import { fft2InPlace } from '../eval/fft2';
+import { Rng } from '../../numerics/rng';
+import { fft2InPlace } from '../../numerics/fft2';
 import { filteredNoise } from './objects';
-import { gaussianFilter } from '../eval/filters';
+import { gaussianFilter } from '../../numerics/filters';
 import type { ComplexImage } from './dataset';
 import type { ProbeField } from './probe';
 

@@ -12,7 +12,7 @@ import {
   type ComplexImage2D,
   type Image2D,
   type PixelBox,
-} from './image';
+} from '../../numerics/image';
 
 /** Scan positions in ground-truth (object) pixels: y = row, x = column. */
 export interface ScanCoordsYX {

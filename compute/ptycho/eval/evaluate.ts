@@ -16,7 +16,7 @@
  */
 import { alignForEvaluation, matchMean, removePlane, subtractMean, trimImage, type Plane, type ScanCoordsYX } from './alignment';
 import { fourierRingCorrelation, type FrcCrossing, type FrcResult } from './frc';
-import { amplitudeOf, borderBox, cropComplex, mapImage, phaseOf, type ComplexImage2D, type Image2D, type PixelBox } from './image';
+import { amplitudeOf, borderBox, cropComplex, mapImage, phaseOf, type ComplexImage2D, type Image2D, type PixelBox } from '../../numerics/image';
 import {
   dataRangeOf,
   meanAbsoluteError,

@@ -14,11 +14,13 @@
  * `frc.csv`; smoothing (σ) acts on the truncated curve.
  *
  * Crossings are found at the first ring k ≥ 1 where the curve falls below the threshold and
- * are linearly interpolated between rings k−1 and k (fractional ring index).
+ * are linearly interpolated between rings k−1 and k (fractional ring index). The DC ring is never
+ * a crossing: it is a single pixel, where the half-bit threshold is 1 and the FRC is 1 up to
+ * rounding. This is the only crossing rule; the renderer draws the crossings computed here.
  */
-import { centreCropBox, cropImage, assertSameShape, type Image2D } from './image';
-import { fft2InPlace } from './fft2';
-import { gaussianFilter1d } from './filters';
+import { centreCropBox, cropImage, assertSameShape, type Image2D } from '../../numerics/image';
+import { fft2InPlace } from '../../numerics/fft2';
+import { gaussianFilter1d } from '../../numerics/filters';
 
 export interface FrcCurve {
   /** Side of the square the FRC was computed on (after centre-cropping). */
@@ -109,7 +111,9 @@ export interface FrcCrossing {
 /**
  * First downward crossing of `curve` through `threshold` (a constant or a per-ring curve):
  * the first k ≥ 1 with curve[k] < threshold[k]; with d = curve − threshold, the crossing is
- * (k−1) + d[k−1] / (d[k−1] − d[k]). NaN rings are skipped.
+ * (k−1) + d[k−1] / (d[k−1] − d[k]). NaN rings are skipped. The DC ring (k = 0) is never the
+ * crossing: a DC value below the threshold counts as d[0] = 0, so the crossing is then ring 1
+ * at the latest. The legacy index keeps PtychoPINN's rule (ring 0 included).
  */
 export function findCrossing(curve: ArrayLike<number>, threshold: number | ArrayLike<number>, n: number): FrcCrossing {
   const t = (k: number): number => (typeof threshold === 'number' ? threshold : threshold[k]!);
@@ -120,20 +124,45 @@ export function findCrossing(curve: ArrayLike<number>, threshold: number | Array
       break;
     }
   }
-  if (curve.length > 0 && curve[0]! < t(0)) return { ring: 0, frequencyPerPx: 0, legacyRingIndex: 0 };
   let prev = 0;
-  let dPrev = curve.length > 0 ? curve[0]! - t(0) : NaN;
+  let dPrev = curve.length > 0 ? Math.max(0, curve[0]! - t(0)) : NaN;
   for (let k = 1; k < curve.length; k++) {
     const d = curve[k]! - t(k);
     if (Number.isNaN(d)) continue;
     if (d < 0) {
-      const ring = Number.isNaN(dPrev) ? k : prev + ((k - prev) * dPrev) / (dPrev - d);
+      const ring = dPrev > 0 ? prev + ((k - prev) * dPrev) / (dPrev - d) : k;
       return { ring, frequencyPerPx: ring / n, legacyRingIndex: legacy };
     }
     prev = k;
     dPrev = d;
   }
   return { ring: null, frequencyPerPx: null, legacyRingIndex: legacy };
+}
+
+/** The standard constant thresholds: 0.5 ("FRC50", PtychoPINN's headline) and 1/7 (Rosenthal & Henderson 2003). */
+export const FRC_HALF = 0.5;
+export const FRC_ONE_SEVENTH = 1 / 7;
+
+/** First crossing of each standard threshold, in cycles per pixel (null: not below it up to Nyquist). */
+export interface FrcThresholdCrossings {
+  half: number | null;
+  oneSeventh: number | null;
+  halfBit: number | null;
+}
+
+/**
+ * The crossings of an FRC curve sampled on rings k = 0 … ⌊n/2⌋ at `frequencyPerPx` = k/n (as the
+ * protocol's EvaluationSummary.frc carries it), with its per-ring half-bit curve.
+ */
+export function frcThresholdCrossings(
+  frequencyPerPx: ArrayLike<number>,
+  frc: ArrayLike<number>,
+  halfBit: ArrayLike<number>,
+): FrcThresholdCrossings {
+  if (frequencyPerPx.length < 2) return { half: null, oneSeventh: null, halfBit: null };
+  const n = Math.round(1 / frequencyPerPx[1]!);
+  const f = (threshold: number | ArrayLike<number>): number | null => findCrossing(frc, threshold, n).frequencyPerPx;
+  return { half: f(FRC_HALF), oneSeventh: f(FRC_ONE_SEVENTH), halfBit: f(halfBit) };
 }
 
 export interface FrcResult extends FrcCurve {
@@ -146,8 +175,8 @@ export function fourierRingCorrelation(a: Image2D, b: Image2D, opts: FrcOptions 
   const curve = frcCurve(a, b, opts);
   return {
     ...curve,
-    frc50: findCrossing(curve.frc, 0.5, curve.n),
-    frc1over7: findCrossing(curve.frc, 1 / 7, curve.n),
+    frc50: findCrossing(curve.frc, FRC_HALF, curve.n),
+    frc1over7: findCrossing(curve.frc, FRC_ONE_SEVENTH, curve.n),
     halfBitCrossing: findCrossing(curve.frc, curve.halfBit, curve.n),
   };
 }

@@ -1,6 +1,4 @@
-export * from './image';
-export * from './fft2';
-export * from './filters';
+// Images, FFTs and filters live in compute/numerics (shared with simulation and iterative).
 export * from './metrics';
 export * from './registration';
 export * from './alignment';

@@ -2,8 +2,8 @@
  * Pixel metrics on real images: MAE, MSE, PSNR (two labelled conventions), SSIM, MS-SSIM.
  * All functions take (reference = ground truth, test = reconstruction) of equal shape.
  */
-import { assertSameShape, type Image2D } from './image';
-import { gaussianFilter, gaussianKernel1d, separableFilter, uniformFilter } from './filters';
+import { assertSameShape, type Image2D } from '../../numerics/image';
+import { gaussianFilter, gaussianKernel1d, separableFilter, uniformFilter } from '../../numerics/filters';
 
 export function meanAbsoluteError(reference: Image2D, test: Image2D): number {
   assertSameShape(reference, test, 'reference', 'test');

@@ -12,8 +12,8 @@
  * content by +(dy, dx), so `fourierShift(moving, phaseCrossCorrelation(ref, moving).shift)`
  * registers the two.
  */
-import { fft2InPlace, fftfreq } from './fft2';
-import { assertSameShape, complexImage, image, type ComplexImage2D, type Image2D } from './image';
+import { fft2InPlace, fftfreq } from '../../numerics/fft2';
+import { assertSameShape, complexImage, image, type ComplexImage2D, type Image2D } from '../../numerics/image';
 
 export interface ShiftPx {
   /** Rows (down), pixels. */

@@ -5,8 +5,7 @@
  *   `trimmed_obj_real`, `trimmed_obj_imag (B,N,N,1)`;
  * - `autoencoder`: the same inputs → the object plus `pred_amp_scaled`, `pred_intensity (B,N,N,C)`.
  */
-import { lower } from '../../engine/lower';
-import type { ParamStore } from '../../engine/params';
+import { lower, type ParamStore } from '../../engine';
 import { autoencoderPublicOutputs, buildAutoencoder, buildDiffractionToObj, type ProbeArrays } from '../model/pinn';
 import { DEFAULT_LOSS_SPEC, type PinnModelSpec } from '../model/spec';
 

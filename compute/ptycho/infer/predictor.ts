@@ -4,7 +4,7 @@
  * layout to PtychoPINN's public NHWC I/O batch by batch.
  */
 import type ort from 'onnxruntime-node';
-import { createSession, f32Tensor, type ProviderChoice, type Session } from '../../engine/runtime';
+import { createSession, f32Tensor, type ProviderChoice, type Session } from '../../engine';
 
 export interface PredictInput {
   /** `(B, C, N, N)` normalised amplitudes X (the predictor multiplies by intensityScale). */

@@ -11,8 +11,8 @@
  * convention of the simulator and the PINN's physics). The error reported per iteration is the
  * normalised amplitude misfit Σ(|Ψ|/N − A)² / ΣA², accumulated during the sweep.
  */
-import { squareFft2 } from '../eval/fft2';
-import { Rng } from '../data/rng';
+import { squareFft2 } from '../../numerics/fft2';
+import { Rng } from '../../numerics/rng';
 import { extractPatchInto, splatPatch, type PatchPlacement } from './geometry';
 
 export type PieAlgorithm = 'rpie' | 'epie';

@@ -11,7 +11,7 @@
  * that choice (reported as `probeScale`), as in any ptychographic solver without a flat field.
  */
 import type { ComplexImage, RawDataset } from '../data/dataset';
-import { fftshiftIndex, squareFft2 } from '../eval/fft2';
+import { fftshiftIndex, squareFft2 } from '../../numerics/fft2';
 import type { Stitched } from '../stitch/reassemble';
 import { extractPatchInto, illumination, IterativeError, layoutCanvas, type Canvas } from './geometry';
 import { PieSweeper, type PieAlgorithm, type PieSettings, type PieState } from './pie';

@@ -2,8 +2,7 @@
  * The train → save → load → infer lifecycle as plain functions, used identically by the CLI,
  * the compute core (desktop and browser modes) and the tests.
  */
-import { ParamStore, writeSafetensors } from '../../engine/params';
-import type { ProviderChoice } from '../../engine/runtime';
+import { ParamStore, writeSafetensors, type ProviderChoice } from '../../engine';
 import { appVersion } from '../../version';
 import { loadRawDataset, type RawDataset } from '../data/dataset';
 import { makeTrainingConfig, type TrainingConfig } from '../config/config';

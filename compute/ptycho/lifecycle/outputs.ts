@@ -5,6 +5,7 @@
  * as JSON and CSV. All writes are atomic.
  */
 import { basename, join } from 'node:path';
+import { amplitudePhase as amplitudeAndPhase } from '../../numerics/complex';
 import { writeNpz } from '../../io/npz';
 import { writeMapPng } from '../../io/png';
 import { complexFromSplit, f32, f64 } from '../../io/ndarray';
@@ -66,15 +67,9 @@ export function reconstructionProduct(s: Stitched, src: ProductSources): Ptychod
   };
 }
 
+/** Amplitude and phase of a stitched canvas (compute/numerics/complex.ts). */
 export function amplitudePhase(s: Pick<Stitched, 're' | 'im'>): { amplitude: Float32Array; phase: Float32Array } {
-  const n = s.re.length;
-  const amplitude = new Float32Array(n);
-  const phase = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    amplitude[i] = Math.hypot(s.re[i]!, s.im[i]!);
-    phase[i] = Math.atan2(s.im[i]!, s.re[i]!);
-  }
-  return { amplitude, phase };
+  return amplitudeAndPhase(s.re, s.im);
 }
 
 /** Arrays a reconstruction may add: the (refined) probe of an iterative run. */

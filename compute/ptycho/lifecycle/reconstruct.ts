@@ -1,7 +1,7 @@
 /**
  * Inference + stitching: PtychoPINN §5.1. Evaluation against an objectGuess is in evaluation.ts.
  */
-import type { ProviderChoice } from '../../engine/runtime';
+import type { ProviderChoice } from '../../engine';
 import type { RawDataset } from '../data/dataset';
 import { ObjectPredictor } from '../infer/predictor';
 import { reassemblePosition, type Stitched } from '../stitch/reassemble';

@@ -6,7 +6,7 @@
  * the overlap constraint, the exported `diffraction_to_obj` (NHWC I/O) and stitching do not
  * depend on which one is used.
  */
-import { Graph, type Tensor } from '../../engine/ir';
+import { Graph, type Tensor } from '../../engine';
 import { NetworkBuilder, type ParamDecl } from './network';
 import { OperatorGenerator } from './operator';
 import type { Architecture, PinnModelSpec } from './spec';

@@ -16,8 +16,7 @@
  *   {amp,phase}.last.border.conv.{w,b}
  *   (pad_object=false: {amp,phase}.last.full.up.conv{1,2}, {amp,phase}.last.full.conv)
  */
-import type { Graph, Tensor } from '../../engine/ir';
-import type { Init } from '../../engine/params';
+import type { Graph, Tensor, Init } from '../../engine';
 import type { AmpActivation, PinnModelSpec } from './spec';
 import { channels } from './spec';
 

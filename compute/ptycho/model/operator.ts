@@ -25,8 +25,7 @@
  * `ffno.block.{i}.norm.{gamma,beta}`, `ffno.block.{i}.{expand,project}.{w,b}`,
  * `ffno.refine.{j}.conv{1,2}.{w,b}`; heads `{amp,phase}.head.{center,border,full}.{w,b}`.
  */
-import type { Graph, Tensor } from '../../engine/ir';
-import type { Init } from '../../engine/params';
+import type { Graph, Tensor, Init } from '../../engine';
 import { borderMask, headActivation, type ParamDecl } from './network';
 import { channels, DEFAULT_MODEL_SPEC, type PinnModelSpec } from './spec';
 

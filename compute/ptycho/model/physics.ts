@@ -11,7 +11,7 @@
  * - `reassemblePatches` / `extractPatches`: the object_big overlap constraint on the padded
  *   canvas M = N + (gridsize−1)·4 + 10.
  */
-import type { Graph, Tensor } from '../../engine/ir';
+import type { Graph, Tensor } from '../../engine';
 import type { CanvasNormalisation } from './spec';
 
 export interface Complex {

@@ -6,7 +6,7 @@
  *   (`input (B,N,N,C)` = intensity_scale·X, `input_positions (B,1,2,C)` →
  *   `trimmed_obj_real`, `trimmed_obj_imag (B,N,N,1)`), no physics and no loss.
  */
-import { Graph, type Tensor } from '../../engine/ir';
+import { Graph, type Tensor } from '../../engine';
 import type { ParamDecl } from './network';
 import { makeGenerator, type Generator } from './generators';
 import { circularMask, complexMul, diffractIntensity, extractPatches, polar, reassemblePatches, type Complex } from './physics';
@@ -105,7 +105,7 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   const trainable: string[] = [];
 
   let X: Tensor;
-  let shifts: Tensor | null = null;
+  let shifts: Tensor | null;
   if (opts.io === 'public') {
     X = g.input(INFER_IO.input, ['B', N, N, C]).transpose([0, 3, 1, 2]);
     const positions = g.input(INFER_IO.positions, ['B', 1, 2, C]);

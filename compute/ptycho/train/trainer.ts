@@ -6,11 +6,7 @@
  * per batch and per epoch; cancellation between steps; a non-finite loss stops training with a
  * clear error and keeps the last good weights; the best epoch's weights are what the result holds.
  */
-import { adam } from '../../engine/optim';
-import { ParamStore, glorotFor, seededRandom, type Init } from '../../engine/params';
-import { compileTrainStep, type TrainStep } from '../../engine/train';
-import { CompiledGraph } from '../../engine/compile';
-import type { ProviderChoice } from '../../engine/runtime';
+import { adam, ParamStore, glorotFor, seededRandom, type Init, compileTrainStep, type TrainStep, CompiledGraph, type ProviderChoice } from '../../engine';
 import { buildAutoencoder, FEEDS, LOG_SCALE, PROBE_IM, PROBE_RE, type ProbeArrays } from '../model/pinn';
 import type { ParamDecl } from '../model/network';
 import { channels, type PinnLossSpec, type PinnModelSpec } from '../model/spec';

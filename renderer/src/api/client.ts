@@ -4,7 +4,7 @@
  */
 import type { ErrorInfo, EventMessage, Events, EventName, MethodName, ParamsOf, PtychoApi, ResultOf, WireMessage } from '../../../compute/protocol';
 import { RemoteError } from '../../../compute/protocol';
-import { decodeFrame, encodeFrame } from '../../../compute/wire';
+import { decodeFrame, encodeFrame } from '../../../compute/wire/framing';
 
 type Listener = (payload: unknown) => void;
 

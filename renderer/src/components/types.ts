@@ -1,4 +1,5 @@
 /** Small shared types of the visual building blocks (kept out of .vue files so .ts code can import them). */
+import type { FrcThresholdCrossings } from '../../../compute/ptycho/eval/frc';
 
 /** An image pixel: x = column, y = row (DESIGN §8). */
 export interface PixelPoint {
@@ -24,10 +25,11 @@ export interface BatchLoss {
   loss: number;
 }
 
-/** A named FRC curve sampled at FrcChart's `frequencyPerPx`. */
+/** A named FRC curve sampled at FrcChart's `frequencyPerPx`, with the core's threshold crossings. */
 export interface FrcCurveInput {
   name: string;
   frc: ArrayLike<number>;
+  crossings: FrcThresholdCrossings;
 }
 
 /** Hover read-out of ComplexImagePair: pixel with amplitude and phase (rad). */

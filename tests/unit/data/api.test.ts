@@ -7,7 +7,7 @@ import { gatherGroups, groupPositions, subsample, subsampleIndices } from '../..
 import { normalisationFactor, normaliseDiffraction } from '../../../compute/ptycho/data/normalise';
 import { aberratedProbe, prepareProbe } from '../../../compute/ptycho/data/probe';
 import { scanPositions, simulate } from '../../../compute/ptycho/data/simulate';
-import { Rng } from '../../../compute/ptycho/data/rng';
+import { Rng } from '../../../compute/numerics/rng';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
 

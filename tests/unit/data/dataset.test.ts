@@ -6,7 +6,7 @@ import { datasetSummary, rawDatasetFromNpz, selectPatterns, type RawDataset } fr
 import { gatherGroups, groupPositions, subsampleIndices } from '../../../compute/ptycho/data/grouping';
 import { intensityScale, normalisationFactor, normalise } from '../../../compute/ptycho/data/normalise';
 import { defaultProbe, prepareProbe, probeMask } from '../../../compute/ptycho/data/probe';
-import { Rng } from '../../../compute/ptycho/data/rng';
+import { Rng } from '../../../compute/numerics/rng';
 
 const N = 64;
 

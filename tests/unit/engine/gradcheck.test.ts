@@ -7,7 +7,7 @@ import { grad, withVjpOverride } from '../../../compute/engine/autodiff';
 import { CompiledGraph } from '../../../compute/engine/compile';
 import { gradcheck } from '../../../compute/engine/gradcheck';
 import { Graph, type Tensor } from '../../../compute/engine/ir';
-import { loweringOptions, type FilterGradStrategy } from '../../../compute/engine/lower';
+import type { FilterGradStrategy } from '../../../compute/engine/lower';
 import { type Val, val } from './helpers';
 
 const TOL = 1e-3;
@@ -174,18 +174,13 @@ describe('gradient checks through ONNX Runtime (float64 central differences)', (
 
   for (const strategy of ['im2col', 'gemm', 'bmm'] as FilterGradStrategy[]) {
     it(`conv2d weight gradient lowered as '${strategy}' (3×3 and 5×5)`, async () => {
-      const prev = loweringOptions.filterGrad;
-      loweringOptions.filterGrad = strategy;
-      try {
-        const g = new Graph();
-        const x = g.input('x', ['B', 3, 6, 4]);
-        const w3 = g.param('w3', [2, 3, 3, 3]), w5 = g.param('w5', [2, 2, 5, 5]);
-        const out = g.conv2d(g.conv2d(x, w3).tanh(), w5);
-        const r = await gradcheck(out, [w3, w5], { x: val([3, 3, 6, 4], 51), w3: val([2, 3, 3, 3], 52), w5: val([2, 2, 5, 5], 53, -0.3, 0.3) });
-        expect(r.maxRelErr, JSON.stringify(r.relErr)).toBeLessThanOrEqual(TOL);
-      } finally {
-        loweringOptions.filterGrad = prev;
-      }
+      const g = new Graph();
+      const x = g.input('x', ['B', 3, 6, 4]);
+      const w3 = g.param('w3', [2, 3, 3, 3]), w5 = g.param('w5', [2, 2, 5, 5]);
+      const out = g.conv2d(g.conv2d(x, w3).tanh(), w5);
+      const vals = { x: val([3, 3, 6, 4], 51), w3: val([2, 3, 3, 3], 52), w5: val([2, 2, 5, 5], 53, -0.3, 0.3) };
+      const r = await gradcheck(out, [w3, w5], vals, { lowering: { filterGrad: strategy } });
+      expect(r.maxRelErr, JSON.stringify(r.relErr)).toBeLessThanOrEqual(TOL);
     });
   }
 
@@ -203,7 +198,7 @@ describe('gradient checks through ONNX Runtime (float64 central differences)', (
     const g = new Graph();
     const x = g.input('x', ['B', 4]);
     const w = g.param('w', [4]), unused = g.param('unused', [3]);
-    g.conv2d; // builder methods exist but were not used for this loss
+    expect(typeof g.conv2d).toBe('function'); // builder methods exist but were not used for this loss
     const dead = x.exp().log().mul(100); // never reaches the loss
     void dead;
     const [gw, gu] = grad(x.mul(w).sum(), [w, unused]);

@@ -8,7 +8,7 @@ import {
   subtractMean,
   trimImage,
 } from '../../../compute/ptycho/eval/alignment';
-import { centreCropBox, complexImage, image } from '../../../compute/ptycho/eval/image';
+import { centreCropBox, complexImage, image } from '../../../compute/numerics/image';
 
 function grid(w: number, h: number, f: (x: number, y: number) => number) {
   const d = new Float64Array(w * h);

@@ -7,7 +7,7 @@ import {
   fromAmplitudePhase,
   image,
   phaseOf,
-} from '../../../compute/ptycho/eval/image';
+} from '../../../compute/numerics/image';
 
 describe('image containers', () => {
   it('amplitude/phase round trip; phase is numpy.angle (wrapped, atan2)', () => {

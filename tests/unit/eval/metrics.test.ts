@@ -3,8 +3,8 @@
  * (scikit-image / scipy / numpy) on the committed 64×64 fixture pair.
  */
 import { describe, expect, it } from 'vitest';
-import { gaussianFilter, uniformFilter } from '../../../compute/ptycho/eval/filters';
-import { image } from '../../../compute/ptycho/eval/image';
+import { gaussianFilter, uniformFilter } from '../../../compute/numerics/filters';
+import { image } from '../../../compute/numerics/image';
 import {
   dataRangeOf,
   meanAbsoluteError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fft2InPlace } from '../../../compute/ptycho/eval/fft2';
-import { complexImage, cropImage, image, type Image2D } from '../../../compute/ptycho/eval/image';
+import { fft2InPlace } from '../../../compute/numerics/fft2';
+import { complexImage, cropImage, image, type Image2D } from '../../../compute/numerics/image';
 import {
   estimateShift,
   fourierShiftComplex,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame } from '../../../compute/wire';
+import { decodeFrame, encodeFrame } from '../../../compute/wire/framing';
 
 describe('wire frames', () => {
   it('round-trips nested typed arrays bit-exactly and keeps their kinds', () => {

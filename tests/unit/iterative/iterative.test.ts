@@ -4,7 +4,7 @@ import { simulate } from '../../../compute/ptycho/data/simulate';
 import { rawDatasetFromNpz, type RawDataset } from '../../../compute/ptycho/data/dataset';
 import { reconstructIterative, IterativeError } from '../../../compute/ptycho/iterative/reconstruct';
 import { evaluateStitched } from '../../../compute/ptycho/lifecycle/evaluation';
-import { gaussianFilter } from '../../../compute/ptycho/eval/filters';
+import { gaussianFilter } from '../../../compute/numerics/filters';
 import type { AnyNdArray } from '../../../compute/io/ndarray';
 import type { Stitched } from '../../../compute/ptycho/stitch/reassemble';
 

@@ -18,7 +18,7 @@ import { gradcheck } from '../../../compute/engine/gradcheck';
 import { Graph } from '../../../compute/engine/ir';
 import { makeTrainingConfig } from '../../../compute/ptycho/config/config';
 import { loadRawDataset } from '../../../compute/ptycho/data/dataset';
-import { Rng } from '../../../compute/ptycho/data/rng';
+import { Rng } from '../../../compute/numerics/rng';
 import { exportInferenceModel, exportModels } from '../../../compute/ptycho/infer/exportModels';
 import { ObjectPredictor } from '../../../compute/ptycho/infer/predictor';
 import { loadModel, lossSpecOf, modelSpecOf, saveModel, trainModel, type TrainedModel } from '../../../compute/ptycho/lifecycle/model';

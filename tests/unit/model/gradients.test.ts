@@ -13,7 +13,7 @@ import { buildAutoencoder, FEEDS, physicsAndLoss } from '../../../compute/ptycho
 import { polar } from '../../../compute/ptycho/model/physics';
 import { DEFAULT_MODEL_SPEC, type PinnModelSpec } from '../../../compute/ptycho/model/spec';
 import { createParamStore } from '../../../compute/ptycho/train/trainer';
-import { Rng } from '../../../compute/ptycho/data/rng';
+import { Rng } from '../../../compute/numerics/rng';
 
 const N = 64;
 

@@ -25,7 +25,7 @@ import { loadRawDataset } from '../../../compute/ptycho/data/dataset';
 import { makeTrainingConfig } from '../../../compute/ptycho/config/config';
 import { trainModel } from '../../../compute/ptycho/lifecycle/model';
 import { prepareData } from '../../../compute/ptycho/lifecycle/prepare';
-import { fft2InPlace } from '../../../compute/ptycho/eval/fft2';
+import { fft2InPlace } from '../../../compute/numerics/fft2';
 import { patchCorrelation } from '../../../compute/ptycho/eval/patchCorrelation';
 import { INTENSITY_EPS } from '../../../compute/ptycho/model/pinn';
 import { ObjectPredictor } from '../../../compute/ptycho/infer/predictor';

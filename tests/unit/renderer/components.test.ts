@@ -56,7 +56,7 @@ describe('component contracts', () => {
   it('LossChart, FrcChart, MetricsTable', () => {
     expect(propNames(LossChart)).toEqual(['batches', 'epochs', 'logScale', 'title', 'totalEpochs', 'unit', 'yLabel']);
     expect(emitNames(LossChart)).toEqual(['update:logScale']);
-    expect(propNames(FrcChart)).toEqual(['curves', 'frequencyPerPx', 'halfBit', 'imageSize', 'pixelSizeM', 'pixelsPerRing', 'title']);
+    expect(propNames(FrcChart)).toEqual(['curves', 'frequencyPerPx', 'halfBit', 'pixelSizeM', 'title']);
     expect(propNames(MetricsTable)).toEqual(['amplitude', 'note', 'phase', 'pixelSizeM', 'title']);
   });
 });

@@ -11,7 +11,8 @@ import {
   zoomLimits,
 } from '../../../renderer/src/render/viewTransform';
 import { formatLengthM, scaleBar } from '../../../renderer/src/render/units';
-import { FRC_ONE_SEVENTH, firstCrossing, halfBitCurveForSize, halfBitThreshold, resolutionLabel } from '../../../renderer/src/render/frc';
+import { resolutionLabel } from '../../../renderer/src/render/frc';
+import { frcCurves } from '../../../renderer/src/api/frc';
 
 describe('ticks and number formatting', () => {
   it('nice steps are 1, 2, 5 × 10^k', () => {
@@ -94,23 +95,15 @@ describe('view transform', () => {
 });
 
 describe('FRC helpers', () => {
-  it('half-bit threshold matches van Heel & Schatz at known ring sizes', () => {
-    expect(halfBitThreshold(1)).toBeCloseTo(2.1173 / 2.1173, 4); // n = 1 → 1
-    expect(halfBitThreshold(1e12)).toBeCloseTo(0.2071 / 1.2071, 4); // → 0.1716 for large rings
-    expect(halfBitThreshold(100)).toBeCloseTo((0.2071 + 0.19102) / (1.2071 + 0.09102), 10);
-    const curve = halfBitCurveForSize([0, 0.1, 0.5], 128);
-    expect(curve[2]).toBeLessThan(curve[1]!);
-  });
-
-  it('finds interpolated crossings, skipping NaN rings', () => {
-    const f = [0, 0.1, 0.2, 0.3, 0.4];
-    expect(firstCrossing(f, [1, 0.9, 0.6, 0.4, 0.1], 0.5)).toBeCloseTo(0.25, 12);
-    expect(firstCrossing(f, [1, 0.9, 0.8, 0.7, 0.6], 0.5)).toBeNull();
-    expect(firstCrossing(f, [1, 0.9, NaN, 0.3, 0.1], 0.5)).toBeCloseTo(0.1 + (0.4 / 0.6) * 0.2, 12);
-    expect(firstCrossing(f, [1, 0.5, 0.3, 0.1, 0], [0.9, 0.4, 0.4, 0.4, 0.4])).toBeCloseTo(0.15, 12);
-    expect(firstCrossing(f, [1, 0.9, 0.6, 0.1, 0], FRC_ONE_SEVENTH)).toBeGreaterThan(0.2);
-    // the DC ring is never a crossing, even when an estimated threshold is 1 there
-    expect(firstCrossing(f, [0.99, 0.9, 0.6, 0.4, 0.1], [1, 0.5, 0.5, 0.5, 0.5])).toBeCloseTo(0.25, 12);
+  it('FrcChart curves carry the core crossings of the arrays the core sent', () => {
+    const f = Float32Array.from([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    const amp = Float32Array.from([1, 0.9, 0.6, 0.4, 0.1, 0]);
+    const pha = Float32Array.from([1, 0.9, 0.8, 0.7, 0.6, 0.6]);
+    const [a, p] = frcCurves({ frequencyPerPx: f, amplitude: amp, phase: pha, halfBit: Float32Array.from([1, 0.5, 0.5, 0.5, 0.5, 0.5]) });
+    expect(a!.name).toBe('amplitude');
+    expect(a!.crossings.half).toBeCloseTo(0.25, 6);
+    expect(a!.crossings.oneSeventh!).toBeGreaterThan(0.3);
+    expect(p!.crossings).toEqual({ half: null, oneSeventh: null, halfBit: null });
   });
 
   it('labels resolution as 1/f in px or nm', () => {

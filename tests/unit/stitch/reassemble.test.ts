@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reassemblePosition } from '../../../compute/ptycho/stitch/reassemble';
-import { Rng } from '../../../compute/ptycho/data/rng';
+import { Rng } from '../../../compute/numerics/rng';
 
 /** §5.2 by definition: zero-pad each crop, translate the whole canvas bilinearly, sum, divide. */
 function reference(re: Float32Array, N: number, B: number, offsets: number[], M: number): { img: Float64Array; weights: Float64Array; S: number } {

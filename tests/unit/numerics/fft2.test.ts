@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fft1d, fft2, fftfreq, fftshiftIndex, ifft2 } from '../../../compute/ptycho/eval/fft2';
-import { rng } from './helpers';
+import { fft1d, fft2, fftfreq, fftshiftIndex, ifft2 } from '../../../compute/numerics/fft2';
+import { rng } from '../eval/helpers';
 
 function directDft(re: Float64Array, im: Float64Array, inverse = false): [Float64Array, Float64Array] {
   const n = re.length;

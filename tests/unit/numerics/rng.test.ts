@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../compute/ptycho/data/rng';
+import { Rng } from '../../../compute/numerics/rng';
 
 function moments(draw: () => number, n: number): { mean: number; variance: number } {
   let s = 0;

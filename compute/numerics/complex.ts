@@ -1,21 +1,24 @@
 /**
- * Complex fields (object, probe) as split real/imaginary Float32Arrays → displayable real maps.
+ * Complex fields as split real/imaginary arrays → real maps: the one implementation of amplitude
+ * and phase (evaluation, output files, the core's StitchedImage and the renderer's probe view).
  *
- * - amplitude  |z| = √(re² + im²)
+ * - amplitude  |z| = hypot(re, im)                (numpy.abs)
  * - intensity  |z|² = re² + im²
- * - phase      arg z wrapped to (−π, π]: atan2 gives [−π, π] (−π for im = −0, re < 0), and −π is
- *              mapped to +π so that every phase has exactly one representation.
+ * - phase      arg z = atan2(im, re) ∈ [−π, π]    (numpy.angle; −π only for im = −0, re < 0)
  *
- * All functions take an optional `out` array (same length) to avoid allocating per frame.
+ * Every function takes an optional `out` array (same length; Float32Array or Float64Array) to
+ * avoid allocating per frame; without it a Float32Array is returned.
  */
+
+export type RealArray = Float32Array | Float64Array;
 
 export type ComplexComponent = 'amplitude' | 'phase' | 'intensity' | 'real' | 'imag';
 
 export const COMPLEX_COMPONENTS: readonly ComplexComponent[] = ['amplitude', 'phase', 'intensity', 'real', 'imag'];
 
-function output(n: number, out?: Float32Array): Float32Array {
+function output<T extends RealArray>(n: number, out?: T): T {
   if (out && out.length !== n) throw new RangeError(`out has length ${out.length}, expected ${n}`);
-  return out ?? new Float32Array(n);
+  return out ?? (new Float32Array(n) as T);
 }
 
 function checkLengths(re: ArrayLike<number>, im: ArrayLike<number>): number {
@@ -31,18 +34,14 @@ export function wrapPhase(x: number): number {
   return y;
 }
 
-export function amplitude(re: ArrayLike<number>, im: ArrayLike<number>, out?: Float32Array): Float32Array {
+export function amplitude<T extends RealArray = Float32Array>(re: ArrayLike<number>, im: ArrayLike<number>, out?: T): T {
   const n = checkLengths(re, im);
   const o = output(n, out);
-  for (let i = 0; i < n; i++) {
-    const a = re[i]!;
-    const b = im[i]!;
-    o[i] = Math.sqrt(a * a + b * b);
-  }
+  for (let i = 0; i < n; i++) o[i] = Math.hypot(re[i]!, im[i]!);
   return o;
 }
 
-export function intensity(re: ArrayLike<number>, im: ArrayLike<number>, out?: Float32Array): Float32Array {
+export function intensity<T extends RealArray = Float32Array>(re: ArrayLike<number>, im: ArrayLike<number>, out?: T): T {
   const n = checkLengths(re, im);
   const o = output(n, out);
   for (let i = 0; i < n; i++) {
@@ -53,22 +52,24 @@ export function intensity(re: ArrayLike<number>, im: ArrayLike<number>, out?: Fl
   return o;
 }
 
-export function phase(re: ArrayLike<number>, im: ArrayLike<number>, out?: Float32Array): Float32Array {
+export function phase<T extends RealArray = Float32Array>(re: ArrayLike<number>, im: ArrayLike<number>, out?: T): T {
   const n = checkLengths(re, im);
   const o = output(n, out);
-  for (let i = 0; i < n; i++) {
-    const p = Math.atan2(im[i]!, re[i]!);
-    o[i] = p <= -Math.PI ? Math.PI : p;
-  }
+  for (let i = 0; i < n; i++) o[i] = Math.atan2(im[i]!, re[i]!);
   return o;
 }
 
-export function complexComponent(
+/** Amplitude and phase together (Float32Array). */
+export function amplitudePhase(re: ArrayLike<number>, im: ArrayLike<number>): { amplitude: Float32Array; phase: Float32Array } {
+  return { amplitude: amplitude(re, im), phase: phase(re, im) };
+}
+
+export function complexComponent<T extends RealArray = Float32Array>(
   re: ArrayLike<number>,
   im: ArrayLike<number>,
   component: ComplexComponent,
-  out?: Float32Array,
-): Float32Array {
+  out?: T,
+): T {
   switch (component) {
     case 'amplitude':
       return amplitude(re, im, out);

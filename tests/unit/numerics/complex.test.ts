@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amplitude, complexComponent, intensity, phase, splitInterleaved, wrapPhase } from '../../../renderer/src/render/complex';
+import { amplitude, complexComponent, intensity, phase, splitInterleaved, wrapPhase } from '../../../compute/numerics/complex';
 
 describe('complex → real maps', () => {
   it('amplitude, intensity and phase of analytic values', () => {
@@ -25,15 +25,21 @@ describe('complex → real maps', () => {
     });
   });
 
-  it('phase lies in (−π, π]: the negative real axis is +π, also for −0 imaginary parts', () => {
-    const p = phase(new Float32Array([-1, -1, -2, 0, 0, 1]), new Float32Array([0, -0, -0, 1, -1, 0]));
-    expect(p[0]).toBeCloseTo(Math.PI, 6);
-    expect(p[1]).toBeCloseTo(Math.PI, 6);
-    expect(p[2]).toBeCloseTo(Math.PI, 6);
-    expect(p[3]).toBeCloseTo(Math.PI / 2, 6);
-    expect(p[4]).toBeCloseTo(-Math.PI / 2, 6);
+  it('phase is numpy.angle: the negative real axis is +π, and −π only for a −0 imaginary part', () => {
+    const p = phase(new Float64Array([-1, -1, -2, 0, 0, 1]), new Float64Array([0, -0, -0, 1, -1, 0]), new Float64Array(6));
+    expect(p[0]).toBe(Math.PI);
+    expect(p[1]).toBe(-Math.PI);
+    expect(p[2]).toBe(-Math.PI);
+    expect(p[3]).toBe(Math.PI / 2);
+    expect(p[4]).toBe(-Math.PI / 2);
     expect(p[5]).toBe(0);
-    for (const v of p) expect(v).toBeGreaterThan(-Math.PI);
+  });
+
+  it('amplitude is hypot (no overflow for large parts) and honours a Float64Array out', () => {
+    const a = amplitude([3e200, 0], [4e200, 2], new Float64Array(2));
+    expect(a).toBeInstanceOf(Float64Array);
+    expect(a[0]).toBeCloseTo(5e200, -190);
+    expect(a[1]).toBe(2);
   });
 
   it('wrapPhase maps every angle into (−π, π]', () => {

@@ -3,6 +3,12 @@
  * through splitmix32, with uniform, normal (Box–Muller), Poisson and sampling helpers.
  * Same seed ⇒ same stream on every platform.
  *
+ * `mulberry32(seed)` is the second, older stream: a bare uniform [0, 1) function that the
+ * engine's parameter initialisation (compute/engine/params.ts, one stream per parameter name)
+ * and several test fixtures are seeded with. It stays a separate generator because switching the
+ * initial weights to xoshiro would change every seeded training result recorded in docs/DESIGN.md
+ * and bench/results; new code uses `Rng`.
+ *
  * Poisson: Knuth's multiplication method for λ < 30; for λ ≥ 30 Hörmann's PTRS
  * (transformed rejection with squeeze, "The transformed rejection method for generating
  * Poisson random variables", 1993), which is exact, not an approximation.
@@ -29,6 +35,18 @@ function logFactorial(k: number): number {
   // Stirling series, accurate to < 1e-10 for k ≥ 20.
   const x = k + 1;
   return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x ** 3);
+}
+
+/** Seeded uniform [0, 1) generator (mulberry32); see the header for why it exists next to `Rng`. */
+export function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export class Rng {

@@ -8,6 +8,7 @@
  * - Complex images are kept as two separate Float64Arrays (real and imaginary
  *   part), never interleaved. Amplitude/phase views are derived on demand.
  */
+import { amplitude, phase } from './complex';
 
 export interface Image2D {
   readonly width: number;
@@ -76,17 +77,17 @@ export function fromAmplitudePhase(amplitude: Image2D, phase: Image2D): ComplexI
   return out;
 }
 
-/** |z| per pixel. */
+/** |z| per pixel (complex.ts `amplitude`). */
 export function amplitudeOf(z: ComplexImage2D): Image2D {
   const out = image(z.width, z.height);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = Math.hypot(z.re[i]!, z.im[i]!);
+  amplitude(z.re, z.im, out.data);
   return out;
 }
 
-/** arg z per pixel, wrapped to (−π, π] exactly like numpy.angle (atan2(im, re)); no unwrapping. */
+/** arg z per pixel exactly like numpy.angle (complex.ts `phase`, atan2(im, re)); no unwrapping. */
 export function phaseOf(z: ComplexImage2D): Image2D {
   const out = image(z.width, z.height);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = Math.atan2(z.im[i]!, z.re[i]!);
+  phase(z.re, z.im, out.data);
   return out;
 }
 
