@@ -15,7 +15,7 @@ import { makeTrainingConfig, type TrainingConfig } from '../compute/ptycho/confi
 import { modelSpecOf, trainModel, type TrainedModel } from '../compute/ptycho/lifecycle/model';
 import { exportInferenceModel } from '../compute/ptycho/infer/exportModels';
 import { LOG_SCALE } from '../compute/ptycho/model/pinn';
-import type { ParamStore } from '../compute/engine/params';
+import type { ParamStore } from '../compute/engine/index';
 import type { RawDataset } from '../compute/ptycho/data/dataset';
 import { makeTestBed, scoreOnBand, type BandScore } from './lib/testbed';
 import { loadavg } from './lib/machine';

@@ -4,7 +4,7 @@
  * used), then reconstructs it. Legitimate at inference time, as an iterative solver fitting the
  * same data is; it trades seconds per scan for a network that has seen this specimen.
  */
-import type { ParamStore } from '../../engine/params';
+import type { ParamStore } from '../../engine/index';
 import type { RawDataset } from '../data/dataset';
 import { makeTrainingConfig } from '../config/config';
 import type { BatchProgress, EpochRecord } from '../train/trainer';
