@@ -6,7 +6,7 @@ patience 2, min 1e-4), EarlyStopping(train loss, patience 3). Every `every` epoc
 object patches it predicts for the test groups (the reassembled group patch, like
 diffraction_to_obj), so that bench/quality.ts scores both implementations with one metric.
 
-    /usr/bin/python3 bench/quality_torch.py IN.npz OUT.npz --s 1 --gridsize 1 --epochs 16 --every 2
+    /usr/bin/python3 bench/quality_torch.py IN.npz OUT.npz --s 1 --gridsize 1 --epochs 16 --every 2 [--seconds 300]
 """
 import argparse, math, os, sys, time
 import numpy as np
@@ -41,6 +41,7 @@ def main():
     ap.add_argument('--epochs', type=int, default=16); ap.add_argument('--every', type=int, default=2)
     ap.add_argument('--batch', type=int, default=16); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--seconds', type=float, default=0, help='stop after the epoch that crosses this many training seconds (0: no budget)')
     a = ap.parse_args()
     torch.manual_seed(a.seed); torch.set_num_threads(a.threads)
     z = np.load(a.inp)
@@ -83,6 +84,13 @@ def main():
                 P = torch.cat([group_patch(m, tX[i:i + 64], toff[i:i + 64]) for i in range(0, tX.shape[0], 64)])
             saved[f'pred_re_{ep}'] = P.real.numpy().astype(np.float32)
             saved[f'pred_im_{ep}'] = P.imag.numpy().astype(np.float32)
+        if a.seconds > 0 and time.perf_counter() - t0 >= a.seconds:
+            if f'pred_re_{ep}' not in saved:
+                with torch.no_grad():
+                    P = torch.cat([group_patch(m, tX[i:i + 64], toff[i:i + 64]) for i in range(0, tX.shape[0], 64)])
+                saved[f'pred_re_{ep}'] = P.real.numpy().astype(np.float32)
+                saved[f'pred_im_{ep}'] = P.imag.numpy().astype(np.float32)
+            break
         if train_loss < best:
             best, wait = train_loss, 0
         else:
