@@ -161,6 +161,8 @@ export interface ModelInfo {
   finalLoss: number | null;
   finalValLoss: number | null;
   config: Record<string, unknown>;
+  /** Loss per epoch as trained (from the bundle when opened), for the Train view's chart. */
+  history: { epoch: number; loss: number; val_loss: number | null }[];
 }
 
 /** A stitched complex image on an object-pixel canvas. */

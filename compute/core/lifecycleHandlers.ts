@@ -28,6 +28,7 @@ export function modelInfo(m: TrainedModel): ModelInfo {
     finalLoss: typeof last?.loss === 'number' ? last.loss : null,
     finalValLoss: typeof last?.val_loss === 'number' ? last.val_loss : null,
     config: JSON.parse(JSON.stringify(m.config)) as Record<string, unknown>,
+    history: m.history.map((h, i) => ({ epoch: typeof h.epoch === 'number' ? h.epoch : i + 1, loss: h.loss, val_loss: typeof h.val_loss === 'number' ? h.val_loss : null })),
   };
 }
 

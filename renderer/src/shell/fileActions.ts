@@ -9,6 +9,8 @@ import { useModelStore } from '../stores/model';
 import { useReconstructionStore } from '../stores/reconstruction';
 import { useTrainingStore } from '../stores/training';
 import { getApi } from '../api/client';
+import { formFromConfig, historyPoints, plural } from '../stores/bundleSettings';
+import type { ModelInfo } from '../../../compute/protocol';
 
 function hostKind(): 'electron' | 'browser' {
   try {
@@ -43,13 +45,53 @@ export function useFileActions() {
     }
   }
 
+  /**
+   * A trained model not saved yet is replaced by a new run or an opened bundle: ask first.
+   * True when the caller may go on (saved, discarded, or nothing to lose).
+   */
+  async function confirmReplaceUnsaved(doing: string): Promise<boolean> {
+    if (!model.dirty) return true;
+    const c = await app.confirm({
+      title: 'Discard the unsaved model?',
+      text: `The model trained in this session (${plural(model.info?.epochsTrained ?? 0, 'epoch')}) is not saved. ${doing} replaces it.`,
+      choices: [
+        { id: 'discard', label: 'Discard it', danger: true },
+        { id: 'save', label: 'Save it first…' },
+      ],
+    });
+    if (c === 'discard') return true;
+    if (c === 'save') {
+      await saveModel();
+      return !model.dirty;
+    }
+    return false;
+  }
+
+  /** An opened bundle's settings and loss history go to the Train view (N stays the dataset's). */
+  function showBundleHistory(m: ModelInfo): void {
+    const form = formFromConfig(m.config, { ...training.form });
+    if (dataset.info) form.N = training.form.N;
+    Object.assign(training.form, form);
+    training.reset();
+    training.epochs = historyPoints(m);
+    training.epoch = m.epochsTrained;
+    const planned = typeof m.config.nepochs === 'number' ? m.config.nepochs : m.epochsTrained;
+    training.nepochs = Math.max(planned, m.epochsTrained);
+    training.progress = training.nepochs ? m.epochsTrained / training.nepochs : 0;
+  }
+
   async function openModel(path?: string): Promise<void> {
+    if (training.running) {
+      app.notify('error', 'Training is running: cancel it before opening another model.');
+      return;
+    }
+    if (!(await confirmReplaceUnsaved('Opening a bundle'))) return;
     const p = path ?? (await app.askPath('openModel', 'Open Model Bundle (wts.h5.zip)'));
     if (!p) return;
     try {
       const m = await model.open(p);
-      recon.clear();
-      app.notify('info', `Opened model ${m.path ?? p}: N ${m.N}, gridsize ${m.gridsize}, ${m.epochsTrained} epochs`);
+      showBundleHistory(m);
+      app.notify('info', `Opened model ${m.path ?? p}: N ${m.N}, gridsize ${m.gridsize}, ${plural(m.epochsTrained, 'epoch')}`);
       app.view = 'reconstruct';
     } catch (e) {
       app.notify('error', `Could not open the model bundle: ${message(e)}`, 0);
@@ -126,5 +168,5 @@ export function useFileActions() {
     }
   }
 
-  return { openDataset, openModel, saveModel, exportReconstruction, run, dropped };
+  return { openDataset, openModel, saveModel, exportReconstruction, run, dropped, confirmReplaceUnsaved };
 }

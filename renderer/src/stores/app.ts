@@ -29,6 +29,15 @@ export interface PathRequest {
   resolve: (path: string | null) => void;
 }
 
+/** A question with a few answers (e.g. discard an unsaved model?); resolves to the chosen id, null = cancel. */
+export interface ConfirmRequest {
+  title: string;
+  text: string;
+  /** The buttons besides Cancel; the last is the default (Enter). */
+  choices: { id: string; label: string; danger?: boolean }[];
+  resolve: (choice: string | null) => void;
+}
+
 /** App-wide state: view, compute-core status, notices, and the in-app path dialog (browser mode). */
 export const useAppStore = defineStore('app', () => {
   const view = ref<ViewName>('dataset');
@@ -36,6 +45,7 @@ export const useAppStore = defineStore('app', () => {
   const notices = ref<Notice[]>([]);
   const pathRequest = ref<PathRequest | null>(null);
   const blocking = ref<BlockingMessage | null>(null);
+  const confirmRequest = ref<ConfirmRequest | null>(null);
   /** Last folders used, one for datasets and one for models and exports (they rarely share one). */
   const lastFolder = ref<Record<FolderKind, string>>({ data: readLastFolder('data'), output: readLastFolder('output') });
   let nextNotice = 1;
@@ -57,6 +67,19 @@ export const useAppStore = defineStore('app', () => {
   }
   function acknowledge(): void {
     blocking.value = null;
+  }
+  /** Ask a question in a modal dialog; resolves to the id of the chosen answer, or null for Cancel. */
+  function confirm(q: Omit<ConfirmRequest, 'resolve'>): Promise<string | null> {
+    confirmRequest.value?.resolve(null);
+    return new Promise((resolve) => {
+      confirmRequest.value = {
+        ...q,
+        resolve: (c) => {
+          confirmRequest.value = null;
+          resolve(c);
+        },
+      };
+    });
   }
   function onCrash(l: (detail: string) => void): void {
     crashListeners.push(l);
@@ -123,7 +146,7 @@ export const useAppStore = defineStore('app', () => {
     }
   }
 
-  return { view, core, notices, pathRequest, blocking, lastFolder, providers, availableProviders, notify, dismiss, block, acknowledge, askPath, setTitle, connect, onCrash };
+  return { view, core, notices, pathRequest, blocking, confirmRequest, confirm, lastFolder, providers, availableProviders, notify, dismiss, block, acknowledge, askPath, setTitle, connect, onCrash };
 });
 
 // The in-app path dialog starts in the last folder used, across reloads (browser mode).

@@ -35,7 +35,7 @@ const { useDatasetStore } = await import('../../../renderer/src/stores/dataset')
 const { useAppStore } = await import('../../../renderer/src/stores/app');
 const { validateRequest } = await import('../../../electron/host/validate');
 
-const MODEL = { path: null, N: 64, gridsize: 1, n_filters_scale: 2, intensityScale: 31.2, epochsTrained: 2, created: 'now', appVersion: '0.1.0', finalLoss: -1, finalValLoss: -1, config: {} };
+const MODEL = { path: null, N: 64, gridsize: 1, n_filters_scale: 2, intensityScale: 31.2, epochsTrained: 2, created: 'now', appVersion: '0.1.0', finalLoss: -1, finalValLoss: -1, config: {}, history: [] };
 
 describe('renderer stores', () => {
   beforeEach(() => {
