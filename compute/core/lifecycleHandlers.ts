@@ -13,6 +13,7 @@ import type { PreparedData } from '../ptycho/lifecycle/prepare';
 import type { ModelInfo, StitchedImage, TrainRequest } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { CoreError } from './errors';
+import { assertFolderExists } from '../io/atomicWrite';
 
 export function modelInfo(m: TrainedModel): ModelInfo {
   const last = m.history.at(-1);
@@ -182,9 +183,11 @@ export function saveCurrentModel(session: CoreSession, path: string): ModelInfo 
   if (!session.model) throw new CoreError('there is no model to save: train one or open a bundle first', 'no-model');
   const target = extname(path) === '' ? join(path, 'wts.h5.zip') : path;
   try {
+    assertFolderExists(target);
     saveModel(session.model, target);
   } catch (e) {
-    throw new CoreError(`could not save ${target}: ${(e as Error).message}`);
+    const msg = (e as Error).message;
+    throw new CoreError(msg.startsWith('cannot write ') ? msg.replace(/^cannot write /, 'could not save ') : `could not save ${target}: ${msg}`);
   }
   return modelInfo(session.model);
 }

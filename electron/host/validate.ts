@@ -126,6 +126,16 @@ export const VALIDATORS: { [M in MethodName]: Validator } = {
     const purpose = oneOf(o, 'purpose', m, ['openDataset', 'openModel', 'saveModel', 'exportReconstruction'] as const);
     return o.defaultPath === undefined ? { purpose } : { purpose, defaultPath: path(o, 'defaultPath', m) };
   },
+  'host.checkPath': (params, m) => {
+    const o = obj(params, m);
+    only(o, ['path', 'purpose'], m);
+    return { path: path(o, 'path', m), purpose: oneOf(o, 'purpose', m, ['openDataset', 'openModel', 'saveModel', 'exportReconstruction'] as const) };
+  },
+  'host.listDir': (params, m) => {
+    const o = obj(params, m);
+    only(o, ['path'], m);
+    return { path: path(o, 'path', m) };
+  },
   'host.setTitle': (params, m) => {
     const o = obj(params, m);
     only(o, ['dataset', 'model'], m);

@@ -5,7 +5,7 @@
  * reopened bundle shows its loss history and settings in the Train view.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ROOT, startHost } from './shell';
@@ -75,8 +75,20 @@ test.describe('provenance, browser mode', () => {
       await expect(page.getByTestId('recon-stale')).toHaveCount(0);
     });
 
-    await menuPath(page, 'saveModel', bundle);
-    await expect.poll(() => existsSync(bundle), { timeout: 30_000 }).toBe(true);
+    await test.step('overwrite confirm: saving over a bundle asks in the dialog', async () => {
+      // a missing folder is refused at once, in the dialog, which stays open for a corrected path
+      await menuPath(page, 'saveModel', join(dir, 'no-such-folder', 'wts.h5.zip'));
+      await expect(page.getByTestId('path-error')).toContainText(`the folder ${join(dir, 'no-such-folder')} does not exist`);
+      await page.getByTestId('path-input').fill(bundle);
+      await page.getByTestId('path-ok').click();
+      await expect.poll(() => existsSync(bundle), { timeout: 30_000 }).toBe(true);
+      const before = statSync(bundle).mtimeMs;
+      await menuPath(page, 'saveModel', bundle);
+      await expect(page.getByTestId('path-error')).toContainText('already exists');
+      await expect(page.getByTestId('path-ok')).toHaveText('Replace');
+      await page.getByTestId('path-cancel').click();
+      expect(statSync(bundle).mtimeMs).toBe(before);
+    });
 
     await test.step('reopened bundle: loss history, epochs and settings in the Train view', async () => {
       await page.reload();

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, computed } from 'vue';
-import type { CoreStatus, RecentFiles } from '../../../compute/protocol';
+import type { CoreStatus, PathPurpose, RecentFiles } from '../../../compute/protocol';
 import { getApi } from '../api/client';
 
 export type ViewName = 'dataset' | 'train' | 'reconstruct';
@@ -19,13 +19,18 @@ export interface BlockingMessage {
   text: string;
 }
 
-export type PathPurpose = 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction';
+export type { PathPurpose };
 
 export interface PathRequest {
   purpose: PathPurpose;
   title: string;
   initial: string;
   recent: string[];
+  /**
+   * What to do with the chosen path while the dialog stays open: a failure is shown inline and
+   * the user can correct the path; the dialog closes when it succeeds.
+   */
+  act?: (path: string) => Promise<void>;
   resolve: (path: string | null) => void;
 }
 
@@ -85,11 +90,18 @@ export const useAppStore = defineStore('app', () => {
     crashListeners.push(l);
   }
 
-  /** Ask for a path: the native dialog in Electron, the in-app dialog in browser mode. */
-  async function askPath(purpose: PathPurpose, title: string, suggestedName = ''): Promise<string | null> {
+  /**
+   * Ask for a path: the native dialog in Electron, the in-app dialog in browser mode. With `act`,
+   * the path is used before the in-app dialog closes (its errors shown there; in Electron they
+   * propagate to the caller). Resolves to the path used, or null when cancelled.
+   */
+  async function askPath(purpose: PathPurpose, title: string, suggestedName = '', act?: (path: string) => Promise<void>): Promise<string | null> {
     const api = getApi();
     const r = await api.invoke('host.pickPath', suggestedName ? { purpose, defaultPath: suggestedName } : { purpose });
-    if (r.native) return r.path;
+    if (r.native) {
+      if (r.path && act) await act(r.path);
+      return r.path;
+    }
     let recent: RecentFiles = { datasets: [], models: [] };
     try {
       recent = await api.invoke('host.recent', {});
@@ -106,6 +118,7 @@ export const useAppStore = defineStore('app', () => {
         title,
         initial,
         recent: list,
+        ...(act ? { act } : {}),
         resolve: (p) => {
           pathRequest.value = null;
           if (p) {
