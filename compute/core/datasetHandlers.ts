@@ -5,9 +5,11 @@ import { openDataset as openAnyDataset } from '../ptycho/data/formats/index';
 import type { DatasetInfo } from '../protocol';
 import type { CoreSession } from './session';
 import { CoreError } from './errors';
+import { assertDatasetPath } from './fileKinds';
 
 export async function openDataset(session: CoreSession, path: string): Promise<DatasetInfo> {
   const abs = resolve(path);
+  assertDatasetPath(abs);
   // Probe optional here: the Dataset view can show a scan without one; training will refuse.
   // Any format the registry knows (NPZ, CXI, Ptychodus folder, …), chosen by content.
   const raw = await openAnyDataset(abs, { requireProbe: false });

@@ -14,6 +14,7 @@ import type { ModelInfo, StitchedImage, TrainRequest } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { CoreError } from './errors';
 import { assertFolderExists } from '../io/atomicWrite';
+import { assertBundlePath } from './fileKinds';
 
 export function modelInfo(m: TrainedModel): ModelInfo {
   const last = m.history.at(-1);
@@ -193,6 +194,7 @@ export function saveCurrentModel(session: CoreSession, path: string): ModelInfo 
 }
 
 export async function openModel(session: CoreSession, path: string): Promise<ModelInfo> {
+  assertBundlePath(path);
   const m = await loadModel(path);
   session.model = m;
   session.reconstruction = null;

@@ -79,3 +79,21 @@ test.describe('electron', () => {
     }
   });
 });
+
+test.describe('browser mode, a stale link', () => {
+  let host: BrowserHost;
+  test.beforeAll(async () => {
+    host = await startHost();
+  });
+  test.afterAll(async () => {
+    await host?.close();
+  });
+
+  test('a page with an old token says the link expired, not that the core crashed', async ({ page }) => {
+    await page.goto(host.url.replace(/token=[^&]+/, 'token=stale-token-of-an-earlier-run'));
+    await expect(page.getByTestId('blocking-dialog')).toContainText('This link has expired', { timeout: 20_000 });
+    await expect(page.getByTestId('blocking-dialog')).toContainText('npm run serve');
+    await expect(page.getByTestId('core-state')).toContainText('Not connected');
+    await expect(page.getByTestId('core-state')).not.toContainText('Crashed');
+  });
+});

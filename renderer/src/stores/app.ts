@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, computed } from 'vue';
 import type { CoreStatus, PathPurpose, RecentFiles } from '../../../compute/protocol';
-import { getApi } from '../api/client';
+import { EXPIRED_LINK, getApi, onConnectionProblem } from '../api/client';
 
 export type ViewName = 'dataset' | 'train' | 'reconstruct';
 
@@ -51,6 +51,8 @@ export const useAppStore = defineStore('app', () => {
   const pathRequest = ref<PathRequest | null>(null);
   const blocking = ref<BlockingMessage | null>(null);
   const confirmRequest = ref<ConfirmRequest | null>(null);
+  /** Browser mode: why the page is not connected to its host (expired link, host down), or null. */
+  const connection = ref<string | null>(null);
   /** Last folders used, one for datasets and one for models and exports (they rarely share one). */
   const lastFolder = ref<Record<FolderKind, string>>({ data: readLastFolder('data'), output: readLastFolder('output') });
   let nextNotice = 1;
@@ -144,10 +146,15 @@ export const useAppStore = defineStore('app', () => {
   /** Subscribe to host events and fetch the current status once. */
   async function connect(): Promise<void> {
     const api = getApi();
+    onConnectionProblem((why) => {
+      if (why === connection.value) return;
+      connection.value = why;
+      if (why === EXPIRED_LINK) block({ title: 'This link has expired', text: why });
+    });
     api.on('core.status', (s) => {
       const wasCrashed = core.value.state === 'crashed';
       core.value = s;
-      if (s.state === 'crashed' && !wasCrashed) {
+      if (s.state === 'crashed' && !wasCrashed && !connection.value) {
         notify('error', `Compute core: ${s.detail}`, 0);
         for (const l of crashListeners) l(s.detail);
       }
@@ -159,7 +166,7 @@ export const useAppStore = defineStore('app', () => {
     }
   }
 
-  return { view, core, notices, pathRequest, blocking, confirmRequest, confirm, lastFolder, providers, availableProviders, notify, dismiss, block, acknowledge, askPath, setTitle, connect, onCrash };
+  return { view, core, connection, notices, pathRequest, blocking, confirmRequest, confirm, lastFolder, providers, availableProviders, notify, dismiss, block, acknowledge, askPath, setTitle, connect, onCrash };
 });
 
 // The in-app path dialog starts in the last folder used, across reloads (browser mode).
