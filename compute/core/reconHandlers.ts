@@ -164,5 +164,5 @@ export function exportReconstruction(session: CoreSession, path: string, format:
   }
   if (format === 'npz') return { paths: [writeReconstructionNpz(path, rec.stitched, { dataset: rec.datasetPath, model: session.model?.path ?? null, method: rec.label }, rec.probe ? { probe: rec.probe } : {})] };
   const stem = path.replace(/\.png$/i, '');
-  return { paths: writeReconstructionPngs(`${stem}_amplitude.png`, `${stem}_phase.png`, rec.stitched) };
+  return { paths: writeReconstructionPngs(`${stem}_amplitude.png`, `${stem}_phase.png`, rec.stitched, rec.label) };
 }
