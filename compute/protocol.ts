@@ -75,6 +75,16 @@ export interface DatasetInfo {
   y: Float32Array;
   /** Probe as split complex `(N, N)`, null when the file has no probeGuess. */
   probe: { re: Float32Array; im: Float32Array } | null;
+  /** The file's objectGuess (ground truth) as amplitude and phase, null when it has none. */
+  object: ComplexMap | null;
+}
+
+/** Amplitude and phase of a complex image, computed by the core. */
+export interface ComplexMap {
+  width: number;
+  height: number;
+  amplitude: Float32Array;
+  phase: Float32Array;
 }
 
 /** The model and training settings the Train view edits (PtychoPINN field names). */
@@ -192,6 +202,8 @@ export interface EvaluationSummary {
   /** FRC curves on rings; frequency in cycles/pixel. */
   frc: { frequencyPerPx: Float32Array; amplitude: Float32Array; phase: Float32Array; halfBit: Float32Array };
   notes: string[];
+  /** The ground truth on the region the metrics compare (cut and registered like the reconstruction). */
+  groundTruth?: ComplexMap;
 }
 
 export type ReconstructionMethod = 'pinn' | 'iterative' | 'pinn+iterative';

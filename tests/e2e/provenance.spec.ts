@@ -57,6 +57,11 @@ test.describe('provenance, browser mode', () => {
     await page.getByTestId('recon-run').click();
     await expect(page.getByTestId('recon-timing')).toContainText('PINN with unsaved model', { timeout: 120_000 });
     await expect(page.getByTestId('recon-stale')).toHaveCount(0);
+    // the ground truth is shown with the reconstruction, and in the Dataset view
+    await expect(page.getByTestId('recon-truth-amplitude')).toBeVisible();
+    await page.getByTestId('nav-dataset').click();
+    await page.getByTestId('dataset-show-object').click();
+    await expect(page.getByTestId('object-phase')).toBeVisible();
 
     await test.step('unsaved-model warning: a new run asks first; Cancel keeps the model', async () => {
       await trainOneEpoch(page, 'cancel');

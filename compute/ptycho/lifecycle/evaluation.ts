@@ -133,6 +133,7 @@ export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
       halfBit: Float32Array.from(c.halfBit),
     },
     notes: [...r.warnings],
+    groundTruth: { width: r.aligned.groundTruthAmplitude.width, height: r.aligned.groundTruthAmplitude.height, amplitude: Float32Array.from(r.aligned.groundTruthAmplitude.data), phase: Float32Array.from(r.aligned.groundTruthPhase.data) },
   };
 }
 

@@ -88,7 +88,7 @@ describe('renderer stores', () => {
   it('dataset: open resets the frame and keeps arrays out of deep reactivity', async () => {
     const ds = useDatasetStore();
     ds.frame = 7;
-    const info = { path: '/d/a.npz', fileName: 'a.npz', patterns: 3, N: 64, diffractionKey: 'diffraction', transposedFromLegacy: false, scanExtent: { xmin: 0, xmax: 1, ymin: 0, ymax: 1 }, medianStepPx: 1, amplitudeMax: 1, meanIntensitySum: 1, nphotons: null, photonsEstimated: null, objectShape: null, hasGroundTruth: false, x: new Float32Array(3), y: new Float32Array(3), probe: null };
+    const info = { path: '/d/a.npz', fileName: 'a.npz', patterns: 3, N: 64, diffractionKey: 'diffraction', transposedFromLegacy: false, scanExtent: { xmin: 0, xmax: 1, ymin: 0, ymax: 1 }, medianStepPx: 1, amplitudeMax: 1, meanIntensitySum: 1, nphotons: null, photonsEstimated: null, objectShape: null, hasGroundTruth: false, x: new Float32Array(3), y: new Float32Array(3), probe: null, object: null };
     answers['dataset.open'] = info;
     await ds.open('/d/a.npz');
     expect(ds.frame).toBe(0);
