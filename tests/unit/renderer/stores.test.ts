@@ -27,7 +27,7 @@ const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
   for (const l of listeners.get(event) ?? []) l(payload);
 };
 
-vi.mock('../../../renderer/src/api/client', () => ({ getApi: () => fakeApi }));
+vi.mock('../../../renderer/src/api/client', async (original) => ({ ...(await original<typeof import('../../../renderer/src/api/client')>()), getApi: () => fakeApi }));
 
 const { useTrainingStore, validateTrainRequest, DEFAULT_TRAIN_REQUEST } = await import('../../../renderer/src/stores/training');
 const { useModelStore } = await import('../../../renderer/src/stores/model');
