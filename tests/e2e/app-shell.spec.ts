@@ -29,9 +29,21 @@ test.describe('browser mode', () => {
     await page.goto(host.url);
     await assertShell(page, 'browser');
     // The in-page File menu exists in browser mode and answers honestly.
+    // Nothing to save or export: greyed out with the reason; the shortcut says it in a notice.
     await page.getByTestId('menu-file').click();
-    await page.getByTestId('menu-exportReconstruction').click();
+    await expect(page.getByTestId('menu-exportReconstruction')).toHaveAttribute('aria-disabled', 'true');
+    await expect(page.getByTestId('menu-saveModel')).toHaveAttribute('title', /no model yet/);
+    await expect(page.getByTestId('menu-openDataset')).toHaveAttribute('aria-disabled', 'false');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('menu-openDataset')).toHaveCount(0);
+    await page.keyboard.press('Control+e');
     await expect(page.getByTestId('notice').first()).toContainText('Nothing to export yet');
+    // Tabs show their shortcut; the toast stays in the top bar's free end, clear of the views.
+    await expect(page.getByTestId('nav-train')).toContainText('Ctrl+2');
+    const toast = await page.getByTestId('notice').first().boundingBox();
+    const tabs = await page.getByTestId('nav-reconstruct').boundingBox();
+    expect(toast!.y).toBeLessThan(40);
+    expect(toast!.x).toBeGreaterThan(tabs!.x + tabs!.width);
   });
 
   test('the WebSocket refuses a missing token and a foreign origin', async () => {

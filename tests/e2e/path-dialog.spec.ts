@@ -2,7 +2,8 @@
 /**
  * Browser mode's path dialog without any training: relative paths refused inline, `~` expanded
  * by the host, the typed folder listed and Tab-completed, a failed path neither closing the
- * dialog nor becoming the next default, and wrong file kinds named plainly.
+ * dialog nor becoming the next default, and wrong file kinds named plainly. Also: the
+ * diffraction viewer takes the keyboard when clicked.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -70,6 +71,15 @@ test.describe('path dialog, browser mode', () => {
     await input.press('Enter');
     await expect(page.getByTestId('dataset-facts')).toContainText('scan.npz', { timeout: 30_000 });
     await expect(page.getByTestId('path-dialog')).toHaveCount(0);
+
+    // a click on the pattern gives the viewer the keyboard: arrows step one frame, PageDown ten
+    await page.getByTestId('diffraction-canvas').click();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('PageDown');
+    await expect(page.getByTestId('frame-input')).toHaveValue('12');
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByTestId('frame-input')).toHaveValue('11');
 
     // a dataset opened as a model, a bundle-less folder: what it is and which menu item to use
     await openDialog(page, 'openModel');
