@@ -84,5 +84,15 @@ test.describe('layout, browser mode', () => {
         await page.screenshot({ path: join(SHOTS, `${v}-${w}x${h}.png`) });
       }
     }
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('nav-dataset').click();
+    await page.getByTestId('dataset-show-object').click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, 'dataset-object-1280x720.png') });
+    await page.getByTestId('menu-file').click();
+    await page.getByTestId('menu-openDataset').click();
+    await page.getByTestId('path-input').fill(`${join(ROOT, 'fixtures')}/lines`);
+    await expect(page.getByTestId('path-entry').filter({ hasText: 'lines-N64-test.npz' })).toBeVisible();
+    await page.screenshot({ path: join(SHOTS, 'path-dialog-1280x720.png') });
   });
 });
