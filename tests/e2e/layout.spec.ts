@@ -65,6 +65,17 @@ test.describe('layout, browser mode', () => {
     await page.getByTestId('nav-train').click();
     expect(await fullyInViewport(page, page.getByTestId('train-start'))).toBe(true);
     expect(await noPageScroll(page)).toEqual({ page: false, content: false });
+    // field errors sit under their own field: an empty number, and gridsize² > K under gridsize
+    await page.getByTestId('cfg-nepochs').fill('');
+    await expect(page.getByTestId('err-nepochs')).toBeVisible();
+    await expect(page.getByTestId('train-start')).toBeDisabled();
+    await page.getByTestId('cfg-nepochs').fill('2');
+    await page.getByTestId('cfg-gridsize').fill('2');
+    await page.getByTestId('cfg-neighbor_count').fill('3');
+    await expect(page.getByTestId('err-gridsize')).toContainText('neighbours K ≥ 4');
+    await page.getByTestId('cfg-gridsize').fill('1');
+    await page.getByTestId('cfg-neighbor_count').fill('4');
+    await expect(page.getByTestId('train-start')).toBeEnabled();
     if (SHOTS === ARTIFACTS) return;
     // docs screenshots: a short run, then every view at both sizes
     await page.getByTestId('cfg-nepochs').fill('2');
