@@ -287,6 +287,8 @@ export interface Methods {
   'host.checkPath': { params: { path: string; purpose: PathPurpose }; result: PathCheck };
   /** Browser mode's path dialog: the entries of a folder on the host. */
   'host.listDir': { params: { path: string }; result: DirListing };
+  /** Which File items can run now (Electron greys out the native Save and Export items). */
+  'host.menuState': { params: { canSave: boolean; canExport: boolean }; result: Empty };
   'host.setTitle': { params: { dataset: string | null; model: string | null }; result: { title: string } };
   'dataset.open': { params: { path: string }; result: DatasetInfo };
   'dataset.frame': { params: { index: number }; result: { index: number; data: Float32Array } };
@@ -305,7 +307,7 @@ export type ParamsOf<M extends MethodName> = Methods[M]['params'];
 export type ResultOf<M extends MethodName> = Methods[M]['result'];
 
 /** Which methods the host answers itself. */
-export const HOST_METHODS: readonly MethodName[] = ['host.status', 'host.pickPath', 'host.recent', 'host.setTitle', 'host.checkPath', 'host.listDir'];
+export const HOST_METHODS: readonly MethodName[] = ['host.status', 'host.pickPath', 'host.recent', 'host.setTitle', 'host.checkPath', 'host.listDir', 'host.menuState'];
 
 /** Events pushed to the UI. */
 export interface Events {

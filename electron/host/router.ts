@@ -33,6 +33,8 @@ export class RequestRouter {
       return checkPath(path, purpose);
     });
     this.hostHandlers.set('host.listDir', (p) => listDir((p as { path: string }).path));
+    // The in-page menu greys its items itself; Electron overrides this for the native menu.
+    this.hostHandlers.set('host.menuState', () => ({}));
     this.hostHandlers.set('host.setTitle', (p) => {
       const { dataset, model } = p as { dataset: string | null; model: string | null };
       const title = windowTitle(dataset, model);

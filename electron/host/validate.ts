@@ -136,6 +136,11 @@ export const VALIDATORS: { [M in MethodName]: Validator } = {
     only(o, ['path'], m);
     return { path: path(o, 'path', m) };
   },
+  'host.menuState': (params, m) => {
+    const o = obj(params, m);
+    only(o, ['canSave', 'canExport'], m);
+    return { canSave: bool(o, 'canSave', m), canExport: bool(o, 'canExport', m) };
+  },
   'host.setTitle': (params, m) => {
     const o = obj(params, m);
     only(o, ['dataset', 'model'], m);

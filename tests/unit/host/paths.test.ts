@@ -52,6 +52,8 @@ describe('host path checks (browser-mode path dialog)', () => {
     expect(validateRequest('host.checkPath', { path: '/a', purpose: 'saveModel' }).params).toEqual({ path: '/a', purpose: 'saveModel' });
     expect(() => validateRequest('host.checkPath', { path: '/a', purpose: 'delete' })).toThrow(/purpose/);
     expect(() => validateRequest('host.listDir', { path: '' })).toThrow(/must not be empty/);
+    expect(validateRequest('host.menuState', { canSave: true, canExport: false }).params).toEqual({ canSave: true, canExport: false });
+    expect(() => validateRequest('host.menuState', { canSave: 'yes', canExport: false })).toThrow(/canSave/);
   });
 });
 
