@@ -56,6 +56,11 @@ test.describe('path dialog, browser mode', () => {
     await input.fill(`${FIXTURES}/lines-N64-te`);
     await input.press('Tab');
     await expect(input).toHaveValue(join(FIXTURES, 'lines-N64-test.npz'));
+    // ↓ highlights the first entry matching the typed name, Enter picks it
+    await input.fill(`${FIXTURES}/lines-N64-tr`);
+    await expect(page.getByTestId('path-entry').filter({ hasText: 'lines-N64-train.npz' })).toBeVisible();
+    await input.press('ArrowDown');
+    await expect(page.locator('.entry.sel')).toHaveText('lines-N64-train.npz');
 
     // a folder that is not a scan: a plain sentence, the dialog stays open
     await input.fill(FIXTURES);
