@@ -77,6 +77,16 @@ export interface DatasetInfo {
   y: Float32Array;
   /** Probe as split complex `(N, N)`, null when the file has no probeGuess. */
   probe: { re: Float32Array; im: Float32Array } | null;
+  /** The file's objectGuess (ground truth) as amplitude and phase, null when it has none. */
+  object: ComplexMap | null;
+}
+
+/** Amplitude and phase of a complex image, computed by the core. */
+export interface ComplexMap {
+  width: number;
+  height: number;
+  amplitude: Float32Array;
+  phase: Float32Array;
 }
 
 /**
@@ -137,6 +147,8 @@ export interface ModelInfo {
   finalLoss: number | null;
   finalValLoss: number | null;
   config: Record<string, unknown>;
+  /** Loss per epoch as trained (from the bundle when opened), for the Train view's chart. */
+  history: { epoch: number; loss: number; val_loss: number | null }[];
 }
 
 /** A stitched complex image on an object-pixel canvas. */
@@ -166,6 +178,8 @@ export interface EvaluationSummary {
   /** FRC curves on rings; frequency in cycles/pixel. */
   frc: { frequencyPerPx: Float32Array; amplitude: Float32Array; phase: Float32Array; halfBit: Float32Array };
   notes: string[];
+  /** The ground truth on the region the metrics compare (cut and registered like the reconstruction). */
+  groundTruth?: ComplexMap;
 }
 
 export type ReconstructionMethod = 'pinn' | 'iterative' | 'pinn+iterative';
@@ -208,6 +222,27 @@ export interface ReconstructionResult {
   evaluation: EvaluationSummary | null;
 }
 
+export type PathPurpose = 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction';
+
+/** A typed path checked by the host before it is used (browser mode's path dialog). */
+export interface PathCheck {
+  /** The path the host will use: absolute, `~` expanded (a folder given for a bundle gets /wts.h5.zip). */
+  path: string;
+  /** Why it cannot be used for this purpose, in one sentence; null when it can. */
+  error: string | null;
+  /** Existing files that saving or exporting there would replace (empty: nothing is overwritten). */
+  overwrites: string[];
+}
+
+/** One folder of the host's file system, for browsing and completion in the path dialog. */
+export interface DirListing {
+  /** The folder listed: absolute, `~` expanded, ending without a separator (except the root). */
+  dir: string;
+  entries: { name: string; dir: boolean }[];
+  /** More entries exist than were returned. */
+  truncated: boolean;
+}
+
 export interface RecentFiles {
   datasets: string[];
   models: string[];
@@ -224,6 +259,12 @@ export interface Methods {
   /** Native file dialog (Electron). Browser mode answers `{ path: null, native: false }` and the UI asks for a path. */
   'host.pickPath': { params: { purpose: 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction'; defaultPath?: string }; result: { path: string | null; native: boolean } };
   'host.recent': { params: Empty; result: RecentFiles };
+  /** Browser mode's path dialog: expand `~`, refuse relative paths, say what is missing or would be replaced. */
+  'host.checkPath': { params: { path: string; purpose: PathPurpose }; result: PathCheck };
+  /** Browser mode's path dialog: the entries of a folder on the host. */
+  'host.listDir': { params: { path: string }; result: DirListing };
+  /** Which File items can run now (Electron greys out the native Save and Export items). */
+  'host.menuState': { params: { canSave: boolean; canExport: boolean }; result: Empty };
   'host.setTitle': { params: { dataset: string | null; model: string | null }; result: { title: string } };
   'dataset.open': { params: { path: string }; result: DatasetInfo };
   'dataset.frame': { params: { index: number }; result: { index: number; data: Float32Array } };
@@ -242,7 +283,7 @@ export type ParamsOf<M extends MethodName> = Methods[M]['params'];
 export type ResultOf<M extends MethodName> = Methods[M]['result'];
 
 /** Which methods the host answers itself. */
-export const HOST_METHODS: readonly MethodName[] = ['host.status', 'host.pickPath', 'host.recent', 'host.setTitle'];
+export const HOST_METHODS: readonly MethodName[] = ['host.status', 'host.pickPath', 'host.recent', 'host.setTitle', 'host.checkPath', 'host.listDir', 'host.menuState'];
 
 /** Events pushed to the UI. */
 export interface Events {

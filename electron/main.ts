@@ -83,6 +83,17 @@ function installMenu(): void {
     file.submenu.splice(2, 0, { label: 'Open Recent', submenu: items.length ? items : [{ label: 'No recent files', enabled: false }] });
   }
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  applyMenuState();
+}
+
+/** Save and Export are greyed out while there is nothing to save or export (host.menuState). */
+let menuState = { canSave: false, canExport: false };
+function applyMenuState(): void {
+  const menu = Menu.getApplicationMenu();
+  const save = menu?.getMenuItemById('saveModel');
+  const exp = menu?.getMenuItemById('exportReconstruction');
+  if (save) save.enabled = menuState.canSave;
+  if (exp) exp.enabled = menuState.canExport;
 }
 
 function createWindow(): void {
@@ -151,6 +162,11 @@ if (!app.requestSingleInstanceLock()) {
     recent = new RecentStore(app.getPath('userData'));
     router = new RequestRouter(supervisor, { recent, onTitle: (t) => mainWindow?.setTitle(t) });
     router.handleHost('host.pickPath', pickPath);
+    router.handleHost('host.menuState', (p) => {
+      menuState = p as typeof menuState;
+      applyMenuState();
+      return {};
+    });
     const add = recent.add.bind(recent);
     recent.add = (kind, path) => {
       add(kind, path);

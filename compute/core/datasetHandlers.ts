@@ -5,9 +5,12 @@ import { openDataset as openAnyDataset } from '../ptycho/data/formats/index';
 import type { DatasetInfo } from '../protocol';
 import type { CoreSession } from './session';
 import { CoreError } from './errors';
+import { assertDatasetPath } from './fileKinds';
+import { amplitudePhase } from '../ptycho/lifecycle/outputs';
 
 export async function openDataset(session: CoreSession, path: string): Promise<DatasetInfo> {
   const abs = resolve(path);
+  assertDatasetPath(abs);
   // Probe optional here: the Dataset view can show a scan without one; training will refuse.
   // Any format the registry knows (NPZ, CXI, Ptychodus folder, …), chosen by content.
   const raw = await openAnyDataset(abs, { requireProbe: false });
@@ -31,6 +34,7 @@ export async function openDataset(session: CoreSession, path: string): Promise<D
     x: Float32Array.from(raw.xcoords),
     y: Float32Array.from(raw.ycoords),
     probe: raw.probe ? { re: raw.probe.re, im: raw.probe.im } : null,
+    object: raw.objectGuess ? { width: raw.objectGuess.width, height: raw.objectGuess.height, ...amplitudePhase(raw.objectGuess) } : null,
   };
 }
 

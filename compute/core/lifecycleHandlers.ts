@@ -14,6 +14,8 @@ import type { PreparedData } from '../ptycho/lifecycle/prepare';
 import type { ModelInfo, StitchedImage, TrainRequest } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { CoreError } from './errors';
+import { assertFolderExists } from '../io/atomicWrite';
+import { assertBundlePath } from './fileKinds';
 
 export function modelInfo(m: TrainedModel): ModelInfo {
   const last = m.history.at(-1);
@@ -29,6 +31,7 @@ export function modelInfo(m: TrainedModel): ModelInfo {
     finalLoss: typeof last?.loss === 'number' ? last.loss : null,
     finalValLoss: typeof last?.val_loss === 'number' ? last.val_loss : null,
     config: JSON.parse(JSON.stringify(m.config)) as Record<string, unknown>,
+    history: m.history.map((h, i) => ({ epoch: typeof h.epoch === 'number' ? h.epoch : i + 1, loss: h.loss, val_loss: typeof h.val_loss === 'number' ? h.val_loss : null })),
   };
 }
 
@@ -151,14 +154,17 @@ export function saveCurrentModel(session: CoreSession, path: string): ModelInfo 
   if (!session.model) throw new CoreError('there is no model to save: train one or open a bundle first', 'no-model');
   const target = extname(path) === '' ? join(path, 'wts.h5.zip') : path;
   try {
+    assertFolderExists(target);
     saveModel(session.model, target);
   } catch (e) {
-    throw new CoreError(`could not save ${target}: ${(e as Error).message}`);
+    const msg = (e as Error).message;
+    throw new CoreError(msg.startsWith('cannot write ') ? msg.replace(/^cannot write /, 'could not save ') : `could not save ${target}: ${msg}`);
   }
   return modelInfo(session.model);
 }
 
 export async function openModel(session: CoreSession, path: string): Promise<ModelInfo> {
+  assertBundlePath(path);
   const m = await loadModel(path);
   session.model = m;
   session.reconstruction = null;

@@ -14,6 +14,7 @@ import type { ComplexImage } from '../ptycho/data/dataset';
 import type { ReconRunParams, ReconstructionComparison, ReconstructionResult } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { CoreError } from './errors';
+import { assertFolderExists } from '../io/atomicWrite';
 import { stitchedImage } from './lifecycleHandlers';
 
 /** A live image every this many iterations (and at the last). */
@@ -156,7 +157,12 @@ export function compareReconstructions(session: CoreSession): ReconstructionComp
 export function exportReconstruction(session: CoreSession, path: string, format: 'npz' | 'png'): { paths: string[] } {
   const rec = session.reconstruction;
   if (!rec) throw new CoreError('reconstruct first, then export', 'no-reconstruction');
+  try {
+    assertFolderExists(path);
+  } catch (e) {
+    throw new CoreError((e as Error).message, 'no-folder');
+  }
   if (format === 'npz') return { paths: [writeReconstructionNpz(path, rec.stitched, { dataset: rec.datasetPath, model: session.model?.path ?? null, method: rec.label }, rec.probe ? { probe: rec.probe } : {})] };
   const stem = path.replace(/\.png$/i, '');
-  return { paths: writeReconstructionPngs(`${stem}_amplitude.png`, `${stem}_phase.png`, rec.stitched) };
+  return { paths: writeReconstructionPngs(`${stem}_amplitude.png`, `${stem}_phase.png`, rec.stitched, rec.label) };
 }

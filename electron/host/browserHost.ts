@@ -84,7 +84,17 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
   const router = new RequestRouter(supervisor, { recent: new RecentStore(opts.configDir === undefined ? defaultConfigDir() : opts.configDir) });
   const clients = new Set<WebSocket>();
 
-  const server: Server = createServer((req, res) => serveStatic(opts.staticDir, req, res));
+  // /token-check answers whether the page's token is this host's: a page left open across a
+  // restart of `npm run serve` can then say that its link expired (the WebSocket API cannot
+  // see the 401 of a refused upgrade). It reveals no more than the upgrade itself does.
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/token-check') {
+      res.writeHead(tokenMatches(url.searchParams.get('token'), token) ? 204 : 401, { 'cache-control': 'no-store' }).end();
+      return;
+    }
+    serveStatic(opts.staticDir, req, res);
+  });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
 
   await new Promise<void>((ok, fail) => {

@@ -7,6 +7,8 @@ import { HOST_METHODS } from '../../compute/protocol';
 import { SupervisorError, type CoreSupervisor } from './supervisor';
 import { validateRequest, ValidationError } from './validate';
 import { RecentStore, windowTitle } from './recent';
+import { checkPath, listDir } from './paths';
+import type { PathPurpose } from '../../compute/protocol';
 
 export type HostHandler = (params: unknown) => Promise<unknown> | unknown;
 
@@ -26,6 +28,13 @@ export class RequestRouter {
     this.hostHandlers.set('host.recent', () => this.recent.list());
     // Without a native dialog (browser mode) the UI asks for a path itself.
     this.hostHandlers.set('host.pickPath', () => ({ path: null, native: false }));
+    this.hostHandlers.set('host.checkPath', (p) => {
+      const { path, purpose } = p as { path: string; purpose: PathPurpose };
+      return checkPath(path, purpose);
+    });
+    this.hostHandlers.set('host.listDir', (p) => listDir((p as { path: string }).path));
+    // The in-page menu greys its items itself; Electron overrides this for the native menu.
+    this.hostHandlers.set('host.menuState', () => ({}));
     this.hostHandlers.set('host.setTitle', (p) => {
       const { dataset, model } = p as { dataset: string | null; model: string | null };
       const title = windowTitle(dataset, model);

@@ -36,6 +36,33 @@ interface Pending {
   resolve(v: unknown): void;
   reject(e: Error): void;
   method: string;
+  /** The supervisor's train.done count when the request was sent. */
+  trainDoneSeen: number;
+}
+
+/** What the core is doing, in plain words for the status bar (request methods and background jobs). */
+const PLAIN: Record<string, string> = {
+  'core.info': 'starting',
+  'core.ping': 'answering',
+  'dataset.open': 'opening the dataset',
+  'dataset.frame': 'reading a pattern',
+  'train.start': 'preparing the training data',
+  'train.cancel': 'cancelling training',
+  'model.save': 'saving the model',
+  'model.open': 'opening the model bundle',
+  'recon.run': 'reconstructing',
+  'recon.cancel': 'cancelling the reconstruction',
+  'recon.compare': 'comparing reconstructions',
+  'recon.export': 'exporting',
+  preparing: 'preparing training (building the model)',
+  training: 'training',
+};
+
+/** "Training, reading a pattern…" */
+export function busyDetail(jobs: readonly string[]): string {
+  const words = jobs.map((j) => PLAIN[j] ?? j.replace(/[._]/g, ' '));
+  const text = words.join(', ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}…`;
 }
 
 export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: [EventMessage] }> {
@@ -49,6 +76,8 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
   private restartTimer: NodeJS.Timeout | null = null;
   /** A job the core runs after answering its request (training): busy until its done event. */
   private backgroundJob: string | null = null;
+  /** train.done events seen, so a train.start answer arriving after its run ended sets nothing. */
+  private trainDone = 0;
   private readonly opts: Required<SupervisorOptions>;
 
   constructor(
@@ -72,7 +101,7 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
   request(method: string, params: unknown): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, method });
+      this.pending.set(id, { resolve, reject, method, trainDoneSeen: this.trainDone });
       if (this.channel && this.status.info) this.channel.send({ type: 'request', id, method, params });
       else this.queued.push({ id, method, params });
       this.refreshBusy();
@@ -102,8 +131,8 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
     if (!this.status.info || this.status.state === 'crashed' || this.status.state === 'starting') return;
     const busy = this.pending.size > 0 || this.backgroundJob !== null;
     const want = busy ? 'busy' : 'ready';
-    const methods = [...new Set([...this.pending.values()].map((p) => p.method)), ...(this.backgroundJob ? [this.backgroundJob] : [])].join(', ');
-    const detail = busy ? `working: ${methods}` : 'ready';
+    const jobs = [...new Set([...(this.backgroundJob ? [this.backgroundJob] : []), ...[...this.pending.values()].map((p) => p.method)])];
+    const detail = busy ? busyDetail(jobs) : 'ready';
     if (this.status.state !== want || this.status.detail !== detail) this.setStatus({ state: want, detail });
   }
 
@@ -132,6 +161,9 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
+      // Between train.start's answer (data prepared) and the first batch the core builds and
+      // compiles the model: busy, "preparing", not ready.
+      if (msg.ok && p.method === 'train.start' && this.backgroundJob === null && p.trainDoneSeen === this.trainDone) this.backgroundJob = 'preparing';
       if (msg.ok) p.resolve(msg.result);
       else p.reject(new SupervisorError(msg.error));
       this.refreshBusy();
@@ -147,6 +179,7 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
             this.refreshBusy();
           }
         } else if (msg.event === 'train.done') {
+          this.trainDone++;
           this.backgroundJob = null;
           this.refreshBusy();
         }

@@ -48,6 +48,12 @@ export function only(o: Record<string, unknown>, keys: readonly string[], method
   for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ValidationError(`${method}: unexpected field '${k}'`);
 }
 
+function bool(o: Record<string, unknown>, key: string, method: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') throw new ValidationError(`${method}: field '${key}' must be true or false`);
+  return v;
+}
+
 function oneOf<T extends string>(o: Record<string, unknown>, key: string, method: string, choices: readonly T[]): T {
   const v = o[key];
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
@@ -90,6 +96,21 @@ export const VALIDATORS: { [M in MethodName]: Validator } = {
     only(o, ['purpose', 'defaultPath'], m);
     const purpose = oneOf(o, 'purpose', m, ['openDataset', 'openModel', 'saveModel', 'exportReconstruction'] as const);
     return o.defaultPath === undefined ? { purpose } : { purpose, defaultPath: path(o, 'defaultPath', m) };
+  },
+  'host.checkPath': (params, m) => {
+    const o = obj(params, m);
+    only(o, ['path', 'purpose'], m);
+    return { path: path(o, 'path', m), purpose: oneOf(o, 'purpose', m, ['openDataset', 'openModel', 'saveModel', 'exportReconstruction'] as const) };
+  },
+  'host.listDir': (params, m) => {
+    const o = obj(params, m);
+    only(o, ['path'], m);
+    return { path: path(o, 'path', m) };
+  },
+  'host.menuState': (params, m) => {
+    const o = obj(params, m);
+    only(o, ['canSave', 'canExport'], m);
+    return { canSave: bool(o, 'canSave', m), canExport: bool(o, 'canExport', m) };
   },
   'host.setTitle': (params, m) => {
     const o = obj(params, m);

@@ -29,9 +29,21 @@ test.describe('browser mode', () => {
     await page.goto(host.url);
     await assertShell(page, 'browser');
     // The in-page File menu exists in browser mode and answers honestly.
+    // Nothing to save or export: greyed out with the reason; the shortcut says it in a notice.
     await page.getByTestId('menu-file').click();
-    await page.getByTestId('menu-exportReconstruction').click();
+    await expect(page.getByTestId('menu-exportReconstruction')).toHaveAttribute('aria-disabled', 'true');
+    await expect(page.getByTestId('menu-saveModel')).toHaveAttribute('title', /no model yet/);
+    await expect(page.getByTestId('menu-openDataset')).toHaveAttribute('aria-disabled', 'false');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('menu-openDataset')).toHaveCount(0);
+    await page.keyboard.press('Control+e');
     await expect(page.getByTestId('notice').first()).toContainText('Nothing to export yet');
+    // Tabs show their shortcut; the toast stays in the top bar's free end, clear of the views.
+    await expect(page.getByTestId('nav-train')).toContainText('Ctrl+2');
+    const toast = await page.getByTestId('notice').first().boundingBox();
+    const tabs = await page.getByTestId('nav-reconstruct').boundingBox();
+    expect(toast!.y).toBeLessThan(40);
+    expect(toast!.x).toBeGreaterThan(tabs!.x + tabs!.width);
   });
 
   test('the WebSocket refuses a missing token and a foreign origin', async () => {
@@ -77,5 +89,23 @@ test.describe('electron', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+test.describe('browser mode, a stale link', () => {
+  let host: BrowserHost;
+  test.beforeAll(async () => {
+    host = await startHost();
+  });
+  test.afterAll(async () => {
+    await host?.close();
+  });
+
+  test('a page with an old token says the link expired, not that the core crashed', async ({ page }) => {
+    await page.goto(host.url.replace(/token=[^&]+/, 'token=stale-token-of-an-earlier-run'));
+    await expect(page.getByTestId('blocking-dialog')).toContainText('This link has expired', { timeout: 20_000 });
+    await expect(page.getByTestId('blocking-dialog')).toContainText('npm run serve');
+    await expect(page.getByTestId('core-state')).toContainText('Not connected');
+    await expect(page.getByTestId('core-state')).not.toContainText('Crashed');
   });
 });

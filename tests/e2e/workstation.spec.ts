@@ -75,10 +75,11 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   await expect(page.getByTestId('train-outcome')).toContainText('Training completed after 1 epoch');
   await expect.poll(() => canvasColours(page, '[data-testid="loss-chart-canvas"] canvas'), { timeout: 10_000 }).toBeGreaterThan(3);
   await expect(page.getByTestId('loss-epochs')).toContainText('1');
+  // the (negative) Poisson NLL on a log axis: plotted above a constant just below its best value
   await page.getByTestId('loss-log').click();
-  await expect(page.getByTestId('loss-log-hint')).toBeVisible();
+  await expect(page.getByTestId('loss-log-shift')).toBeVisible();
   await page.getByTestId('loss-linear').click();
-  await expect(page.getByTestId('loss-log-hint')).toHaveCount(0);
+  await expect(page.getByTestId('loss-log-shift')).toHaveCount(0);
   await expect.poll(() => canvasColours(page, '[data-testid="preview-amplitude"]'), { timeout: 10_000 }).toBeGreaterThan(5);
   await shot('train');
   await expect(page).toHaveTitle('unsaved model — lines-N64-train.npz — Ptycho Workstation');

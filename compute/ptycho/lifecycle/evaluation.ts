@@ -7,7 +7,8 @@ import { evaluateReconstruction, metricsJson, formatFrcCsv, comparisonColourLimi
 import type { ComplexImage } from '../data/dataset';
 import type { Stitched } from '../stitch/reassemble';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
-import { encodePanelsPng } from '../../io/png';
+import { writeFigurePng } from '../../io/png';
+import { renderFigure, tileFigures } from '../../render/figure';
 import type { EvaluationSummary } from '../../protocol';
 
 export interface EvaluationOptions {
@@ -100,15 +101,16 @@ export function writeEvaluation(dir: string, report: EvaluationReport): string[]
   atomicWriteFileSync(frc, formatFrcCsv(report));
   const lim = comparisonColourLimits(report);
   const a = report.aligned;
-  const panel = (img: { width: number; height: number; data: Float64Array }, colormap: 'gray' | 'viridis', l: { min: number; max: number }) => ({
-    values: img.data,
-    width: img.width,
-    height: img.height,
-    opts: { colormap, vmin: l.min, vmax: l.max },
-  });
-  // Row 1: amplitude ground truth | reconstruction; row 2 is written as a second image strip below.
-  const top = encodePanelsPng([panel(a.groundTruthAmplitude, 'gray', lim.amplitude), panel(a.reconAmplitude, 'gray', lim.amplitude), panel(a.groundTruthPhase, 'viridis', lim.phase), panel(a.reconPhase, 'viridis', lim.phase)]);
-  atomicWriteFileSync(png, top);
+  const panel = (title: string, img: { width: number; height: number; data: Float64Array }, phase: boolean, l: { min: number; max: number }) =>
+    renderFigure({ title, values: img.data, width: img.width, height: img.height, colormap: phase ? 'twilight' : 'gray', vmin: l.min, vmax: l.max, unit: phase ? 'phase (rad)' : 'amplitude (a.u.)' }, { imageSize: 400, minWidth: 0 });
+  // Ground truth | reconstruction, amplitude above phase, each pair on one colour scale.
+  const figs = [
+    panel('Ground truth · amplitude', a.groundTruthAmplitude, false, lim.amplitude),
+    panel('Reconstruction · amplitude', a.reconAmplitude, false, lim.amplitude),
+    panel('Ground truth · phase', a.groundTruthPhase, true, lim.phase),
+    panel('Reconstruction · phase', a.reconPhase, true, lim.phase),
+  ];
+  writeFigurePng(png, tileFigures(figs, 2));
   return [metrics, frc, png];
 }
 
@@ -131,6 +133,7 @@ export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
       halfBit: Float32Array.from(c.halfBit),
     },
     notes: [...r.warnings],
+    groundTruth: { width: r.aligned.groundTruthAmplitude.width, height: r.aligned.groundTruthAmplitude.height, amplitude: Float32Array.from(r.aligned.groundTruthAmplitude.data), phase: Float32Array.from(r.aligned.groundTruthPhase.data) },
   };
 }
 

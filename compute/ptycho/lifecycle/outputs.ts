@@ -1,13 +1,15 @@
 /**
  * Files a reconstruction run leaves behind (PtychoPINN's names): reconstruction.npz (object
  * complex64 (H, W), amplitude, phase, x0/y0 canvas origin in object pixels),
- * reconstructed_amplitude.png (gray) and reconstructed_phase.png (viridis), training history
+ * reconstructed_amplitude.png and reconstructed_phase.png (figures: title, colour bar; gray and
+ * twilight as in the UI), training history
  * as JSON and CSV. All writes are atomic.
  */
 import { basename, join } from 'node:path';
 import { amplitudePhase as amplitudeAndPhase } from '../../numerics/complex';
 import { writeNpz } from '../../io/npz';
-import { writeMapPng } from '../../io/png';
+import { writeFigurePng } from '../../io/png';
+import { renderFigure } from '../../render/figure';
 import { complexFromSplit, f32, f64 } from '../../io/ndarray';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import type { Stitched } from '../stitch/reassemble';
@@ -97,11 +99,16 @@ export function writeReconstructionNpz(path: string, s: Stitched, meta: Record<s
   return path;
 }
 
-/** Amplitude (gray) and phase (viridis) PNGs, PtychoPINN's colour choices. */
-export function writeReconstructionPngs(amplitudePath: string, phasePath: string, s: Stitched): string[] {
+/**
+ * Amplitude and phase as figures (title, colour bar with ticks and unit, enlarged to ≈ 512 px),
+ * in the UI's colormaps (gray; twilight for phase, over its data range); pixels no patch
+ * covered are transparent. `label` names what made it ('PINN', 'rPIE 30 it.').
+ */
+export function writeReconstructionPngs(amplitudePath: string, phasePath: string, s: Stitched, label = 'Reconstruction'): string[] {
   const { amplitude, phase } = amplitudePhase(s);
-  writeMapPng(amplitudePath, amplitude, s.width, s.height, { colormap: 'gray' });
-  writeMapPng(phasePath, phase, s.width, s.height, { colormap: 'viridis' });
+  const base = { width: s.width, height: s.height, mask: s.weights };
+  writeFigurePng(amplitudePath, renderFigure({ ...base, title: `${label} · amplitude`, values: amplitude, colormap: 'gray', unit: 'amplitude (a.u.)' }));
+  writeFigurePng(phasePath, renderFigure({ ...base, title: `${label} · phase`, values: phase, colormap: 'twilight', unit: 'phase (rad)' }));
   return [amplitudePath, phasePath];
 }
 

@@ -39,6 +39,26 @@ function electronApi(bridge: NonNullable<Window['ptychoBridge']>): PtychoApi {
   };
 }
 
+/** Why browser mode is not connected, in a sentence for the user; null when connected. */
+export type ConnectionListener = (problem: string | null) => void;
+const connectionListeners = new Set<ConnectionListener>();
+export function onConnectionProblem(l: ConnectionListener): () => void {
+  connectionListeners.add(l);
+  return () => connectionListeners.delete(l);
+}
+export const EXPIRED_LINK = 'This link has expired: the host now runs with a new token. Restart `npm run serve` if it is not running, and open the new URL it prints.';
+export const HOST_DOWN = 'The browser-mode host is not running: start `npm run serve` and open the URL it prints.';
+
+/** A refused connection: a stale token (the host answers 401) or no host at all. */
+async function diagnose(token: string): Promise<string> {
+  try {
+    const r = await fetch(`/token-check?token=${encodeURIComponent(token)}`, { cache: 'no-store' });
+    return r.status === 401 ? EXPIRED_LINK : 'Could not connect to the browser-mode host (its WebSocket refused this page).';
+  } catch {
+    return HOST_DOWN;
+  }
+}
+
 /** Browser mode: one WebSocket to the host that served this page, authenticated by the URL token. */
 function browserApi(token: string): PtychoApi {
   const hub = new EventHub();
@@ -57,6 +77,7 @@ function browserApi(token: string): PtychoApi {
       sock.onopen = () => {
         ws = sock;
         retryMs = 500;
+        for (const l of connectionListeners) l(null);
         resolve(sock);
       };
       sock.onmessage = (ev) => {
@@ -79,7 +100,12 @@ function browserApi(token: string): PtychoApi {
         const wasOpen = ws === sock;
         ws = null;
         opened = null;
-        hub.dispatch({ type: 'event', event: 'core.status', payload: { state: 'crashed', detail: err.message, restarts: 0, info: null } });
+        if (wasOpen) hub.dispatch({ type: 'event', event: 'core.status', payload: { state: 'crashed', detail: err.message, restarts: 0, info: null } });
+        else
+          void diagnose(token).then((why) => {
+            for (const l of connectionListeners) l(why);
+            hub.dispatch({ type: 'event', event: 'core.status', payload: { state: 'crashed', detail: why, restarts: 0, info: null } });
+          });
         if (!wasOpen) reject(new RemoteError({ code: 'disconnected', message: 'could not connect to the browser-mode host (is `npm run serve` running, and is the token in the URL?)' }));
         setTimeout(() => void connect().catch(() => undefined), retryMs);
         retryMs = Math.min(10_000, retryMs * 2);

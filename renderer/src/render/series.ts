@@ -18,6 +18,24 @@ export function finitePoints<T>(items: readonly T[], x: (t: T) => number | null 
   return out;
 }
 
+/**
+ * A log axis cannot show values ≤ 0 (PtychoPINN's Poisson NLL is usually negative): the constant
+ * to subtract so every finite value plots as a positive distance above it, 1 % of the span below
+ * the best (lowest) value. Null when all values are already positive (plot them as they are).
+ */
+export function logShift(values: readonly (number | null | undefined)[]): number | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v == null || !Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!Number.isFinite(lo) || lo > 0) return null;
+  const span = hi - lo;
+  return lo - (span > 0 ? span * 0.01 : Math.max(Math.abs(lo) * 1e-3, 1e-12));
+}
+
 export interface AxisRange {
   min: number;
   max: number;

@@ -2,13 +2,15 @@
  * File ▸ actions shared by the native menu (menu.action events), the in-page menu, keyboard
  * shortcuts, drag-and-drop and the views' buttons.
  */
-import type { MenuAction } from '../../../compute/protocol';
+import type { MenuAction, PathPurpose } from '../../../compute/protocol';
 import { useAppStore } from '../stores/app';
 import { useDatasetStore } from '../stores/dataset';
 import { useModelStore } from '../stores/model';
 import { useReconstructionStore } from '../stores/reconstruction';
 import { useTrainingStore } from '../stores/training';
 import { getApi } from '../api/client';
+import { formFromConfig, historyPoints, plural } from '../stores/bundleSettings';
+import type { ModelInfo } from '../../../compute/protocol';
 
 function hostKind(): 'electron' | 'browser' {
   try {
@@ -29,31 +31,77 @@ export function useFileActions() {
   const recon = useReconstructionStore();
   const training = useTrainingStore();
 
-  async function openDataset(path?: string): Promise<void> {
-    const p = path ?? (await app.askPath('openDataset', 'Open Dataset (PtychoPINN NPZ)'));
-    if (!p) return;
+  /**
+   * Use `given` (a recent file, a dropped file) or ask for a path, then `act` on it. A failure
+   * stays in the browser-mode dialog, inline, for the user to correct the path; elsewhere it
+   * becomes a notice.
+   */
+  async function withPath(purpose: PathPurpose, title: string, suggested: string, failure: string, act: (p: string) => Promise<void>, given?: string): Promise<void> {
     try {
+      if (given) await act(given);
+      else await app.askPath(purpose, title, suggested, act);
+    } catch (e) {
+      app.notify('error', `${failure}: ${message(e)}`, 0);
+    }
+  }
+
+  async function openDataset(path?: string): Promise<void> {
+    await withPath('openDataset', 'Open Dataset (NPZ, CXI, HDF5)', '', 'Could not open the dataset', async (p) => {
       const d = await dataset.open(p);
       training.fromDataset(d);
       recon.clear();
       app.notify('info', `Opened ${d.fileName}: ${d.patterns} patterns of ${d.N}×${d.N}`);
       app.view = 'dataset';
-    } catch (e) {
-      app.notify('error', `Could not open the dataset: ${message(e)}`, 0);
+    }, path);
+  }
+
+  /**
+   * A trained model not saved yet is replaced by a new run or an opened bundle: ask first.
+   * True when the caller may go on (saved, discarded, or nothing to lose).
+   */
+  async function confirmReplaceUnsaved(doing: string): Promise<boolean> {
+    if (!model.dirty) return true;
+    const c = await app.confirm({
+      title: 'Discard the unsaved model?',
+      text: `The model trained in this session (${plural(model.info?.epochsTrained ?? 0, 'epoch')}) is not saved. ${doing} replaces it.`,
+      choices: [
+        { id: 'discard', label: 'Discard it', danger: true },
+        { id: 'save', label: 'Save it first…' },
+      ],
+    });
+    if (c === 'discard') return true;
+    if (c === 'save') {
+      await saveModel();
+      return !model.dirty;
     }
+    return false;
+  }
+
+  /** An opened bundle's settings and loss history go to the Train view (N stays the dataset's). */
+  function showBundleHistory(m: ModelInfo): void {
+    const form = formFromConfig(m.config, { ...training.form });
+    if (dataset.info) form.N = training.form.N;
+    Object.assign(training.form, form);
+    training.reset();
+    training.epochs = historyPoints(m);
+    training.epoch = m.epochsTrained;
+    const planned = typeof m.config.nepochs === 'number' ? m.config.nepochs : m.epochsTrained;
+    training.nepochs = Math.max(planned, m.epochsTrained);
+    training.progress = training.nepochs ? m.epochsTrained / training.nepochs : 0;
   }
 
   async function openModel(path?: string): Promise<void> {
-    const p = path ?? (await app.askPath('openModel', 'Open Model Bundle (wts.h5.zip)'));
-    if (!p) return;
-    try {
-      const m = await model.open(p);
-      recon.clear();
-      app.notify('info', `Opened model ${m.path ?? p}: N ${m.N}, gridsize ${m.gridsize}, ${m.epochsTrained} epochs`);
-      app.view = 'reconstruct';
-    } catch (e) {
-      app.notify('error', `Could not open the model bundle: ${message(e)}`, 0);
+    if (training.running) {
+      app.notify('error', 'Training is running: cancel it before opening another model.');
+      return;
     }
+    if (!(await confirmReplaceUnsaved('Opening a bundle'))) return;
+    await withPath('openModel', 'Open Model Bundle (wts.h5.zip)', '', 'Could not open the model bundle', async (p) => {
+      const m = await model.open(p);
+      showBundleHistory(m);
+      app.notify('info', `Opened model ${m.path ?? p}: N ${m.N}, gridsize ${m.gridsize}, ${plural(m.epochsTrained, 'epoch')}`);
+      app.view = 'reconstruct';
+    }, path);
   }
 
   async function saveModel(): Promise<void> {
@@ -61,14 +109,10 @@ export function useFileActions() {
       app.notify('error', 'There is no model to save yet: train one or open a bundle.');
       return;
     }
-    const p = await app.askPath('saveModel', 'Save Model Bundle', 'wts.h5.zip');
-    if (!p) return;
-    try {
+    await withPath('saveModel', 'Save Model Bundle', 'wts.h5.zip', 'Could not save the model', async (p) => {
       const m = await model.save(p);
       app.notify('info', `Saved ${m.path}`);
-    } catch (e) {
-      app.notify('error', `Could not save the model: ${message(e)}`, 0);
-    }
+    });
   }
 
   /** Export as NPZ (amplitude, phase, complex object, canvas origin) or PNG (amplitude and phase images). */
@@ -77,15 +121,11 @@ export function useFileActions() {
       app.notify('error', 'Nothing to export yet: reconstruct first.');
       return;
     }
-    const p = await app.askPath('exportReconstruction', `Export Reconstruction (${format ? format.toUpperCase() : '.npz or .png'})`, `reconstruction.${format ?? 'npz'}`);
-    if (!p) return;
-    const chosen = /\.png$/i.test(p) ? 'png' : /\.npz$/i.test(p) ? 'npz' : (format ?? 'npz');
-    try {
+    await withPath('exportReconstruction', `Export Reconstruction (${format ? format.toUpperCase() : '.npz or .png'})`, `reconstruction.${format ?? 'npz'}`, 'Could not export', async (p) => {
+      const chosen = /\.png$/i.test(p) ? 'png' : /\.npz$/i.test(p) ? 'npz' : (format ?? 'npz');
       const files = await recon.exportTo(p, chosen);
       app.notify('info', `Exported ${files.join(', ')}`);
-    } catch (e) {
-      app.notify('error', `Could not export: ${message(e)}`, 0);
-    }
+    });
   }
 
   async function run(action: MenuAction, path?: string): Promise<void> {
@@ -126,5 +166,5 @@ export function useFileActions() {
     }
   }
 
-  return { openDataset, openModel, saveModel, exportReconstruction, run, dropped };
+  return { openDataset, openModel, saveModel, exportReconstruction, run, dropped, confirmReplaceUnsaved };
 }

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { ReconstructionComparison, ReconstructionMethod, ReconstructionResult, StitchedImage } from '../../../compute/protocol';
 import { getApi } from '../api/client';
+import { useModelStore } from './model';
 
 /**
  * The last stitched reconstruction (typed arrays in shallowRefs), its evaluation, the live
@@ -10,6 +11,8 @@ import { getApi } from '../api/client';
  */
 export const useReconstructionStore = defineStore('reconstruction', () => {
   const result = shallowRef<ReconstructionResult | null>(null);
+  /** The model current when `result` was made (its revision and name): a later model makes it stale. */
+  const madeWith = shallowRef<{ revision: number; name: string | null } | null>(null);
   /** The result before `result` (same dataset), shown side by side with it. */
   const previous = shallowRef<ReconstructionResult | null>(null);
   const comparison = shallowRef<ReconstructionComparison | null>(null);
@@ -44,11 +47,14 @@ export const useReconstructionStore = defineStore('reconstruction', () => {
     liveErrors.value = [];
     liveImage.value = null;
     comparison.value = null;
+    const model = useModelStore();
+    const at = { revision: model.revision, name: model.name };
     try {
       const params = method.value === 'pinn' ? { method: method.value } : { method: method.value, algorithm: algorithm.value, iterations: iterations.value, probe_refine: probeRefine.value };
       const r = await getApi().invoke('recon.run', params);
       previous.value = r.comparable ? result.value : null;
       result.value = r;
+      madeWith.value = at;
       progress.value = 1;
       if (r.comparable) comparison.value = await getApi().invoke('recon.compare', {});
       return r;
@@ -71,9 +77,10 @@ export const useReconstructionStore = defineStore('reconstruction', () => {
 
   function clear(): void {
     result.value = null;
+    madeWith.value = null;
     previous.value = null;
     comparison.value = null;
   }
 
-  return { result, previous, comparison, running, progress, error, method, algorithm, iterations, probeRefine, liveErrors, liveImage, run, cancel, exportTo, clear };
+  return { result, madeWith, previous, comparison, running, progress, error, method, algorithm, iterations, probeRefine, liveErrors, liveImage, run, cancel, exportTo, clear };
 });

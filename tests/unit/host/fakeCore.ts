@@ -21,6 +21,8 @@ export interface FakeCore extends CoreChannel {
   /** Simulate the process dying. */
   die(code: number): void;
   received: WireMessage[];
+  /** Push an event as the core would (train.batch, train.done, …). */
+  event(name: string, payload: unknown): void;
 }
 
 export function fakeLauncher(opts: { slowMs?: number; readyDelayMs?: number } = {}): { launcher: CoreLauncher; cores: FakeCore[] } {
@@ -39,12 +41,16 @@ export function fakeLauncher(opts: { slowMs?: number; readyDelayMs?: number } = 
         setTimeout(() => {
           if (!alive) return;
           if (m.method === 'core.info') onMsg({ type: 'response', id: m.id, ok: true, result: FAKE_INFO });
+          else if (m.method === 'train.start') onMsg({ type: 'response', id: m.id, ok: true, result: { started: true, groups: 1, validationGroups: 0 } });
           else if (m.method === 'core.ping') onMsg({ type: 'response', id: m.id, ok: true, result: { echo: (m.params as { echo: string }).echo, atMs: 0 } });
           else onMsg({ type: 'response', id: m.id, ok: false, error: { code: 'unknown-method', message: `unknown method '${m.method}'` } });
         }, opts.slowMs ?? 0);
       },
       onMessage(l) {
         onMsg = l;
+      },
+      event(name, payload) {
+        if (alive) onMsg({ type: 'event', event: name, payload });
       },
       onExit(l) {
         onExit = l;

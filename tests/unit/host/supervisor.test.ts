@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CoreSupervisor, SupervisorError } from '../../../electron/host/supervisor';
+import { CoreSupervisor, SupervisorError, busyDetail } from '../../../electron/host/supervisor';
 import type { CoreState } from '../../../compute/protocol';
 import { fakeLauncher, until } from './fakeCore';
 
@@ -64,6 +64,29 @@ describe('CoreSupervisor', () => {
     await until(() => /gave up/.test(sup.getStatus().detail));
     expect(sup.getStatus().detail).toMatch(/worker file missing/);
     expect(calls).toBe(2);
+    sup.stop();
+  });
+});
+
+describe('status bar wording', () => {
+  it('says what the core does in plain words, never method names', () => {
+    expect(busyDetail(['model.save'])).toBe('Saving the model…');
+    expect(busyDetail(['training', 'dataset.frame'])).toBe('Training, reading a pattern…');
+    expect(busyDetail(['preparing'])).toBe('Preparing training (building the model)…');
+    expect(busyDetail(['recon.run'])).not.toMatch(/recon\.run/);
+  });
+
+  it('is "Preparing training" from the answer to train.start to the first batch, then "Training", then ready', async () => {
+    const { launcher, cores } = fakeLauncher();
+    const sup = new CoreSupervisor(launcher);
+    sup.start();
+    await until(() => sup.getStatus().state === 'ready');
+    await sup.request('train.start', {});
+    expect(sup.getStatus()).toMatchObject({ state: 'busy', detail: 'Preparing training (building the model)…' });
+    cores[0]!.event('train.batch', {});
+    expect(sup.getStatus().detail).toBe('Training…');
+    cores[0]!.event('train.done', {});
+    expect(sup.getStatus()).toMatchObject({ state: 'ready', detail: 'ready' });
     sup.stop();
   });
 });

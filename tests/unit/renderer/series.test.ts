@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bounds, equalAspectRanges, finitePoints, nearestPoint } from '../../../renderer/src/render/series';
+import { bounds, equalAspectRanges, finitePoints, logShift, nearestPoint } from '../../../renderer/src/render/series';
 import { METRIC_ROWS, formatMetric, metricDetail } from '../../../renderer/src/render/metrics';
 
 describe('chart data shaping', () => {
@@ -60,5 +60,16 @@ describe('metrics formatting', () => {
     expect(metricDetail('frc50PerPx', 0.25, 5e-9)).toBe('1/f = 20.0 nm');
     expect(metricDetail('frc50PerPx', null)).toBe('');
     expect(metricDetail('ssim', 0.9)).toBe('');
+  });
+});
+
+describe('logShift (negative losses on a log axis)', () => {
+  it('is null for positive values and puts ≤ 0 values above a constant 1 % of the span below the best', () => {
+    expect(logShift([0.5, 0.1, null])).toBeNull();
+    const d = logShift([-2000, -2400, NaN, -2168])!;
+    expect(d).toBeCloseTo(-2404, 6);
+    expect(Math.min(...[-2000, -2400, -2168].map((v) => v - d))).toBeGreaterThan(0);
+    expect(logShift([-5])!).toBeLessThan(-5);
+    expect(logShift([])).toBeNull();
   });
 });

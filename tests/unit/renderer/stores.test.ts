@@ -27,14 +27,14 @@ const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
   for (const l of listeners.get(event) ?? []) l(payload);
 };
 
-vi.mock('../../../renderer/src/api/client', () => ({ getApi: () => fakeApi }));
+vi.mock('../../../renderer/src/api/client', async (original) => ({ ...(await original<typeof import('../../../renderer/src/api/client')>()), getApi: () => fakeApi }));
 
 const { useTrainingStore, validateTrainRequest, validateField, DEFAULT_TRAIN_REQUEST, fieldMeta } = await import('../../../renderer/src/stores/training');
 const { useModelStore } = await import('../../../renderer/src/stores/model');
 const { useDatasetStore } = await import('../../../renderer/src/stores/dataset');
 const { useAppStore } = await import('../../../renderer/src/stores/app');
 
-const MODEL = { path: null, N: 64, gridsize: 1, n_filters_scale: 2, intensityScale: 31.2, epochsTrained: 2, created: 'now', appVersion: '0.1.0', finalLoss: -1, finalValLoss: -1, config: {} };
+const MODEL = { path: null, N: 64, gridsize: 1, n_filters_scale: 2, intensityScale: 31.2, epochsTrained: 2, created: 'now', appVersion: '0.1.0', finalLoss: -1, finalValLoss: -1, config: {}, history: [] };
 
 describe('renderer stores', () => {
   beforeEach(() => {
@@ -87,7 +87,7 @@ describe('renderer stores', () => {
   it('dataset: open resets the frame and keeps arrays out of deep reactivity', async () => {
     const ds = useDatasetStore();
     ds.frame = 7;
-    const info = { path: '/d/a.npz', fileName: 'a.npz', patterns: 3, N: 64, diffractionKey: 'diffraction', transposedFromLegacy: false, scanExtent: { xmin: 0, xmax: 1, ymin: 0, ymax: 1 }, medianStepPx: 1, amplitudeMax: 1, meanIntensitySum: 1, nphotons: null, photonsEstimated: null, objectShape: null, hasGroundTruth: false, x: new Float32Array(3), y: new Float32Array(3), probe: null };
+    const info = { path: '/d/a.npz', fileName: 'a.npz', patterns: 3, N: 64, diffractionKey: 'diffraction', transposedFromLegacy: false, scanExtent: { xmin: 0, xmax: 1, ymin: 0, ymax: 1 }, medianStepPx: 1, amplitudeMax: 1, meanIntensitySum: 1, nphotons: null, photonsEstimated: null, objectShape: null, hasGroundTruth: false, x: new Float32Array(3), y: new Float32Array(3), probe: null, object: null };
     answers['dataset.open'] = info;
     await ds.open('/d/a.npz');
     expect(ds.frame).toBe(0);

@@ -92,7 +92,7 @@ export function sniff(path: string): Sniff {
 }
 
 /** Member names of a zip (central directory), without inflating anything; `.npy` stripped. */
-function zipNames(path: string): string[] {
+export function zipNames(path: string): string[] {
   const size = statSync(path).size;
   const n = Math.min(size, 65_557 + 1024 * 64);
   const fd = openSync(path, 'r');
