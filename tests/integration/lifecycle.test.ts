@@ -1,7 +1,8 @@
 /**
  * The lifecycle from the terminal, in subprocesses: `ptycho train` (fixture, 2 epochs, 64
  * groups, batch 4, cpu) → a bundle; a separate `ptycho infer` on that bundle → a finite
- * reconstruction of the expected shape and decodable, non-constant PNGs; for gridsize 1 and 2.
+ * reconstruction of the expected shape and decodable, non-constant PNGs; for gridsize 1 and 2;
+ * at gridsize 1 also `infer --finetune_epochs 1` (self-supervised fine-tuning on the scan).
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -62,6 +63,27 @@ describe.each([1, 2])('ptycho train → ptycho infer (gridsize %i)', (gridsize) 
     const timings = JSON.parse(readFileSync(join(inf, 'timings.json'), 'utf8')) as { groups: number; provider: string };
     expect(timings.groups).toBe(32);
     expect(timings.provider).toBe('cpu');
+    if (gridsize !== 1) return;
+
+    // Self-supervised fine-tuning on the scan itself, then the same reconstruction.
+    const ft = join(dir, 'finetuned');
+    const f = ptycho(['infer', '--model_path', out, '--test_data', TEST, '--output_dir', ft, '--n_images', '32', '--finetune_epochs', '1', '--quiet']);
+    expect(f.stderr).toBe('');
+    expect(f.status).toBe(0);
+    const csv = readFileSync(join(ft, 'finetune_history.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('epoch,loss,nll,lr,seconds,samples_per_sec,intensity_scale');
+    expect(csv).toHaveLength(2);
+    expect(Number.isFinite(Number(csv[1]!.split(',')[1]))).toBe(true);
+    const ftTimings = JSON.parse(readFileSync(join(ft, 'timings.json'), 'utf8')) as { finetune_epochs: number; finetune_s: number };
+    expect(ftTimings.finetune_epochs).toBe(1);
+    expect(ftTimings.finetune_s).toBeGreaterThan(0);
+    const a = rec.arrays.get('amplitude')!.data as Float32Array;
+    const b = readNpz(join(ft, 'reconstruction.npz')).arrays.get('amplitude')!.data as Float32Array;
+    expect(b.length).toBe(a.length);
+    expect(b.some((v, i) => Math.abs(v - a[i]!) > 1e-4)).toBe(true);
+    const bad = ptycho(['infer', '--model_path', out, '--test_data', TEST, '--output_dir', ft, '--finetune_epochs', '-2', '--quiet']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--finetune_epochs: expected a positive integer, got -2/);
   });
 });
 
