@@ -5,11 +5,12 @@
  * on the very same prepared arrays (../shared/bench-reference via bench/quality_torch.py,
  * PtychoPINN's recipe), and the iterative solver (rPIE, `ptycho reconstruct`) on the same band.
  *
- *   npx tsx bench/timeToQuality.ts [--seconds 300] [--recipes default,ptychopinn,...] [--no-torch]
+ *   npx tsx bench/timeToQuality.ts [--seconds 300] [--recipes default,ptychopinn,...|none] [--no-torch] [--keep]
  *
+ * --keep: start from the rows of the existing results file and replace only those re-measured.
  * Writes bench/results/time_to_quality.{json,md}.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -39,7 +40,7 @@ export const RECIPES: Record<string, { overrides: Overrides; finetune?: boolean;
   'gs2-s1-b4': { overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 }, note: 'gs2, n_filters_scale 1, batch 4' },
   'gs2-s1-b4+ft': { overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 }, finetune: true, note: 'gs2-s1-b4, then self-supervised fine-tuning on the band' },
 };
-const names = opt('--recipes', 'ptychopinn,gs2,gs2-s1-b4,gs2-s1-b4+ft').split(',');
+const names = opt('--recipes', 'ptychopinn,gs2,gs2-s1-b4,gs2-s1-b4+ft').split(',').filter((n) => n && n !== 'none');
 
 interface Point extends BandScore {
   t: number;
@@ -54,6 +55,8 @@ interface Row {
 
 const machine = machineInfo();
 const bed = makeTestBed();
+const resultsJson = new URL('./results/time_to_quality.json', import.meta.url);
+const kept: Row[] = argv.includes('--keep') && existsSync(resultsJson) ? (JSON.parse(readFileSync(resultsJson, 'utf8')) as { rows: Row[] }).rows : [];
 const rows: Row[] = [];
 const base = { nepochs: 10_000, n_groups: null };
 const cfgOf = (o: Overrides): TrainingConfig => makeTrainingConfig({ ...base, ...o, model: { ...(o.model ?? {}) } });
@@ -76,6 +79,19 @@ for (const name of names) {
 if (!argv.includes('--no-torch')) {
   const peer = runPeer(bed, budget);
   if (peer) rows.push(peer);
+}
+
+// The floor every method must beat: a flat object (amplitude 1, phase 0) stitched the same way.
+{
+  const N = 64;
+  const B = bed.test.M;
+  const cents = new Float64Array(2 * B);
+  for (let i = 0; i < B; i++) {
+    cents[2 * i] = bed.test.xcoords[i]!;
+    cents[2 * i + 1] = bed.test.ycoords[i]!;
+  }
+  const flat = reassemblePosition({ re: new Float32Array(B * N * N).fill(1), im: new Float32Array(B * N * N), count: B, N, offsets: cents }, 20);
+  rows.push({ method: 'flat object (baseline)', note: 'amplitude 1, phase 0: what SSIM gives for no information', points: [{ t: 0, ...scoreStitched(flat, bed.test, cents) }] });
 }
 
 // The iterative solver on the same band: SSIM after K iterations, seconds of the sweeps.
@@ -141,6 +157,7 @@ function runPeer(b: TestBed, seconds: number): Row | null {
   }
 }
 
+for (const k of kept.reverse()) if (!rows.some((r) => r.method === k.method)) rows.unshift(k);
 const f3 = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(3));
 const at = (r: Row, s: number): Point | undefined => [...r.points].reverse().find((p) => p.t <= s);
 const first = (r: Row, amp: number, ph: number): string => {
@@ -148,7 +165,7 @@ const first = (r: Row, amp: number, ph: number): string => {
   return p ? p.t.toFixed(p.t < 10 ? 2 : 0) : '—';
 };
 const best = (r: Row): Point => r.points.reduce((a, b) => (b.ssimAmplitude + b.ssimPhase > a.ssimAmplitude + a.ssimPhase ? b : a));
-writeFileSync(new URL('./results/time_to_quality.json', import.meta.url), JSON.stringify({ machine, loadavg_after: loadavg(), budget_s: budget, rows }, null, 2));
+writeFileSync(resultsJson, JSON.stringify({ machine, loadavg_after: loadavg(), budget_s: budget, rows }, null, 2));
 const md = [
   '# Time to quality on the realistic test bed',
   '',
