@@ -10,6 +10,7 @@
  */
 
 import type { TrainRequest } from './ptycho/config/trainRequest';
+import type { ReconRunParams, ReconstructionMethod } from './ptycho/config/reconRequest';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -182,17 +183,12 @@ export interface EvaluationSummary {
   groundTruth?: ComplexMap;
 }
 
-export type ReconstructionMethod = 'pinn' | 'iterative' | 'pinn+iterative';
-
-export interface ReconRunParams {
-  batch_size?: number;
-  stitch_crop_size?: number;
-  /** PINN (default), iterative (rPIE/ePIE from a flat object) or the PINN refined iteratively. */
-  method?: ReconstructionMethod;
-  algorithm?: 'rpie' | 'epie';
-  iterations?: number;
-  probe_refine?: boolean;
-}
+/**
+ * The `recon.run` request: PINN (default), iterative (rPIE/ePIE from a flat object) or the PINN
+ * refined iteratively; fields, defaults and ranges from compute/ptycho/config/reconRequest.ts
+ * (a field left out takes its default).
+ */
+export type { ReconRunParams, ReconstructionMethod };
 
 /** Two reconstructions of the same scan compared (no ground truth needed): B registered onto A. */
 export interface ReconstructionComparison {
