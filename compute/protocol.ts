@@ -11,6 +11,7 @@
 
 import type { TrainRequest } from './ptycho/config/trainRequest';
 import type { ReconRunParams, ReconstructionMethod } from './ptycho/config/reconRequest';
+import type { FrcThresholdCrossings } from './ptycho/eval/frc';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -176,8 +177,18 @@ export interface EvaluationSummary {
   ssim: MetricPair;
   msSsim: MetricPair;
   frc50PerPx: MetricPair;
-  /** FRC curves on rings; frequency in cycles/pixel. */
-  frc: { frequencyPerPx: Float32Array; amplitude: Float32Array; phase: Float32Array; halfBit: Float32Array };
+  /**
+   * FRC curves on rings; frequency in cycles/pixel. `crossings`: where each curve first falls
+   * below 0.5, 1/7 and the half-bit curve (cycles/pixel; null: not below it up to Nyquist), the
+   * report's (metrics.json's) values.
+   */
+  frc: {
+    frequencyPerPx: Float32Array;
+    amplitude: Float32Array;
+    phase: Float32Array;
+    halfBit: Float32Array;
+    crossings: { amplitude: FrcThresholdCrossings; phase: FrcThresholdCrossings };
+  };
   notes: string[];
   /** The ground truth on the region the metrics compare (cut and registered like the reconstruction). */
   groundTruth?: ComplexMap;
