@@ -10,6 +10,8 @@
  */
 
 import type { TrainRequest } from './ptycho/config/trainRequest';
+import type { ReconRunParams, ReconstructionMethod } from './ptycho/config/reconRequest';
+import type { FrcThresholdCrossings } from './ptycho/eval/frc';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -175,24 +177,29 @@ export interface EvaluationSummary {
   ssim: MetricPair;
   msSsim: MetricPair;
   frc50PerPx: MetricPair;
-  /** FRC curves on rings; frequency in cycles/pixel. */
-  frc: { frequencyPerPx: Float32Array; amplitude: Float32Array; phase: Float32Array; halfBit: Float32Array };
+  /**
+   * FRC curves on rings; frequency in cycles/pixel. `crossings`: where each curve first falls
+   * below 0.5, 1/7 and the half-bit curve (cycles/pixel; null: not below it up to Nyquist), the
+   * report's (metrics.json's) values.
+   */
+  frc: {
+    frequencyPerPx: Float32Array;
+    amplitude: Float32Array;
+    phase: Float32Array;
+    halfBit: Float32Array;
+    crossings: { amplitude: FrcThresholdCrossings; phase: FrcThresholdCrossings };
+  };
   notes: string[];
   /** The ground truth on the region the metrics compare (cut and registered like the reconstruction). */
   groundTruth?: ComplexMap;
 }
 
-export type ReconstructionMethod = 'pinn' | 'iterative' | 'pinn+iterative';
-
-export interface ReconRunParams {
-  batch_size?: number;
-  stitch_crop_size?: number;
-  /** PINN (default), iterative (rPIE/ePIE from a flat object) or the PINN refined iteratively. */
-  method?: ReconstructionMethod;
-  algorithm?: 'rpie' | 'epie';
-  iterations?: number;
-  probe_refine?: boolean;
-}
+/**
+ * The `recon.run` request: PINN (default), iterative (rPIE/ePIE from a flat object) or the PINN
+ * refined iteratively; fields, defaults and ranges from compute/ptycho/config/reconRequest.ts
+ * (a field left out takes its default).
+ */
+export type { ReconRunParams, ReconstructionMethod };
 
 /** Two reconstructions of the same scan compared (no ground truth needed): B registered onto A. */
 export interface ReconstructionComparison {

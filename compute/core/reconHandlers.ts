@@ -8,7 +8,9 @@ import { basename } from 'node:path';
 import { reconstruct } from '../ptycho/lifecycle/reconstruct';
 import { writeReconstructionNpz, writeReconstructionPngs } from '../ptycho/lifecycle/outputs';
 import { evaluateStitched, evaluationSummary } from '../ptycho/lifecycle/evaluation';
-import { ITERATIVE_DEFAULTS, IterativeError, reconstructIterative } from '../ptycho/iterative/reconstruct';
+import { IterativeError, reconstructIterative } from '../ptycho/iterative/reconstruct';
+import { parseReconRequest, type ReconRequest } from '../ptycho/config/reconRequest';
+import { ConfigError } from '../ptycho/config/schema';
 import type { Stitched } from '../ptycho/stitch/reassemble';
 import type { ComplexImage } from '../ptycho/data/dataset';
 import type { ReconRunParams, ReconstructionComparison, ReconstructionResult } from '../protocol';
@@ -20,8 +22,19 @@ import { stitchedImage } from './lifecycleHandlers';
 /** A live image every this many iterations (and at the last). */
 const PREVIEW_EVERY = 5;
 
-export async function runReconstruction(session: CoreSession, emit: Emit, p: ReconRunParams): Promise<ReconstructionResult> {
-  const method = p.method ?? 'pinn';
+/** The request with its defaults, checked against the open scan (stitch_crop_size ≤ N); a bad one is `invalid-params`. */
+function reconRequest(session: CoreSession, params: ReconRunParams): ReconRequest {
+  try {
+    return parseReconRequest(params, session.dataset?.raw.N);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CoreError(e.message, 'invalid-params');
+    throw e;
+  }
+}
+
+export async function runReconstruction(session: CoreSession, emit: Emit, params: ReconRunParams): Promise<ReconstructionResult> {
+  const p = reconRequest(session, params);
+  const method = p.method;
   const usesModel = method !== 'iterative';
   if (usesModel && !session.model) throw new CoreError('open or train a model first (File ▸ Open Model Bundle…), or choose the iterative method', 'no-model');
   const ds = session.dataset;
@@ -41,8 +54,8 @@ export async function runReconstruction(session: CoreSession, emit: Emit, p: Rec
     if (usesModel) {
       let last = 0;
       const rec = await reconstruct(session.model!, ds.raw, {
-        ...(p.batch_size ? { batchSize: p.batch_size } : {}),
-        ...(p.stitch_crop_size ? { stitchCropSize: p.stitch_crop_size } : {}),
+        batchSize: p.batch_size,
+        stitchCropSize: p.stitch_crop_size,
         signal: controller.signal,
         onProgress: (done, total) => {
           const now = performance.now();
@@ -63,14 +76,14 @@ export async function runReconstruction(session: CoreSession, emit: Emit, p: Rec
     let label = 'PINN';
     let probe: ComplexImage | undefined;
     if (method !== 'pinn') {
-      const n = p.iterations ?? ITERATIVE_DEFAULTS.iterations;
-      const algorithm = p.algorithm ?? ITERATIVE_DEFAULTS.algorithm;
+      const n = p.iterations;
+      const algorithm = p.algorithm;
       let res;
       try {
         res = await reconstructIterative(ds.raw, {
           algorithm,
           iterations: n,
-          probeRefine: Boolean(p.probe_refine),
+          probeRefine: p.probe_refine,
           ...(stitched ? { initialObject: stitched } : {}),
           signal: controller.signal,
           onIteration: (r, current) => {
@@ -99,7 +112,7 @@ export async function runReconstruction(session: CoreSession, emit: Emit, p: Rec
     let evaluation = null;
     if (ds.raw.objectGuess) {
       try {
-        evaluation = evaluationSummary(evaluateStitched(stitched, ds.raw.objectGuess, centroids, { stitchCropSize: p.stitch_crop_size ?? 20 }));
+        evaluation = evaluationSummary(evaluateStitched(stitched, ds.raw.objectGuess, centroids, { stitchCropSize: p.stitch_crop_size }));
       } catch {
         evaluation = null;
       }

@@ -6,6 +6,7 @@
 import type { MethodName } from '../../compute/protocol';
 import { ConfigError } from '../../compute/ptycho/config/schema';
 import { parseTrainRequest } from '../../compute/ptycho/config/trainRequest';
+import { parseReconRequest } from '../../compute/ptycho/config/reconRequest';
 
 export class ValidationError extends Error {
   readonly code = 'invalid-params';
@@ -80,6 +81,16 @@ function trainRequest(params: unknown, m: string): unknown {
   }
 }
 
+/** The Reconstruct view's request: the config schema decides (compute/ptycho/config/reconRequest.ts). */
+function reconRequest(params: unknown, m: string): unknown {
+  try {
+    return parseReconRequest(obj(params, m));
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ValidationError(`${m}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** One validator per method the renderer may call. Methods absent here are refused. */
 export const VALIDATORS: { [M in MethodName]: Validator } = {
   'core.info': noParams,
@@ -139,21 +150,7 @@ export const VALIDATORS: { [M in MethodName]: Validator } = {
     only(o, ['path'], m);
     return { path: path(o, 'path', m) };
   },
-  'recon.run': (params, m) => {
-    const o = obj(params, m);
-    only(o, ['batch_size', 'stitch_crop_size', 'method', 'algorithm', 'iterations', 'probe_refine'], m);
-    const out: Record<string, number | string | boolean> = {};
-    if (o.batch_size !== undefined) out.batch_size = num(o, 'batch_size', m, { integer: true, min: 1, max: 4096 })!;
-    if (o.stitch_crop_size !== undefined) out.stitch_crop_size = num(o, 'stitch_crop_size', m, { integer: true, min: 1, max: 256 })!;
-    if (o.method !== undefined) out.method = oneOf(o, 'method', m, ['pinn', 'iterative', 'pinn+iterative'] as const);
-    if (o.algorithm !== undefined) out.algorithm = oneOf(o, 'algorithm', m, ['rpie', 'epie'] as const);
-    if (o.iterations !== undefined) out.iterations = num(o, 'iterations', m, { integer: true, min: 1, max: 10000 })!;
-    if (o.probe_refine !== undefined) {
-      if (typeof o.probe_refine !== 'boolean') throw new ValidationError(`${m}: probe_refine: expected true or false, got ${JSON.stringify(o.probe_refine)}`);
-      out.probe_refine = o.probe_refine;
-    }
-    return out;
-  },
+  'recon.run': reconRequest,
   'recon.cancel': (params, m) => {
     only(obj(params, m), [], m);
     return {};

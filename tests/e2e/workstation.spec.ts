@@ -177,7 +177,13 @@ test.describe('workstation, browser mode: iterative reconstruction and compariso
     await page.getByTestId('nav-reconstruct').click();
     // no model needed for the iterative method
     await page.getByTestId('recon-method-iterative').check();
+    // the request schema's bounds: the input's max, and the message host and core would give
+    await expect(page.getByTestId('recon-iterations')).toHaveAttribute('max', '10000');
+    await page.getByTestId('recon-iterations').fill('0');
+    await expect(page.getByTestId('recon-request-error')).toHaveText('iterations: expected an integer from 1 to 10000, got 0');
+    await expect(page.getByTestId('recon-run')).toBeDisabled();
     await page.getByTestId('recon-iterations').fill('8');
+    await expect(page.getByTestId('recon-request-error')).toHaveCount(0);
     await page.getByTestId('recon-run').click();
     await expect(page.getByTestId('recon-timing')).toContainText('rPIE 8 it.', { timeout: 60_000 });
     await expect.poll(() => canvasColours(page, '[data-testid="recon-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(20);
@@ -192,6 +198,8 @@ test.describe('workstation, browser mode: iterative reconstruction and compariso
     await expect.poll(() => canvasColours(page, '[data-testid="recon-previous-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(20);
     await expect.poll(() => canvasColours(page, '[data-testid="recon-difference-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(5);
     await expect(page.getByTestId('compare-metrics')).toContainText('SSIM');
+    // the FRC table shows the crossings the core sent with the comparison
+    await expect(page.getByTestId('recon-compare').getByTestId('frc-crossings')).toContainText(/amplitude[\s\S]*\d+\.\d+ px/);
     await page.getByTestId('recon-compare').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'browser-recon-compare.png'), fullPage: true });
   });

@@ -9,6 +9,7 @@ import type { RawDataset } from '../../ptycho/data/dataset';
 import { openDataset } from '../../ptycho/data/formats/index';
 import type { Stitched } from '../../ptycho/stitch/reassemble';
 import { evaluateStitched, formatMetricsTable, writeEvaluation } from '../../ptycho/lifecycle/evaluation';
+import { DEFAULT_INFERENCE_CONFIG } from '../../ptycho/config/config';
 
 export const EVALUATION_FLAGS: FlagSpec[] = [
   { name: 'phase_align', type: 'string', help: 'phase offset removal', choices: ['plane', 'mean'], defaultText: 'plane' },
@@ -42,7 +43,7 @@ export const evaluateCommand: Command = {
     { name: 'reconstruction', type: 'string', help: 'reconstruction.npz from ptycho infer', required: true, metavar: 'FILE' },
     { name: 'ground_truth', type: 'string', help: 'scan NPZ with objectGuess and the scan positions', required: true, metavar: 'FILE' },
     { name: 'output_dir', type: 'string', help: 'output folder', required: true, metavar: 'DIR' },
-    { name: 'stitch_crop_size', type: 'int', help: 'M used when stitching (scan-area crop margin)', defaultText: '20' },
+    { name: 'stitch_crop_size', type: 'int', help: 'M used when stitching (scan-area crop margin)', defaultText: String(DEFAULT_INFERENCE_CONFIG.stitch_crop_size) },
     ...EVALUATION_FLAGS,
   ],
   async run(args, io) {

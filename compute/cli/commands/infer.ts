@@ -14,11 +14,11 @@ import { writeReconstruction } from '../../ptycho/lifecycle/outputs';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { evaluateAndWrite, EVALUATION_FLAGS } from './evaluate';
 import { CliError, type FlagValue } from '../args';
-import { ConfigError, DEFAULT_INFERENCE_CONFIG, makeInferenceConfig, type InferenceConfig, type TrainingConfig } from '../../ptycho/config/config';
+import { ConfigError, DEFAULT_INFERENCE_CONFIG, INFERENCE_FIELDS, makeInferenceConfig, type InferenceConfig, type TrainingConfig } from '../../ptycho/config/config';
 import { readYamlConfig } from '../../ptycho/config/yamlConfig';
 import { INFERENCE_SEED } from '../../ptycho/lifecycle/reconstruct';
 import { resolveDevice } from '../device';
-import { DEVICE_FLAGS } from '../configFlags';
+import { DEVICE_FLAGS, flagsOf } from '../configFlags';
 
 /**
  * The inference config: the bundle's model and grouping settings ← YAML (--config, inference
@@ -67,8 +67,7 @@ export const inferCommand: Command = {
     { name: 'n_subsample', type: 'int', help: 'patterns to subsample before grouping (default: all, or n_images for gridsize 1)' },
     { name: 'subsample_seed', type: 'int', help: 'seed of subsampling and grouping', defaultText: String(INFERENCE_SEED) },
     { name: 'neighbor_count', type: 'int', help: 'K nearest neighbours for grouping (default: the training value)' },
-    { name: 'batch_size', type: 'int', help: 'inference batch size', defaultText: String(DEFAULT_INFERENCE_CONFIG.batch_size) },
-    { name: 'stitch_crop_size', type: 'int', help: 'central M×M crop of each patch used for stitching', defaultText: String(DEFAULT_INFERENCE_CONFIG.stitch_crop_size) },
+    ...flagsOf({ batch_size: INFERENCE_FIELDS.batch_size, stitch_crop_size: INFERENCE_FIELDS.stitch_crop_size }),
     ...DEVICE_FLAGS,
     { name: 'finetune_epochs', type: 'int', help: "first fine-tune the network on this scan's own diffraction for this many epochs (self-supervised: the physics loss, no ground truth), then reconstruct", defaultText: '0' },
     { name: 'finetune_lr', type: 'number', help: 'Adam learning rate of the fine-tuning (default: the training rate)' },

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from '../command';
 import { createProgressBar } from '../progress';
-import { CliError } from '../args';
+import { CliError, type FlagValue } from '../args';
 import { openDataset } from '../../ptycho/data/formats/index';
 import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
 import { loadModel } from '../../ptycho/lifecycle/model';
@@ -11,9 +11,28 @@ import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
 import { writeReconstruction, writeIterativeHistory } from '../../ptycho/lifecycle/outputs';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { evaluateAndWrite, EVALUATION_FLAGS } from './evaluate';
-import { ITERATIVE_DEFAULTS, IterativeError, reconstructIterative } from '../../ptycho/iterative/reconstruct';
+import { IterativeError, reconstructIterative } from '../../ptycho/iterative/reconstruct';
+import { ConfigError } from '../../ptycho/config/schema';
+import { ITERATIVE_FIELDS, makeIterativeConfig } from '../../ptycho/config/iterative';
+import { parseReconRequest, RECON_REQUEST_FIELDS } from '../../ptycho/config/reconRequest';
+import { flagsOf } from '../configFlags';
 import type { Stitched } from '../../ptycho/stitch/reassemble';
 import type { ProviderChoice } from '../../engine';
+
+/** The given flags among `keys` (absent ones stay unset, so the schema's defaults apply). */
+function pick(f: Readonly<Record<string, FlagValue>>, keys: readonly string[]): Record<string, FlagValue> {
+  return Object.fromEntries(keys.filter((k) => f[k] !== undefined).map((k) => [k, f[k]!]));
+}
+
+/** A config made from the flags; its one-line ConfigError (`iterations: expected …, got 0`) as a CliError. */
+function fromSchema<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CliError(e.message);
+    throw e;
+  }
+}
 
 export const reconstructCommand: Command = {
   name: 'reconstruct',
@@ -28,14 +47,9 @@ export const reconstructCommand: Command = {
   flags: [
     { name: 'test_data', type: 'string', help: 'scan to reconstruct (PtychoPINN NPZ, CXI, Ptychodus product or HDF5, with a probe)', required: true, aliases: ['test_data_file'], metavar: 'FILE' },
     { name: 'output_dir', type: 'string', help: 'output folder', required: true, metavar: 'DIR' },
-    { name: 'algorithm', type: 'string', help: 'iterative engine', choices: ['rpie', 'epie'], defaultText: ITERATIVE_DEFAULTS.algorithm },
-    { name: 'iterations', type: 'int', help: 'sweeps over all patterns', defaultText: String(ITERATIVE_DEFAULTS.iterations) },
-    { name: 'alpha', type: 'number', help: "rPIE's α (object regularisation) or ePIE's object step", defaultText: `${ITERATIVE_DEFAULTS.alphaRpie} (rpie), ${ITERATIVE_DEFAULTS.alphaEpie} (epie)` },
-    { name: 'probe_refine', type: 'boolean', help: 'refine the probe too (positions stay fixed)' },
-    { name: 'probe_start', type: 'int', help: 'first iteration (0-based) that updates the probe', defaultText: String(ITERATIVE_DEFAULTS.probeStart) },
-    { name: 'beta', type: 'number', help: 'probe step size', defaultText: String(ITERATIVE_DEFAULTS.beta) },
-    { name: 'seed', type: 'int', help: 'seed of the pattern order', defaultText: String(ITERATIVE_DEFAULTS.seed) },
+    ...flagsOf(ITERATIVE_FIELDS),
     { name: 'init_model_path', type: 'string', help: 'start from this trained model\'s reconstruction of the scan (folder or wts.h5.zip)', metavar: 'PATH' },
+    ...flagsOf({ batch_size: RECON_REQUEST_FIELDS.batch_size, stitch_crop_size: RECON_REQUEST_FIELDS.stitch_crop_size }),
     { name: 'device', type: 'string', help: 'execution provider for the PINN start', choices: ['cpu', 'webgpu', 'cuda', 'auto'], aliases: ['accelerator'], defaultText: 'cpu' },
     { name: 'ground_truth', type: 'string', help: 'NPZ with objectGuess to evaluate against (often the scan itself)', metavar: 'FILE' },
     ...DATASET_FLAGS,
@@ -45,9 +59,11 @@ export const reconstructCommand: Command = {
   async run(args, io) {
     const f = args.flags;
     const t0 = performance.now();
+    const settings = fromSchema(() => makeIterativeConfig(pick(f, Object.keys(ITERATIVE_FIELDS))));
     const dataPath = resolve(String(f.test_data));
     const raw = await openDataset(dataPath, { ...openOptionsFromFlags(f), requireProbe: false });
     if (!raw.probe) throw new CliError(`${dataPath}: missing key 'probeGuess': iterative reconstruction needs the probe (a complex ${raw.N}×${raw.N} array)`);
+    const pinn = fromSchema(() => parseReconRequest({ ...pick(f, ['batch_size', 'stitch_crop_size']), method: 'pinn+iterative' }, raw.N));
     const out = resolve(String(f.output_dir));
     mkdirSync(out, { recursive: true });
     let initialObject: Stitched | undefined;
@@ -57,7 +73,7 @@ export const reconstructCommand: Command = {
       const model = await loadModel(resolve(f.init_model_path));
       if (model.config.model.N !== raw.N) throw new CliError(`--init_model_path: the model is for N = ${model.config.model.N}, the scan has ${raw.N}×${raw.N} patterns`);
       const bar = createProgressBar(io, 'pinn', 1, { quiet: Boolean(f.quiet) });
-      const rec = await reconstruct(model, raw, { device: (f.device ?? 'cpu') as ProviderChoice, onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`) });
+      const rec = await reconstruct(model, raw, { device: (f.device ?? 'cpu') as ProviderChoice, batchSize: pinn.batch_size, stitchCropSize: pinn.stitch_crop_size, onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`) });
       bar.finish(`${rec.groups} groups on ${rec.provider}`);
       initialObject = rec.stitched;
       pinnSeconds = (performance.now() - tp) / 1000;
@@ -65,18 +81,17 @@ export const reconstructCommand: Command = {
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);
-    const iterations = typeof f.iterations === 'number' ? f.iterations : ITERATIVE_DEFAULTS.iterations;
-    const bar = createProgressBar(io, String(f.algorithm ?? ITERATIVE_DEFAULTS.algorithm), iterations, { quiet: Boolean(f.quiet) });
+    const bar = createProgressBar(io, settings.algorithm, settings.iterations, { quiet: Boolean(f.quiet) });
     let result;
     try {
       result = await reconstructIterative(raw, {
-        ...(typeof f.algorithm === 'string' ? { algorithm: f.algorithm as 'rpie' | 'epie' } : {}),
-        iterations,
-        ...(typeof f.alpha === 'number' ? { alpha: f.alpha } : {}),
-        probeRefine: Boolean(f.probe_refine),
-        ...(typeof f.probe_start === 'number' ? { probeStart: f.probe_start } : {}),
-        ...(typeof f.beta === 'number' ? { beta: f.beta } : {}),
-        ...(typeof f.seed === 'number' ? { seed: f.seed } : {}),
+        algorithm: settings.algorithm,
+        iterations: settings.iterations,
+        ...(settings.alpha !== null ? { alpha: settings.alpha } : {}),
+        probeRefine: settings.probe_refine,
+        probeStart: settings.probe_start,
+        beta: settings.beta,
+        seed: settings.seed,
         ...(initialObject ? { initialObject } : {}),
         signal: controller.signal,
         onIteration: (r) => bar.update(r.iteration, `error ${r.error.toExponential(3)}`),

@@ -20,8 +20,8 @@ export const INFERENCE_FIELDS = {
   output_dir: field(z.string().min(1).default('inference_outputs'), { expected: 'a folder path' }),
   device: SHARED_FIELDS.device,
   /** Central M×M crop of each patch used for stitching (≤ N, a rule below). */
-  stitch_crop_size: field(z.number().int().min(1).default(20), { expected: 'an integer with 0 < M ≤ N' }),
-  batch_size: field(z.number().int().min(1).default(64), { expected: 'a positive integer' }),
+  stitch_crop_size: field(z.number().int().min(1).default(20), { expected: 'an integer with 0 < M ≤ N', help: 'central M×M crop of each patch used for stitching', flag: {} }),
+  batch_size: field(z.number().int().min(1).max(4096).default(64), { expected: 'an integer from 1 to 4096', help: 'inference batch size', flag: {} }),
 };
 
 type InferenceShape = z.output<z.ZodObject<typeof INFERENCE_FIELDS>>;

@@ -143,26 +143,11 @@ export function findCrossing(curve: ArrayLike<number>, threshold: number | Array
 export const FRC_HALF = 0.5;
 export const FRC_ONE_SEVENTH = 1 / 7;
 
-/** First crossing of each standard threshold, in cycles per pixel (null: not below it up to Nyquist). */
+/** First crossing of each standard threshold, in cycles per pixel (null: not below it up to Nyquist); the protocol's EvaluationSummary.frc.crossings. */
 export interface FrcThresholdCrossings {
   half: number | null;
   oneSeventh: number | null;
   halfBit: number | null;
-}
-
-/**
- * The crossings of an FRC curve sampled on rings k = 0 … ⌊n/2⌋ at `frequencyPerPx` = k/n (as the
- * protocol's EvaluationSummary.frc carries it), with its per-ring half-bit curve.
- */
-export function frcThresholdCrossings(
-  frequencyPerPx: ArrayLike<number>,
-  frc: ArrayLike<number>,
-  halfBit: ArrayLike<number>,
-): FrcThresholdCrossings {
-  if (frequencyPerPx.length < 2) return { half: null, oneSeventh: null, halfBit: null };
-  const n = Math.round(1 / frequencyPerPx[1]!);
-  const f = (threshold: number | ArrayLike<number>): number | null => findCrossing(frc, threshold, n).frequencyPerPx;
-  return { half: f(FRC_HALF), oneSeventh: f(FRC_ONE_SEVENTH), halfBit: f(halfBit) };
 }
 
 export interface FrcResult extends FrcCurve {

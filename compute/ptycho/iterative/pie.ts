@@ -14,8 +14,10 @@
 import { squareFft2 } from '../../numerics/fft2';
 import { Rng } from '../../numerics/rng';
 import { extractPatchInto, splatPatch, type PatchPlacement } from './geometry';
+import type { PieAlgorithm } from '../config/iterative';
 
-export type PieAlgorithm = 'rpie' | 'epie';
+/** The engines (declared with the iterative config schema). */
+export type { PieAlgorithm };
 
 export interface PieSettings {
   algorithm: PieAlgorithm;

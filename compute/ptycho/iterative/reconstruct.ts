@@ -15,19 +15,21 @@ import { fftshiftIndex, squareFft2 } from '../../numerics/fft2';
 import type { Stitched } from '../stitch/reassemble';
 import { extractPatchInto, illumination, IterativeError, layoutCanvas, type Canvas } from './geometry';
 import { PieSweeper, type PieAlgorithm, type PieSettings, type PieState } from './pie';
+import { makeIterativeConfig, PIE_ALPHA } from '../config/iterative';
+import { ConfigError } from '../config/schema';
 
 export { IterativeError } from './geometry';
 
 export interface IterativeOptions {
   algorithm?: PieAlgorithm;
-  /** Sweeps over all patterns (default 30). */
+  /** Sweeps over all patterns. Defaults and ranges of these options: compute/ptycho/config/iterative.ts. */
   iterations?: number;
-  /** rPIE α / ePIE step (defaults 0.1 / 1). */
+  /** rPIE α / ePIE step (default by engine: PIE_ALPHA). */
   alpha?: number;
   probeRefine?: boolean;
-  /** First iteration that updates the probe (default 2). */
+  /** First iteration that updates the probe. */
   probeStart?: number;
-  /** Probe step β (default 1). */
+  /** Probe step β. */
   beta?: number;
   seed?: number;
   /** Start from this object (e.g. the PINN's stitched reconstruction) instead of a flat one. */
@@ -61,16 +63,6 @@ export interface IterativeResult {
   patternIterationsPerSecond: number;
 }
 
-export const ITERATIVE_DEFAULTS = {
-  algorithm: 'rpie' as PieAlgorithm,
-  iterations: 30,
-  alphaRpie: 0.1,
-  alphaEpie: 1,
-  probeStart: 2,
-  beta: 1,
-  seed: 0,
-};
-
 /**
  * An error that has grown this much over the best so far means the iterate is diverging; so
  * does one above MAX_ERROR (the normalised misfit of a zero object is exactly 1).
@@ -78,23 +70,16 @@ export const ITERATIVE_DEFAULTS = {
 const DIVERGENCE_FACTOR = 10;
 const MAX_ERROR = 10;
 
+/** The options as the engine runs them: defaults, ranges and messages from the iterative config schema. */
 function settingsFrom(o: IterativeOptions): PieSettings {
-  const algorithm = o.algorithm ?? ITERATIVE_DEFAULTS.algorithm;
-  const s: PieSettings = {
-    algorithm,
-    iterations: o.iterations ?? ITERATIVE_DEFAULTS.iterations,
-    alpha: o.alpha ?? (algorithm === 'rpie' ? ITERATIVE_DEFAULTS.alphaRpie : ITERATIVE_DEFAULTS.alphaEpie),
-    probeRefine: Boolean(o.probeRefine),
-    probeStart: o.probeStart ?? ITERATIVE_DEFAULTS.probeStart,
-    beta: o.beta ?? ITERATIVE_DEFAULTS.beta,
-    seed: o.seed ?? ITERATIVE_DEFAULTS.seed,
-  };
-  if (algorithm !== 'rpie' && algorithm !== 'epie') throw new IterativeError(`algorithm: expected 'rpie' or 'epie', got '${String(algorithm)}'`);
-  if (!(Number.isInteger(s.iterations) && s.iterations >= 1)) throw new IterativeError(`iterations: expected a positive integer, got ${s.iterations}`);
-  if (!(s.alpha > 0 && s.alpha <= (algorithm === 'rpie' ? 1 : 2))) throw new IterativeError(`alpha: expected ${algorithm === 'rpie' ? '0 < α ≤ 1' : '0 < step ≤ 2'}, got ${s.alpha}`);
-  if (!(s.beta > 0 && s.beta <= 2)) throw new IterativeError(`beta: expected 0 < β ≤ 2, got ${s.beta}`);
-  if (!(Number.isInteger(s.probeStart) && s.probeStart >= 0)) throw new IterativeError(`probe_start: expected an integer ≥ 0, got ${s.probeStart}`);
-  return s;
+  let c;
+  try {
+    c = makeIterativeConfig({ algorithm: o.algorithm, iterations: o.iterations, alpha: o.alpha, probe_refine: o.probeRefine, probe_start: o.probeStart, beta: o.beta, seed: o.seed });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new IterativeError(e.message);
+    throw e;
+  }
+  return { algorithm: c.algorithm, iterations: c.iterations, alpha: c.alpha ?? PIE_ALPHA[c.algorithm].default, probeRefine: c.probe_refine, probeStart: c.probe_start, beta: c.beta, seed: c.seed };
 }
 
 /** Measured amplitudes in FFT order, as float64, with their total energy. */

@@ -10,6 +10,8 @@ import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { writeFigurePng } from '../../io/png';
 import { renderFigure, tileFigures } from '../../render/figure';
 import type { EvaluationSummary } from '../../protocol';
+import type { FrcResult, FrcThresholdCrossings } from '../eval/frc';
+import { DEFAULT_INFERENCE_CONFIG } from '../config/config';
 
 export interface EvaluationOptions {
   stitchCropSize?: number;
@@ -74,7 +76,7 @@ export function evaluateStitched(s: Stitched, gt: ComplexImage, centroids: Array
     // artefacts on crops like these (measured in compute/ptycho/eval's tests); the windowed
     // cross-correlation recovers known shifts to 0.02 px. The report records both.
     registrationEstimator: o.registrationEstimator ?? 'windowed-cross-correlation',
-    stitchCropSize: o.stitchCropSize ?? 20,
+    stitchCropSize: o.stitchCropSize ?? DEFAULT_INFERENCE_CONFIG.stitch_crop_size,
     ...(o.phaseAlign ? { phaseAlign: o.phaseAlign } : {}),
     ...(o.pixelSizeM ? { pixelSizeM: o.pixelSizeM } : {}),
   };
@@ -116,6 +118,11 @@ export function writeEvaluation(dir: string, report: EvaluationReport): string[]
 
 const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+/** The report's crossings of 0.5, 1/7 and the half-bit curve (those metrics.json gives), in cycles/pixel. */
+function thresholdCrossings(f: FrcResult): FrcThresholdCrossings {
+  return { half: f.frc50.frequencyPerPx, oneSeventh: f.frc1over7.frequencyPerPx, halfBit: f.halfBitCrossing.frequencyPerPx };
+}
+
 export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
   const pair = (f: (c: EvaluationReport['amplitude']) => number) => ({ amplitude: fin(f(r.amplitude)), phase: fin(f(r.phase)) });
   const c = r.amplitude.frc;
@@ -131,6 +138,7 @@ export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
       amplitude: Float32Array.from(c.frc),
       phase: Float32Array.from(r.phase.frc.frc),
       halfBit: Float32Array.from(c.halfBit),
+      crossings: { amplitude: thresholdCrossings(c), phase: thresholdCrossings(r.phase.frc) },
     },
     notes: [...r.warnings],
     groundTruth: { width: r.aligned.groundTruthAmplitude.width, height: r.aligned.groundTruthAmplitude.height, amplitude: Float32Array.from(r.aligned.groundTruthAmplitude.data), phase: Float32Array.from(r.aligned.groundTruthPhase.data) },

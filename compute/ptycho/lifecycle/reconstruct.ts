@@ -7,6 +7,7 @@ import { ObjectPredictor } from '../infer/predictor';
 import { reassemblePosition, type Stitched } from '../stitch/reassemble';
 import { prepareData, type PreparedData } from './prepare';
 import type { TrainedModel } from './model';
+import { DEFAULT_INFERENCE_CONFIG } from '../config/config';
 
 export interface ReconstructOptions {
   /** Groups to reconstruct; default all (gridsize 1: every pattern; gridsize > 1: M // C). */
@@ -17,7 +18,9 @@ export interface ReconstructOptions {
   subsampleSeed?: number;
   /** K nearest neighbours for grouping (default: the training config's). */
   neighborCount?: number;
+  /** Default: the inference config's batch_size. */
   batchSize?: number;
+  /** Default: the inference config's stitch_crop_size. */
   stitchCropSize?: number;
   device?: ProviderChoice;
   threads?: number;
@@ -64,13 +67,13 @@ export async function reconstruct(model: TrainedModel, raw: RawDataset, o: Recon
   try {
     patches = await predictor.predict(
       { amplitudes: prepared.X, coordsRelative: prepared.grouped.coordsRelative, count: prepared.grouped.B },
-      { batchSize: o.batchSize ?? 64, ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) },
+      { batchSize: o.batchSize ?? DEFAULT_INFERENCE_CONFIG.batch_size, ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) },
     );
   } finally {
     await predictor.release();
   }
   const t1 = performance.now();
-  const stitched = reassemblePosition({ re: patches.re, im: patches.im, count: patches.count, N: patches.N, offsets: prepared.grouped.centroids }, o.stitchCropSize ?? 20);
+  const stitched = reassemblePosition({ re: patches.re, im: patches.im, count: patches.count, N: patches.N, offsets: prepared.grouped.centroids }, o.stitchCropSize ?? DEFAULT_INFERENCE_CONFIG.stitch_crop_size);
   const t2 = performance.now();
   return { stitched, prepared, groups: patches.count, inferSeconds: (t1 - t0) / 1000, stitchSeconds: (t2 - t1) / 1000, provider: predictor.provider };
 }

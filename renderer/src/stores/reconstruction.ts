@@ -1,8 +1,16 @@
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
-import type { ReconstructionComparison, ReconstructionMethod, ReconstructionResult, StitchedImage } from '../../../compute/protocol';
+import { computed, ref, shallowRef } from 'vue';
+import type { ReconRunParams, ReconstructionComparison, ReconstructionMethod, ReconstructionResult, StitchedImage } from '../../../compute/protocol';
+import { DEFAULT_RECON_REQUEST } from '../../../compute/ptycho/config/reconRequest';
+import type { PieAlgorithm } from '../../../compute/ptycho/config/iterative';
 import { getApi } from '../api/client';
 import { useModelStore } from './model';
+
+/**
+ * The Reconstruct view's defaults, input bounds, choices and checks come from the request schema
+ * (compute/ptycho/config/reconRequest.ts), the one the host and the core validate with too.
+ */
+export { DEFAULT_RECON_REQUEST, reconFieldMeta, validateReconRequest } from '../../../compute/ptycho/config/reconRequest';
 
 /**
  * The last stitched reconstruction (typed arrays in shallowRefs), its evaluation, the live
@@ -19,10 +27,14 @@ export const useReconstructionStore = defineStore('reconstruction', () => {
   const running = ref(false);
   const progress = ref(0);
   const error = ref<string | null>(null);
-  const method = ref<ReconstructionMethod>('pinn');
-  const algorithm = ref<'rpie' | 'epie'>('rpie');
-  const iterations = ref(30);
-  const probeRefine = ref(false);
+  const method = ref<ReconstructionMethod>(DEFAULT_RECON_REQUEST.method);
+  const algorithm = ref<PieAlgorithm>(DEFAULT_RECON_REQUEST.algorithm);
+  const iterations = ref<number>(DEFAULT_RECON_REQUEST.iterations);
+  const probeRefine = ref<boolean>(DEFAULT_RECON_REQUEST.probe_refine);
+  /** The `recon.run` request the view's settings make (the iterative ones only for iterative methods). */
+  const params = computed<ReconRunParams>(() =>
+    method.value === 'pinn' ? { method: method.value } : { method: method.value, algorithm: algorithm.value, iterations: iterations.value, probe_refine: probeRefine.value },
+  );
   /** Data error per iteration of the running (or last) iterative run. */
   const liveErrors = shallowRef<{ iteration: number; error: number }[]>([]);
   const liveImage = shallowRef<StitchedImage | null>(null);
@@ -50,8 +62,7 @@ export const useReconstructionStore = defineStore('reconstruction', () => {
     const model = useModelStore();
     const at = { revision: model.revision, name: model.name };
     try {
-      const params = method.value === 'pinn' ? { method: method.value } : { method: method.value, algorithm: algorithm.value, iterations: iterations.value, probe_refine: probeRefine.value };
-      const r = await getApi().invoke('recon.run', params);
+      const r = await getApi().invoke('recon.run', params.value);
       previous.value = r.comparable ? result.value : null;
       result.value = r;
       madeWith.value = at;
@@ -82,5 +93,5 @@ export const useReconstructionStore = defineStore('reconstruction', () => {
     comparison.value = null;
   }
 
-  return { result, madeWith, previous, comparison, running, progress, error, method, algorithm, iterations, probeRefine, liveErrors, liveImage, run, cancel, exportTo, clear };
+  return { result, madeWith, previous, comparison, running, progress, error, method, algorithm, iterations, probeRefine, params, liveErrors, liveImage, run, cancel, exportTo, clear };
 });

@@ -7,12 +7,25 @@
  * Three code paths: the form checks field by field and then the rules (validateTrainRequest),
  * the host parses the flat request schema (validateRequest), the core builds the nested
  * TrainingConfig (trainingConfigFromRequest → makeTrainingConfig).
+ *
+ * The same for the Reconstruct request (`recon.run`, reconRequest.ts): the view
+ * (validateReconRequest), the host, the core handler (runReconstruction, which also applies
+ * stitch_crop_size ≤ N of the open scan) and the flags of `ptycho reconstruct`.
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateRequest } from '../../../electron/host/validate';
 import { MODEL_RULES, TRAINING_RULES } from '../../../compute/ptycho/config/config';
 import { DEFAULT_TRAIN_REQUEST, fieldMeta, isTrainRequestField, TRAIN_REQUEST_FIELDS, trainingConfigFromRequest, validateTrainRequest, type TrainRequestField } from '../../../compute/ptycho/config/trainRequest';
-import type { TrainRequest } from '../../../compute/protocol';
+import type { EventName, Events, TrainRequest } from '../../../compute/protocol';
+import type { FieldMeta } from '../../../compute/ptycho/config/schema';
+import { DEFAULT_RECON_REQUEST, reconFieldMeta, RECON_REQUEST_FIELDS, validateReconRequest, type ReconRequestField } from '../../../compute/ptycho/config/reconRequest';
+import { INFERENCE_RULES } from '../../../compute/ptycho/config/inference';
+import { newSession, type CoreSession } from '../../../compute/core/session';
+import { openDataset } from '../../../compute/core/datasetHandlers';
+import { runReconstruction } from '../../../compute/core/reconHandlers';
+import { CoreError } from '../../../compute/core/errors';
+import { main } from '../../../compute/cli/main';
 
 type Verdict = string | null;
 
@@ -42,7 +55,9 @@ function core(r: Record<string, unknown>): Verdict {
 
 /** Values worth trying for a field, read from its schema. */
 function casesOf(name: TrainRequestField): unknown[] {
-  const m = fieldMeta(name);
+  return casesFor(fieldMeta(name));
+}
+function casesFor(m: FieldMeta): unknown[] {
   const out: unknown[] = [undefined, 'text', '', true, Number.NaN];
   if (m.nullable) out.push(null);
   if (m.kind === 'boolean') out.push(false, 0);
@@ -124,5 +139,107 @@ describe('form, host and core agree (cases walked from the schema)', () => {
   it('an unknown field is refused by the host and the core', () => {
     expect(host({ ...DEFAULT_TRAIN_REQUEST, nepoch: 3 })).toBe("unknown train request key 'nepoch'");
     expect(core({ ...DEFAULT_TRAIN_REQUEST, nepoch: 3 })).toBe("unknown train request key 'nepoch'");
+  });
+});
+
+describe('recon.run: view, host, core and CLI agree (cases walked from the schema)', () => {
+  const fields = Object.keys(RECON_REQUEST_FIELDS) as ReconRequestField[];
+  const fixture = fileURLToPath(new URL('../../../fixtures/lines-N64-test.npz', import.meta.url));
+  const emit = <E extends EventName>(_e: E, _p: Events[E]): void => undefined;
+
+  const view = (r: Record<string, unknown>): Verdict => Object.values(validateReconRequest(r))[0] ?? null;
+  function reconHost(r: Record<string, unknown>): Verdict {
+    try {
+      validateRequest('recon.run', r);
+      return null;
+    } catch (e) {
+      return (e as Error).message.replace(/^recon\.run: /, '');
+    }
+  }
+  /**
+   * The core handler on a session that cannot run (no model; with a scan, already busy): a
+   * request it accepts stops at those checks, one it refuses fails first with invalid-params.
+   */
+  async function reconCore(session: CoreSession, r: Record<string, unknown>): Promise<Verdict> {
+    try {
+      await runReconstruction(session, emit, r);
+      throw new Error('the reconstruction ran');
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      if (e.code === 'invalid-params') return e.message;
+      expect(['no-model', 'no-dataset', 'busy']).toContain(e.code);
+      return null;
+    }
+  }
+
+  it('every field alone: the same verdict and the same message from view, host and core', async () => {
+    const session = newSession();
+    let refused = 0;
+    for (const k of fields) {
+      const verdicts: Verdict[] = [];
+      for (const v of casesFor(reconFieldMeta(k))) {
+        const r = { ...DEFAULT_RECON_REQUEST, [k]: v };
+        const what = `${k} = ${String(v)}`;
+        const h = reconHost(r);
+        expect(view(r), what).toBe(h);
+        expect(await reconCore(session, r), what).toBe(h);
+        verdicts.push(h);
+      }
+      expect(verdicts.some((v) => v === null), k).toBe(true);
+      expect(verdicts.some((v) => v !== null && v.startsWith(`${k}: expected `)), k).toBe(true);
+      refused += verdicts.filter((v) => v !== null).length;
+    }
+    expect(refused).toBeGreaterThan(fields.length * 3);
+  });
+
+  it('a field left out takes the schema default, and an unknown one is refused', async () => {
+    expect(validateRequest('recon.run', {}).params).toEqual(DEFAULT_RECON_REQUEST);
+    expect(validateRequest('recon.run', { method: 'iterative' }).params).toEqual({ ...DEFAULT_RECON_REQUEST, method: 'iterative' });
+    expect(reconHost({ iteration: 3 })).toBe("unknown recon request key 'iteration'");
+    expect(await reconCore(newSession(), { iteration: 3 })).toBe("unknown recon request key 'iteration'");
+    // the old host limit (stitch_crop_size ≤ 256) is gone: the bound is the scan's N
+    expect(reconHost({ stitch_crop_size: 300 })).toBeNull();
+  });
+
+  it('stitch_crop_size ≤ N: the core applies the inference rule with the open scan\'s N', async () => {
+    const session = newSession();
+    await openDataset(session, fixture);
+    expect(session.dataset!.raw.N).toBe(64);
+    session.reconstructing = new AbortController(); // an accepted request stops at "busy"
+    const rule = INFERENCE_RULES.find((r) => r.field === 'stitch_crop_size')!;
+    let broken = 0;
+    for (const v of [...casesFor(reconFieldMeta('stitch_crop_size')), 63, 64, 65, 256]) {
+      const r = { ...DEFAULT_RECON_REQUEST, stitch_crop_size: v };
+      const h = reconHost(r);
+      const c = await reconCore(session, r);
+      if (h !== null) expect(c, String(v)).toBe(h);
+      else if (typeof v === 'number' && v > 64) {
+        expect(c, String(v)).toBe(`stitch_crop_size: expected ${rule.expected({ N: 64 } as never)}, got ${v}`);
+        broken++;
+      } else expect(c, String(v)).toBeNull();
+    }
+    expect(broken).toBeGreaterThan(1);
+  });
+
+  it('ptycho reconstruct refuses what the schema refuses, with the same message, and shows its defaults', async () => {
+    const lines: string[] = [];
+    const io = { out: (t: string) => void lines.push(t), err: (t: string) => void lines.push(t), isTTY: false };
+    const flagged = (['iterations', 'batch_size', 'stitch_crop_size'] as const).flatMap((k) => casesFor(reconFieldMeta(k)).filter((v): v is number => Number.isInteger(v)).map((v) => [k, v] as const));
+    let refused = 0;
+    for (const [k, v] of [...flagged, ['stitch_crop_size', 65] as const]) {
+      const h = reconHost({ [k]: v });
+      const expected = h ?? (k === 'stitch_crop_size' && v > 64 ? `stitch_crop_size: expected an integer with 0 < M ≤ N = 64, got ${v}` : null);
+      if (expected === null) continue; // an accepted value would run the reconstruction
+      lines.length = 0;
+      const rc = await main(['reconstruct', '--test_data', fixture, '--output_dir', '/nonexistent/never-written', `--${k}`, String(v), '--quiet'], io);
+      expect(rc, `${k} ${v}`).toBe(1);
+      expect(lines, `${k} ${v}`).toEqual([`ptycho reconstruct: error: ${expected}`]);
+      refused++;
+    }
+    expect(refused).toBeGreaterThan(6);
+    lines.length = 0;
+    await main(['reconstruct', '--help'], io);
+    const help = lines.join('\n');
+    for (const k of ['iterations', 'algorithm', 'batch_size', 'stitch_crop_size'] as const) expect(help).toMatch(new RegExp(`--${k}[^\\n]*${String(reconFieldMeta(k).default)}`));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCrossing, fourierRingCorrelation, frcThresholdCrossings, halfBitThreshold } from '../../../compute/ptycho/eval/frc';
+import { findCrossing, fourierRingCorrelation, halfBitThreshold } from '../../../compute/ptycho/eval/frc';
 import { gaussianFilter1d } from '../../../compute/numerics/filters';
 import { image } from '../../../compute/numerics/image';
 import { loadExpected, readF64 } from './helpers';
@@ -97,15 +97,6 @@ describe('FRC properties', () => {
     expect(c.legacyRingIndex).toBe(0); // PtychoPINN's integer rule still sees ring 0
     // a curve below the threshold from the start crosses at ring 1
     expect(findCrossing([0.2, 0.1, 0.1], 0.5, 10).ring).toBe(1);
-  });
-
-  it('frcThresholdCrossings on protocol-style float32 arrays equals the report crossings', () => {
-    const r = fourierRingCorrelation(a, b);
-    const c = frcThresholdCrossings(Float32Array.from(r.frequencyPerPx), Float32Array.from(r.frc), Float32Array.from(r.halfBit));
-    expect(c.half).toBeCloseTo(r.frc50.frequencyPerPx!, 6);
-    expect(c.oneSeventh).toBeCloseTo(r.frc1over7.frequencyPerPx!, 6);
-    expect(c.halfBit).toBeCloseTo(r.halfBitCrossing.frequencyPerPx!, 6);
-    expect(frcThresholdCrossings([0, 0.25, 0.5], [1, 0.9, 0.8], [1, 0.5, 0.5])).toEqual({ half: null, oneSeventh: null, halfBit: null });
   });
 
   it('half-bit threshold: 1 for a single pixel, → 0.1716 for large rings', () => {

@@ -4,6 +4,7 @@ import { newSession } from '../../../compute/core/session';
 import { openDataset } from '../../../compute/core/datasetHandlers';
 import { cancelReconstruction, compareReconstructions, runReconstruction } from '../../../compute/core/reconHandlers';
 import type { EventName, Events } from '../../../compute/protocol';
+import { findCrossing, FRC_HALF } from '../../../compute/ptycho/eval/frc';
 
 const fixture = fileURLToPath(new URL('../../../fixtures/lines-N64-test.npz', import.meta.url));
 
@@ -31,6 +32,18 @@ describe('recon.run with the iterative methods, recon.compare', () => {
     expect(c.labelB).toBe('rPIE 5 it.');
     expect(c.metrics.ssim.amplitude).toBeGreaterThan(0.2);
     expect(c.metrics.frc.frequencyPerPx.length).toBeGreaterThan(4);
+    // the comparison's FRC comes with the core's crossings, as the run's evaluation does
+    for (const frc of [a.evaluation!.frc, c.metrics.frc]) {
+      const n = Math.round(1 / frc.frequencyPerPx[1]!);
+      for (const part of ['amplitude', 'phase'] as const) {
+        const want = findCrossing(frc[part], FRC_HALF, n).frequencyPerPx;
+        const got = frc.crossings[part].half;
+        if (want === null) expect(got).toBeNull();
+        else expect(got!).toBeCloseTo(want, 5);
+        expect(Object.keys(frc.crossings[part]).sort()).toEqual(['half', 'halfBit', 'oneSeventh']);
+      }
+    }
+    expect(c.metrics.frc.crossings.amplitude.half).not.toBeNull();
     expect(c.difference.amplitude.length).toBe(c.difference.width * c.difference.height);
     // the two differ (different engines and iterations), but not wildly
     const rms = Math.sqrt(c.difference.amplitude.reduce((s, v) => s + v * v, 0) / c.difference.amplitude.length);

@@ -95,15 +95,19 @@ describe('view transform', () => {
 });
 
 describe('FRC helpers', () => {
-  it('FrcChart curves carry the core crossings of the arrays the core sent', () => {
+  it('FrcChart curves carry the crossings the core sent, not ones recomputed from the arrays', () => {
     const f = Float32Array.from([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
     const amp = Float32Array.from([1, 0.9, 0.6, 0.4, 0.1, 0]);
     const pha = Float32Array.from([1, 0.9, 0.8, 0.7, 0.6, 0.6]);
-    const [a, p] = frcCurves({ frequencyPerPx: f, amplitude: amp, phase: pha, halfBit: Float32Array.from([1, 0.5, 0.5, 0.5, 0.5, 0.5]) });
+    // Deliberately not what the arrays give (amplitude crosses 0.5 at 0.25): the renderer must not recompute them.
+    const crossings = { amplitude: { half: 0.123, oneSeventh: 0.321, halfBit: null }, phase: { half: null, oneSeventh: null, halfBit: 0.45 } };
+    const [a, p] = frcCurves({ frequencyPerPx: f, amplitude: amp, phase: pha, halfBit: Float32Array.from([1, 0.5, 0.5, 0.5, 0.5, 0.5]), crossings });
     expect(a!.name).toBe('amplitude');
-    expect(a!.crossings.half).toBeCloseTo(0.25, 6);
-    expect(a!.crossings.oneSeventh!).toBeGreaterThan(0.3);
-    expect(p!.crossings).toEqual({ half: null, oneSeventh: null, halfBit: null });
+    expect(a!.frc).toBe(amp);
+    expect(a!.crossings).toEqual({ half: 0.123, oneSeventh: 0.321, halfBit: null });
+    expect(p!.name).toBe('phase');
+    expect(p!.frc).toBe(pha);
+    expect(p!.crossings).toEqual({ half: null, oneSeventh: null, halfBit: 0.45 });
   });
 
   it('labels resolution as 1/f in px or nm', () => {
