@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { ReconstructionComparison, ReconstructionMethod, ReconstructionResult, StitchedImage } from '../../../compute/protocol';
+import type { ReconExportFormat, ReconstructionComparison, ReconstructionMethod, ReconstructionResult, StitchedImage } from '../../../compute/protocol';
 import { getApi } from '../api/client';
 import { useModelStore } from './model';
 
@@ -71,7 +71,7 @@ export const useReconstructionStore = defineStore('reconstruction', () => {
     return (await getApi().invoke('recon.cancel', {})).cancelled;
   }
 
-  async function exportTo(path: string, format: 'npz' | 'png'): Promise<string[]> {
+  async function exportTo(path: string, format: ReconExportFormat): Promise<string[]> {
     return (await getApi().invoke('recon.export', { path, format })).paths;
   }
 
