@@ -42,5 +42,10 @@ test.describe('formats, browser mode', () => {
         { timeout: 20_000 },
       )
       .toBeGreaterThan(20);
+    // CXI carries the geometry: the object pixel in nm, a scale bar on the probe, positions in µm
+    await expect(page.getByTestId('dataset-facts')).toContainText('Object pixel size64.6 nm');
+    await expect(page.getByTestId('dataset-facts')).toContainText('8 keV (λ 0.155 nm)');
+    await expect(page.getByTestId('image-scalebar').first()).toHaveText(/^\s*\d+ (nm|µm)\s*$/);
+    await expect(page.getByTestId('scan-scatter')).toHaveAttribute('data-units', 'µm');
   });
 });
