@@ -28,7 +28,7 @@ export function physicalFacts(g: DatasetGeometry | null | undefined): Array<[str
   const ok = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
   if (ok(g.energyEV) || ok(g.wavelengthM)) {
     const e = ok(g.energyEV) ? `${Number((g.energyEV / 1000).toPrecision(4))} keV` : null;
-    const l = ok(g.wavelengthM) ? `λ ${formatLengthM(g.wavelengthM, 4)}` : null;
+    const l = ok(g.wavelengthM) ? `λ ${Number((g.wavelengthM * 1e9).toPrecision(4))} nm` : null;
     rows.push(['Energy', e && l ? `${e} (${l})` : (e ?? l!)]);
   }
   if (ok(g.detectorDistanceM)) rows.push(['Detector distance', formatLengthM(g.detectorDistanceM, 4)]);
