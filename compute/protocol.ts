@@ -81,6 +81,12 @@ export interface DatasetInfo {
   probe: { re: Float32Array; im: Float32Array } | null;
   /** The file's objectGuess (ground truth) as amplitude and phase, null when it has none. */
   object: ComplexMap | null;
+  /** Object pixel size in metres when the file's geometry gives it (scale bars); null: object pixels only. */
+  pixelSizeM?: number | null;
+  /** The geometry as [label, text] facts (object pixel in nm, energy, detector), or the "pixel size unknown" line. */
+  physicalFacts?: Array<[string, string]>;
+  /** Scan positions in µm (world frame of the file), when the pixel size is known; else null. */
+  positionsUm?: { x: Float32Array; y: Float32Array } | null;
 }
 
 /** Amplitude and phase of a complex image, computed by the core. */
@@ -192,6 +198,10 @@ export interface EvaluationSummary {
   notes: string[];
   /** The ground truth on the region the metrics compare (cut and registered like the reconstruction). */
   groundTruth?: ComplexMap;
+  /** Object pixel size (m) the resolutions use; null or absent: unknown. */
+  pixelSizeM?: number | null;
+  /** Half-period resolution 1 / (2f) in nm at the FRC50 and half-bit crossings, when the pixel size is known. */
+  resolutionNm?: { frc50: MetricPair; halfBit: MetricPair } | null;
 }
 
 /**
@@ -200,6 +210,9 @@ export interface EvaluationSummary {
  * (a field left out takes its default).
  */
 export type { ReconRunParams, ReconstructionMethod };
+
+/** What Export Reconstruction writes: NPZ arrays, PNG figures, or a Ptychodus product (HDF5). */
+export type ReconExportFormat = 'npz' | 'png' | 'product';
 
 /** Two reconstructions of the same scan compared (no ground truth needed): B registered onto A. */
 export interface ReconstructionComparison {
@@ -227,6 +240,8 @@ export interface ReconstructionResult {
   patternsPerSec: number;
   provider: string;
   evaluation: EvaluationSummary | null;
+  /** Object pixel size in metres of the reconstructed scan (scale bars); null: unknown. */
+  pixelSizeM?: number | null;
 }
 
 export type PathPurpose = 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction';
@@ -282,7 +297,8 @@ export interface Methods {
   'recon.run': { params: ReconRunParams; result: ReconstructionResult };
   'recon.cancel': { params: Empty; result: { cancelled: boolean } };
   'recon.compare': { params: Empty; result: ReconstructionComparison };
-  'recon.export': { params: { path: string; format: 'npz' | 'png' }; result: { paths: string[] } };
+  /** 'product': a Ptychodus product (product-out.h5 layout, pixel sizes from the geometry). */
+  'recon.export': { params: { path: string; format: ReconExportFormat }; result: { paths: string[] } };
 }
 
 export type MethodName = keyof Methods;

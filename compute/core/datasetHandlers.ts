@@ -1,6 +1,7 @@
 /** dataset.open / dataset.frame: load and validate a scan, serve frames on demand. */
 import { resolve, basename } from 'node:path';
-import { datasetSummary } from '../ptycho/data/dataset';
+import { datasetSummary, type RawDataset } from '../ptycho/data/dataset';
+import { objectPixelSize } from '../ptycho/data/units';
 import { openDataset as openAnyDataset } from '../ptycho/data/formats/index';
 import type { DatasetInfo } from '../protocol';
 import type { CoreSession } from './session';
@@ -35,7 +36,19 @@ export async function openDataset(session: CoreSession, path: string): Promise<D
     y: Float32Array.from(raw.ycoords),
     probe: raw.probe ? { re: raw.probe.re, im: raw.probe.im } : null,
     object: raw.objectGuess ? { width: raw.objectGuess.width, height: raw.objectGuess.height, ...amplitudePhase(raw.objectGuess) } : null,
+    pixelSizeM: s.objectPixelSizeM,
+    physicalFacts: s.physicalFacts,
+    positionsUm: positionsUm(raw),
   };
+}
+
+/** Scan positions in µm in the file's world frame (x_m = originXM + x_px · pixel), when the pixel size is known. */
+function positionsUm(raw: RawDataset): { x: Float32Array; y: Float32Array } | null {
+  const px = objectPixelSize(raw.geometry);
+  if (px === null) return null;
+  const ox = raw.geometry?.originXM ?? 0;
+  const oy = raw.geometry?.originYM ?? 0;
+  return { x: Float32Array.from(raw.xcoords, (v) => (ox + v * px) * 1e6), y: Float32Array.from(raw.ycoords, (v) => (oy + v * px) * 1e6) };
 }
 
 export function datasetFrame(session: CoreSession, index: number): { index: number; data: Float32Array } {

@@ -6,14 +6,15 @@
  */
 import { basename } from 'node:path';
 import { reconstruct } from '../ptycho/lifecycle/reconstruct';
-import { writeReconstructionNpz, writeReconstructionPngs } from '../ptycho/lifecycle/outputs';
+import { writeReconstructionNpz, writeReconstructionPngs, writeReconstructionProduct } from '../ptycho/lifecycle/outputs';
+import { objectPixelSize } from '../ptycho/data/units';
 import { evaluateStitched, evaluationSummary } from '../ptycho/lifecycle/evaluation';
 import { IterativeError, reconstructIterative } from '../ptycho/iterative/reconstruct';
 import { parseReconRequest, type ReconRequest } from '../ptycho/config/reconRequest';
 import { ConfigError } from '../ptycho/config/schema';
 import type { Stitched } from '../ptycho/stitch/reassemble';
 import type { ComplexImage } from '../ptycho/data/dataset';
-import type { ReconRunParams, ReconstructionComparison, ReconstructionResult } from '../protocol';
+import type { ReconExportFormat, ReconRunParams, ReconstructionComparison, ReconstructionResult } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { CoreError } from './errors';
 import { assertFolderExists } from '../io/atomicWrite';
@@ -110,9 +111,10 @@ export async function runReconstruction(session: CoreSession, emit: Emit, params
     session.previousReconstruction = sameDataset ? session.reconstruction : null;
     session.reconstruction = { stitched, datasetPath: ds.path, label, ...(probe ? { probe } : {}) };
     let evaluation = null;
+    const pixelSizeM = objectPixelSize(ds.raw.geometry);
     if (ds.raw.objectGuess) {
       try {
-        evaluation = evaluationSummary(evaluateStitched(stitched, ds.raw.objectGuess, centroids, { stitchCropSize: p.stitch_crop_size }));
+        evaluation = evaluationSummary(evaluateStitched(stitched, ds.raw.objectGuess, centroids, { stitchCropSize: p.stitch_crop_size, ...(pixelSizeM !== null ? { pixelSizeM } : {}) }));
       } catch {
         evaluation = null;
       }
@@ -129,6 +131,7 @@ export async function runReconstruction(session: CoreSession, emit: Emit, params
       patternsPerSec,
       provider,
       evaluation,
+      pixelSizeM,
     };
   } finally {
     session.reconstructing = null;
@@ -167,7 +170,11 @@ export function compareReconstructions(session: CoreSession): ReconstructionComp
   };
 }
 
-export function exportReconstruction(session: CoreSession, path: string, format: 'npz' | 'png'): { paths: string[] } {
+/**
+ * Export the last reconstruction: NPZ arrays, PNG figures (with a scale bar when the pixel size
+ * is known), or a Ptychodus product — the same writer as product-out.h5 of `ptycho infer`.
+ */
+export function exportReconstruction(session: CoreSession, path: string, format: ReconExportFormat): { paths: string[] } {
   const rec = session.reconstruction;
   if (!rec) throw new CoreError('reconstruct first, then export', 'no-reconstruction');
   try {
@@ -176,6 +183,15 @@ export function exportReconstruction(session: CoreSession, path: string, format:
     throw new CoreError((e as Error).message, 'no-folder');
   }
   if (format === 'npz') return { paths: [writeReconstructionNpz(path, rec.stitched, { dataset: rec.datasetPath, model: session.model?.path ?? null, method: rec.label }, rec.probe ? { probe: rec.probe } : {})] };
+  const ds = session.dataset?.path === rec.datasetPath ? session.dataset : null;
+  if (format === 'product') {
+    if (!ds) throw new CoreError(`the scan this reconstruction was made from (${basename(rec.datasetPath)}) is no longer open; open it again to export a Ptychodus product`, 'no-dataset');
+    const probe = rec.probe ?? session.model?.probe ?? ds.raw.probe;
+    if (!probe) throw new CoreError(`${basename(rec.datasetPath)} has no probe to write into the product`, 'no-probe');
+    const history = rec.probe ? [] : (session.model?.history ?? []);
+    return { paths: [writeReconstructionProduct(path, rec.stitched, { raw: ds.raw, probe, history })] };
+  }
   const stem = path.replace(/\.png$/i, '');
-  return { paths: writeReconstructionPngs(`${stem}_amplitude.png`, `${stem}_phase.png`, rec.stitched, rec.label) };
+  const pixelSizeM = objectPixelSize(ds?.raw.geometry);
+  return { paths: writeReconstructionPngs(`${stem}_amplitude.png`, `${stem}_phase.png`, rec.stitched, rec.label, pixelSizeM) };
 }

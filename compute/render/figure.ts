@@ -9,6 +9,7 @@ import { renderWithLimits } from './image';
 import { type ScaleKind } from './scale';
 import { colorbarTicks } from './ticks';
 import { drawText, textWidth, GLYPH_HEIGHT } from './font';
+import { scaleBar } from './units';
 
 export interface FigurePanel {
   title: string;
@@ -26,6 +27,8 @@ export interface FigurePanel {
    * (drawn transparent, left out of the colour limits).
    */
   mask?: ArrayLike<number> | null;
+  /** Object pixel size in metres: draws a scale bar (a round 1-2-5 length) under the image. */
+  pixelSizeM?: number | null;
 }
 
 export interface Box {
@@ -40,7 +43,7 @@ export interface FigureImage {
   height: number;
   rgba: Uint8ClampedArray;
   /** Where the image and the colour bar were drawn (absent on tiled figures). */
-  layout?: { image: Box; bar: Box; zoom: number };
+  layout?: { image: Box; bar: Box; zoom: number; scaleBar?: Box & { label: string; lengthM: number } };
 }
 
 export interface FigureLayout {
@@ -92,8 +95,12 @@ export function renderFigure(p: FigurePanel, layout: FigureLayout = {}): FigureI
   const barX = imgX + imgW + 16;
   const barH = Math.max(imgH, 240); // wide images: the bar keeps room for its ticks
   const width = Math.max(layout.minWidth ?? 600, barX + BAR_W + 11 + labelW + M, M + textWidth(p.title, TEXT) + M);
-  const height = imgY + barH + 8 + lineH + M;
+  // scale bar: at most a quarter of the image wide, under its lower left corner
+  const sb = p.pixelSizeM ? scaleBar(p.pixelSizeM, k, imgW / 4) : null;
+  const sbY = imgY + imgH + 10;
+  const height = Math.max(imgY + barH + 8 + lineH + M, sb ? sbY + lineH + M : 0);
   const img: FigureImage = { width, height, rgba: new Uint8ClampedArray(width * height * 4), layout: { image: { x: imgX, y: imgY, width: imgW, height: imgH }, bar: { x: barX, y: imgY, width: BAR_W, height: barH }, zoom: k } };
+  if (sb) img.layout!.scaleBar = { x: imgX, y: sbY + lineH / 2 - 2, width: Math.max(1, Math.round(sb.lengthPx)), height: 4, label: sb.label, lengthM: sb.lengthM };
   fill(img, 0, 0, width, height, WHITE);
 
   drawText(img.rgba, width, height, p.title, M, M, INK, TEXT);
@@ -119,6 +126,13 @@ export function renderFigure(p: FigurePanel, layout: FigureLayout = {}): FigureI
     drawText(img.rgba, width, height, t.label, barX + BAR_W + 11, Math.min(Math.max(y - lineH / 2 + 1, imgY - 4), imgY + barH - lineH + 4), INK, TEXT);
   }
   drawText(img.rgba, width, height, p.unit, barX, imgY + barH + 8, GREY, TEXT);
+  const sbBox = img.layout!.scaleBar;
+  if (sbBox) {
+    fill(img, sbBox.x, sbBox.y, sbBox.width, sbBox.height, INK);
+    fill(img, sbBox.x, sbBox.y - 3, 1, sbBox.height + 6, INK);
+    fill(img, sbBox.x + sbBox.width - 1, sbBox.y - 3, 1, sbBox.height + 6, INK);
+    drawText(img.rgba, width, height, sbBox.label, sbBox.x + sbBox.width + 8, sbY, INK, TEXT);
+  }
   return img;
 }
 

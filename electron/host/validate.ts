@@ -162,7 +162,7 @@ export const VALIDATORS: { [M in MethodName]: Validator } = {
   'recon.export': (params, m) => {
     const o = obj(params, m);
     only(o, ['path', 'format'], m);
-    return { path: path(o, 'path', m), format: oneOf(o, 'format', m, ['npz', 'png'] as const) };
+    return { path: path(o, 'path', m), format: oneOf(o, 'format', m, ['npz', 'png', 'product'] as const) };
   },
 };
 

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /** A CXI file opens through File ▸ Open Dataset… and the pattern viewer shows its frames (browser mode). */
 import { test, expect } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ROOT, startHost } from './shell';
@@ -42,5 +42,32 @@ test.describe('formats, browser mode', () => {
         { timeout: 20_000 },
       )
       .toBeGreaterThan(20);
+    // CXI carries the geometry: the object pixel in nm, a scale bar on the probe, positions in µm
+    await expect(page.getByTestId('dataset-facts')).toContainText('Object pixel size64.6 nm');
+    await expect(page.getByTestId('dataset-facts')).toContainText('8 keV (λ 0.155 nm)');
+    await expect(page.getByTestId('image-scalebar').first()).toHaveText(/^\s*\d+ (nm|µm)\s*$/);
+    await expect(page.getByTestId('scan-scatter')).toHaveAttribute('data-units', 'µm');
+  });
+
+  test('reconstructs a CXI scan iteratively with a nm scale bar and exports a Ptychodus product', async ({ page }) => {
+    test.setTimeout(180_000);
+    await page.goto(host.url);
+    await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+    await page.getByTestId('menu-file').click();
+    await page.getByTestId('menu-openDataset').click();
+    await page.getByTestId('path-input').fill(CXI);
+    await page.getByTestId('path-ok').click();
+    await expect(page.getByTestId('dataset-facts')).toContainText('64.6 nm', { timeout: 30_000 });
+    await page.getByTestId('nav-reconstruct').click();
+    await page.getByTestId('recon-method-iterative').check();
+    await page.getByTestId('recon-iterations').fill('3');
+    await page.getByTestId('recon-run').click();
+    await expect(page.getByTestId('recon-timing')).toBeVisible({ timeout: 120_000 });
+    await expect(page.locator('[data-testid="view-reconstruct"] [data-testid="image-scalebar"]').first()).toHaveText(/^\s*\d+ (nm|µm)\s*$/);
+    const out = join(mkdtempSync(join(tmpdir(), 'ptycho-e2e-product-')), 'product-out.h5');
+    await page.getByTestId('recon-export-product').click();
+    await page.getByTestId('path-input').fill(out);
+    await page.getByTestId('path-ok').click();
+    await expect.poll(() => existsSync(out), { timeout: 20_000 }).toBe(true);
   });
 });

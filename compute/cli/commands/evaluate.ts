@@ -10,22 +10,28 @@ import { openDataset } from '../../ptycho/data/formats/index';
 import type { Stitched } from '../../ptycho/stitch/reassemble';
 import { evaluateStitched, formatMetricsTable, writeEvaluation } from '../../ptycho/lifecycle/evaluation';
 import { DEFAULT_INFERENCE_CONFIG } from '../../ptycho/config/config';
+import { objectPixelSize } from '../../ptycho/data/units';
 
 export const EVALUATION_FLAGS: FlagSpec[] = [
   { name: 'phase_align', type: 'string', help: 'phase offset removal', choices: ['plane', 'mean'], defaultText: 'plane' },
   { name: 'registration', type: 'boolean', help: 'sub-pixel registration before the metrics (--no_registration to skip)', defaultText: 'true' },
-  { name: 'pixel_size_nm', type: 'number', help: 'object pixel size, to report FRC resolution in nm' },
+  { name: 'pixel_size_nm', type: 'number', help: "object pixel size, to report FRC resolution in nm (default: the data's geometry, when the files carry it)" },
   { name: 'registration_estimator', type: 'string', help: "sub-pixel shift estimator ('phase-correlation' = PtychoPINN's)", choices: ['windowed-cross-correlation', 'phase-correlation'], defaultText: 'windowed-cross-correlation' },
 ];
 
-/** Evaluate, write metrics.json / frc.csv / comparison.png into `dir`, return a printable table. */
-export function evaluateAndWrite(dir: string, s: Stitched, gt: RawDataset, centroids: ArrayLike<number>, f: Record<string, FlagValue>): string {
+/**
+ * Evaluate, write metrics.json / frc.csv / comparison.png into `dir`, return a printable table.
+ * The object pixel size (FRC resolution in nm) is --pixel_size_nm, else the ground truth's
+ * geometry, else that of the scan reconstructed (`scan`), when the files carry it.
+ */
+export function evaluateAndWrite(dir: string, s: Stitched, gt: RawDataset, centroids: ArrayLike<number>, f: Record<string, FlagValue>, scan?: RawDataset): string {
   if (!gt.objectGuess) throw new CliError(`${gt.file}: no 'objectGuess' to evaluate against`);
+  const pixelSizeM = typeof f.pixel_size_nm === 'number' ? f.pixel_size_nm * 1e-9 : (objectPixelSize(gt.geometry) ?? objectPixelSize(scan?.geometry));
   const report = evaluateStitched(s, gt.objectGuess, centroids, {
     ...(typeof f.stitch_crop_size === 'number' ? { stitchCropSize: f.stitch_crop_size } : {}),
     ...(f.phase_align === 'mean' || f.phase_align === 'plane' ? { phaseAlign: f.phase_align } : {}),
     ...(f.registration === false ? { registration: false } : {}),
-    ...(typeof f.pixel_size_nm === 'number' ? { pixelSizeM: f.pixel_size_nm * 1e-9 } : {}),
+    ...(pixelSizeM !== null ? { pixelSizeM } : {}),
     ...(f.registration_estimator === 'phase-correlation' || f.registration_estimator === 'windowed-cross-correlation' ? { registrationEstimator: f.registration_estimator } : {}),
   });
   const files = writeEvaluation(dir, report);

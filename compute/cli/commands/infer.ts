@@ -116,7 +116,7 @@ export const inferCommand: Command = {
     atomicWriteFileSync(join(out, 'timings.json'), JSON.stringify(timings, null, 2));
     if (typeof f.ground_truth === 'string') {
       const gt = await openDataset(resolve(f.ground_truth), { ...openOptionsFromFlags(f), requireProbe: false });
-      const summary = evaluateAndWrite(out, rec.stitched, gt, rec.prepared.grouped.centroids, f);
+      const summary = evaluateAndWrite(out, rec.stitched, gt, rec.prepared.grouped.centroids, f, raw);
       if (!f.quiet) io.out(summary);
     }
     if (!f.quiet) io.out(`wrote ${[...files, ...(tuned?.files ?? []), join(out, 'timings.json')].join(', ')}`);

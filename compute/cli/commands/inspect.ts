@@ -9,6 +9,7 @@ import { inspectBundle } from '../../ptycho/bundle/bundle';
 import { datasetSummary, rawDatasetFromNpz, type RawDataset } from '../../ptycho/data/dataset';
 import { openDataset, readProduct } from '../../ptycho/data/formats/index';
 import { formatLengthM } from '../../ptycho/data/formats/geometry';
+import { PIXEL_SIZE_UNKNOWN } from '../../ptycho/data/units';
 import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
 import { statSync } from 'node:fs';
 
@@ -17,7 +18,7 @@ function physical(raw: RawDataset, out: (s: string) => void): void {
   out(`  format        ${raw.format ?? 'ptychopinn-npz'}`);
   if (g?.objectPixelSizeM) {
     out(`  geometry      object pixel ${formatLengthM(g.objectPixelSizeM)}${g.energyEV ? `, ${(g.energyEV / 1000).toPrecision(4)} keV` : ''}${g.detectorDistanceM ? `, detector ${formatLengthM(g.detectorDistanceM)} away` : ''}${g.detectorPixelSizeM ? `, ${formatLengthM(g.detectorPixelSizeM)} pixels` : ''}`);
-  } else out('  geometry      unknown (positions and sizes in object pixels)');
+  } else out(`  geometry      ${PIXEL_SIZE_UNKNOWN}`);
   for (const c of raw.conversion ?? []) out(`  conversion    ${c}`);
 }
 

@@ -120,7 +120,7 @@ export const reconstructCommand: Command = {
     atomicWriteFileSync(join(out, 'timings.json'), JSON.stringify(timings, null, 2));
     if (typeof f.ground_truth === 'string') {
       const gt = await openDataset(resolve(f.ground_truth), { ...openOptionsFromFlags(f), requireProbe: false });
-      const summary = evaluateAndWrite(out, result.stitched, gt, [], f);
+      const summary = evaluateAndWrite(out, result.stitched, gt, [], f, raw);
       if (!f.quiet) io.out(summary);
     }
     if (!f.quiet) io.out(`wrote ${[...files, join(out, 'timings.json')].join(', ')}`);

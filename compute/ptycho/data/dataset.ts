@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readNpz, type NpzContents } from '../../io/npz';
 import { isComplex, sizeOf, toComplexSplit, toFloat64, type AnyNdArray } from '../../io/ndarray';
+import { objectPixelSize, physicalFacts } from './units';
 
 export const SUPPORTED_N = [64, 128, 256] as const;
 
@@ -353,6 +354,10 @@ export interface DatasetSummary {
   objectShape: [number, number] | null;
   hasGroundTruthPatches: boolean;
   otherKeys: string[];
+  /** Object pixel size in metres when the file's geometry gives it; null: positions are object pixels. */
+  objectPixelSizeM: number | null;
+  /** The geometry as [label, text] rows (object pixel in nm, energy, detector), or the "unknown" line. */
+  physicalFacts: Array<[string, string]>;
 }
 
 export function datasetSummary(raw: RawDataset): DatasetSummary {
@@ -404,5 +409,7 @@ export function datasetSummary(raw: RawDataset): DatasetSummary {
     objectShape: raw.objectGuess ? [raw.objectGuess.height, raw.objectGuess.width] : null,
     hasGroundTruthPatches: raw.Y !== null || raw.extra.has('ground_truth_patches'),
     otherKeys: [...raw.extra.keys()],
+    objectPixelSizeM: objectPixelSize(raw.geometry),
+    physicalFacts: physicalFacts(raw.geometry),
   };
 }

@@ -16,6 +16,7 @@
  */
 import { alignForEvaluation, matchMean, removePlane, subtractMean, trimImage, type Plane, type ScanCoordsYX } from './alignment';
 import { fourierRingCorrelation, type FrcCrossing, type FrcResult } from './frc';
+import { halfPeriodNm } from './resolution';
 import { amplitudeOf, borderBox, cropComplex, mapImage, phaseOf, type ComplexImage2D, type Image2D, type PixelBox } from '../../numerics/image';
 import {
   dataRangeOf,
@@ -310,6 +311,7 @@ function crossingJson(cr: FrcCrossing, threshold: string, pixelSizeM: number | n
     const perNm = cr.frequencyPerPx / (pixelSizeM * 1e9);
     out.frequency_per_nm = q(perNm, 'cycles/nm', 'frequency_per_px / pixel size in nm');
     out.resolution_nm = q(1 / perNm, 'nm', 'full period = 1 / frequency (half-period resolution is half of this)');
+    out.half_period_resolution_nm = q(halfPeriodNm(cr.frequencyPerPx, pixelSizeM) ?? NaN, 'nm', 'half period = 1 / (2 · frequency) · pixel size');
   }
   return out;
 }

@@ -5,3 +5,4 @@ export * from './alignment';
 export * from './frc';
 export * from './patchCorrelation';
 export * from './evaluate';
+export * from './resolution';

@@ -12,6 +12,8 @@ import { renderFigure, tileFigures } from '../../render/figure';
 import type { EvaluationSummary } from '../../protocol';
 import type { FrcResult, FrcThresholdCrossings } from '../eval/frc';
 import { DEFAULT_INFERENCE_CONFIG } from '../config/config';
+import { halfPeriodNm } from '../eval/resolution';
+import { formatNm, PIXEL_SIZE_UNKNOWN } from '../data/units';
 
 export interface EvaluationOptions {
   stitchCropSize?: number;
@@ -104,7 +106,7 @@ export function writeEvaluation(dir: string, report: EvaluationReport): string[]
   const lim = comparisonColourLimits(report);
   const a = report.aligned;
   const panel = (title: string, img: { width: number; height: number; data: Float64Array }, phase: boolean, l: { min: number; max: number }) =>
-    renderFigure({ title, values: img.data, width: img.width, height: img.height, colormap: phase ? 'twilight' : 'gray', vmin: l.min, vmax: l.max, unit: phase ? 'phase (rad)' : 'amplitude (a.u.)' }, { imageSize: 400, minWidth: 0 });
+    renderFigure({ title, values: img.data, width: img.width, height: img.height, colormap: phase ? 'twilight' : 'gray', vmin: l.min, vmax: l.max, unit: phase ? 'phase (rad)' : 'amplitude (a.u.)', pixelSizeM: report.options.pixelSizeM }, { imageSize: 400, minWidth: 0 });
   // Ground truth | reconstruction, amplitude above phase, each pair on one colour scale.
   const figs = [
     panel('Ground truth · amplitude', a.groundTruthAmplitude, false, lim.amplitude),
@@ -126,6 +128,7 @@ function thresholdCrossings(f: FrcResult): FrcThresholdCrossings {
 export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
   const pair = (f: (c: EvaluationReport['amplitude']) => number) => ({ amplitude: fin(f(r.amplitude)), phase: fin(f(r.phase)) });
   const c = r.amplitude.frc;
+  const px = r.options.pixelSizeM;
   return {
     mae: pair((c) => c.mae),
     mse: pair((c) => c.mse),
@@ -141,6 +144,11 @@ export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
       crossings: { amplitude: thresholdCrossings(c), phase: thresholdCrossings(r.phase.frc) },
     },
     notes: [...r.warnings],
+    pixelSizeM: px,
+    resolutionNm:
+      px === null
+        ? null
+        : { frc50: pair((c) => halfPeriodNm(c.frc.frc50.frequencyPerPx, px) ?? NaN), halfBit: pair((c) => halfPeriodNm(c.frc.halfBitCrossing.frequencyPerPx, px) ?? NaN) },
     groundTruth: { width: r.aligned.groundTruthAmplitude.width, height: r.aligned.groundTruthAmplitude.height, amplitude: Float32Array.from(r.aligned.groundTruthAmplitude.data), phase: Float32Array.from(r.aligned.groundTruthPhase.data) },
   };
 }
@@ -149,6 +157,7 @@ export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
 export function formatMetricsTable(r: EvaluationReport): string {
   const row = (name: string, a: number, p: number, digits = 4): string => `  ${name.padEnd(16)} ${a.toPrecision(digits).padStart(12)} ${p.toPrecision(digits).padStart(12)}`;
   const f50 = (c: EvaluationReport['amplitude']): number => c.frc.frc50.frequencyPerPx ?? NaN;
+  const px = r.options.pixelSizeM;
   return [
     `  ${'metric'.padEnd(16)} ${'amplitude'.padStart(12)} ${'phase'.padStart(12)}`,
     row('MAE', r.amplitude.mae, r.phase.mae),
@@ -158,6 +167,9 @@ export function formatMetricsTable(r: EvaluationReport): string {
     row('SSIM', r.amplitude.ssim, r.phase.ssim),
     row('MS-SSIM', r.amplitude.msSsim.value, r.phase.msSsim.value),
     row('FRC50 (1/px)', f50(r.amplitude), f50(r.phase)),
+    ...(px !== null
+      ? [row('FRC50 res. (nm)', halfPeriodNm(f50(r.amplitude), px) ?? NaN, halfPeriodNm(f50(r.phase), px) ?? NaN, 3), `  (half-period 1/(2f) at object pixel ${formatNm(px)})`]
+      : [`  (FRC resolution in px only: ${PIXEL_SIZE_UNKNOWN})`]),
     ...r.warnings.map((w) => `  note: ${w}`),
   ].join('\n');
 }

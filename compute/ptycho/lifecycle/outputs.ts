@@ -16,6 +16,7 @@ import type { Stitched } from '../stitch/reassemble';
 import type { ComplexImage, RawDataset } from '../data/dataset';
 import { hdf5Ready } from '../../io/hdf5';
 import { writeProductH5, type PtychodusProduct } from '../data/formats/ptychodus';
+import { objectPixelSize } from '../data/units';
 
 /** What a Ptychodus product of a reconstruction is made from besides the stitched object. */
 export interface ProductSources {
@@ -102,11 +103,12 @@ export function writeReconstructionNpz(path: string, s: Stitched, meta: Record<s
 /**
  * Amplitude and phase as figures (title, colour bar with ticks and unit, enlarged to ≈ 512 px),
  * in the UI's colormaps (gray; twilight for phase, over its data range); pixels no patch
- * covered are transparent. `label` names what made it ('PINN', 'rPIE 30 it.').
+ * covered are transparent. `label` names what made it ('PINN', 'rPIE 30 it.'); with the object
+ * pixel size the figures get a scale bar.
  */
-export function writeReconstructionPngs(amplitudePath: string, phasePath: string, s: Stitched, label = 'Reconstruction'): string[] {
+export function writeReconstructionPngs(amplitudePath: string, phasePath: string, s: Stitched, label = 'Reconstruction', pixelSizeM: number | null = null): string[] {
   const { amplitude, phase } = amplitudePhase(s);
-  const base = { width: s.width, height: s.height, mask: s.weights };
+  const base = { width: s.width, height: s.height, mask: s.weights, ...(pixelSizeM !== null ? { pixelSizeM } : {}) };
   writeFigurePng(amplitudePath, renderFigure({ ...base, title: `${label} · amplitude`, values: amplitude, colormap: 'gray', unit: 'amplitude (a.u.)' }));
   writeFigurePng(phasePath, renderFigure({ ...base, title: `${label} · phase`, values: phase, colormap: 'twilight', unit: 'phase (rad)' }));
   return [amplitudePath, phasePath];
@@ -118,13 +120,17 @@ export function writeReconstructionPngs(amplitudePath: string, phasePath: string
  * Ptychodus' standard output name). HDF5 is initialised by openDataset, which opened the scan.
  */
 export function writeReconstruction(dir: string, s: Stitched, meta: Record<string, unknown> = {}, product?: ProductSources, extra: ReconstructionExtras = {}): string[] {
-  const files = [writeReconstructionNpz(join(dir, 'reconstruction.npz'), s, meta, extra), ...writeReconstructionPngs(join(dir, 'reconstructed_amplitude.png'), join(dir, 'reconstructed_phase.png'), s)];
-  if (product && hdf5Ready()) {
-    const path = join(dir, 'product-out.h5');
-    writeProductH5(path, reconstructionProduct(s, product));
-    files.push(path);
-  }
+  const pixelSizeM = objectPixelSize(product?.raw.geometry);
+  const files = [writeReconstructionNpz(join(dir, 'reconstruction.npz'), s, meta, extra), ...writeReconstructionPngs(join(dir, 'reconstructed_amplitude.png'), join(dir, 'reconstructed_phase.png'), s, 'Reconstruction', pixelSizeM)];
+  if (product && hdf5Ready()) files.push(writeReconstructionProduct(join(dir, 'product-out.h5'), s, product));
   return files;
+}
+
+/** A reconstruction as a Ptychodus product HDF5 at `path` (product-out.h5's layout; HDF5 must be initialised). */
+export function writeReconstructionProduct(path: string, s: Stitched, product: ProductSources): string {
+  if (!hdf5Ready()) throw new Error(`${path}: HDF5 is not initialised (open the scan with openDataset first)`);
+  writeProductH5(path, reconstructionProduct(s, product));
+  return path;
 }
 
 export function writeHistory(dir: string, history: readonly Record<string, unknown>[]): string[] {

@@ -38,8 +38,12 @@ export function formatMetric(key: MetricKey, value: number | null | undefined): 
   return formatNumber(value, key === 'frc50PerPx' ? 3 : 4);
 }
 
-/** Extra read-out next to the unit: FRC50 as a resolution 1/f (nm with a pixel size, else px). */
-export function metricDetail(key: MetricKey, value: number | null | undefined, pixelSizeM?: number | null): string {
+/**
+ * Extra read-out next to the unit: FRC50 as the core's half-period resolution in nm when it
+ * knows the pixel size (`halfPeriodNm`), else as 1/f (nm with a pixel size, else px).
+ */
+export function metricDetail(key: MetricKey, value: number | null | undefined, pixelSizeM?: number | null, halfPeriodNm?: number | null): string {
   if (key !== 'frc50PerPx' || value == null || !(value > 0)) return '';
+  if (halfPeriodNm != null && halfPeriodNm > 0) return `half-period ${formatNumber(halfPeriodNm, 3)} nm`;
   return `1/f = ${resolutionLabel(value, pixelSizeM)}`;
 }

@@ -2,7 +2,7 @@
  * File ▸ actions shared by the native menu (menu.action events), the in-page menu, keyboard
  * shortcuts, drag-and-drop and the views' buttons.
  */
-import type { MenuAction, PathPurpose } from '../../../compute/protocol';
+import type { MenuAction, PathPurpose, ReconExportFormat } from '../../../compute/protocol';
 import { useAppStore } from '../stores/app';
 import { useDatasetStore } from '../stores/dataset';
 import { useModelStore } from '../stores/model';
@@ -115,14 +115,19 @@ export function useFileActions() {
     });
   }
 
-  /** Export as NPZ (amplitude, phase, complex object, canvas origin) or PNG (amplitude and phase images). */
-  async function exportReconstruction(format?: 'npz' | 'png'): Promise<void> {
+  /**
+   * Export as NPZ (amplitude, phase, complex object, canvas origin), PNG (amplitude and phase
+   * figures) or a Ptychodus product (`.h5`, product-out.h5's layout); the extension decides.
+   */
+  async function exportReconstruction(format?: ReconExportFormat): Promise<void> {
     if (!recon.result) {
       app.notify('error', 'Nothing to export yet: reconstruct first.');
       return;
     }
-    await withPath('exportReconstruction', `Export Reconstruction (${format ? format.toUpperCase() : '.npz or .png'})`, `reconstruction.${format ?? 'npz'}`, 'Could not export', async (p) => {
-      const chosen = /\.png$/i.test(p) ? 'png' : /\.npz$/i.test(p) ? 'npz' : (format ?? 'npz');
+    const what = format === 'product' ? 'Ptychodus product .h5' : format ? format.toUpperCase() : '.npz, .png or .h5';
+    const name = format === 'product' ? 'product-out.h5' : `reconstruction.${format ?? 'npz'}`;
+    await withPath('exportReconstruction', `Export Reconstruction (${what})`, name, 'Could not export', async (p) => {
+      const chosen: ReconExportFormat = /\.png$/i.test(p) ? 'png' : /\.npz$/i.test(p) ? 'npz' : /\.(h5|hdf5)$/i.test(p) ? 'product' : (format ?? 'npz');
       const files = await recon.exportTo(p, chosen);
       app.notify('info', `Exported ${files.join(', ')}`);
     });

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ReconRunParams, ReconstructionComparison, ReconstructionMethod, ReconstructionResult, StitchedImage } from '../../../compute/protocol';
+import type { ReconExportFormat, ReconRunParams, ReconstructionComparison, ReconstructionMethod, ReconstructionResult, StitchedImage } from '../../../compute/protocol';
 import { DEFAULT_RECON_REQUEST } from '../../../compute/ptycho/config/reconRequest';
 import type { PieAlgorithm } from '../../../compute/ptycho/config/iterative';
 import { getApi } from '../api/client';
@@ -82,7 +82,7 @@ export const useReconstructionStore = defineStore('reconstruction', () => {
     return (await getApi().invoke('recon.cancel', {})).cancelled;
   }
 
-  async function exportTo(path: string, format: 'npz' | 'png'): Promise<string[]> {
+  async function exportTo(path: string, format: ReconExportFormat): Promise<string[]> {
     return (await getApi().invoke('recon.export', { path, format })).paths;
   }
 

@@ -57,6 +57,6 @@ describe('component contracts', () => {
     expect(propNames(LossChart)).toEqual(['batches', 'epochs', 'logScale', 'title', 'totalEpochs', 'unit', 'yLabel']);
     expect(emitNames(LossChart)).toEqual(['update:logScale']);
     expect(propNames(FrcChart)).toEqual(['curves', 'frequencyPerPx', 'halfBit', 'pixelSizeM', 'title']);
-    expect(propNames(MetricsTable)).toEqual(['amplitude', 'note', 'phase', 'pixelSizeM', 'title']);
+    expect(propNames(MetricsTable)).toEqual(['amplitude', 'note', 'phase', 'pixelSizeM', 'resolutionNm', 'title']);
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { DatasetGeometry } from '../dataset';
 import { SUPPORTED_N, DatasetError } from '../dataset';
+import { formatLengthM as formatLength } from '../../../render/units';
 
 /** h·c in eV·m (CODATA 2018). */
 const HC_EV_M = 1.239841984e-6;
@@ -137,9 +138,7 @@ export function originForScan(xM: ArrayLike<number>, yM: ArrayLike<number>, pixe
   return { originXM: xmin - (N / 2 + 1) * pixelM, originYM: ymin - (N / 2 + 1) * pixelM };
 }
 
+/** A length with an SI prefix, 4 significant digits (the neutral rule of compute/render/units.ts). */
 export function formatLengthM(m: number): string {
-  const a = Math.abs(m);
-  if (a >= 1e-3) return `${(m * 1e3).toPrecision(4)} mm`;
-  if (a >= 1e-6) return `${(m * 1e6).toPrecision(4)} µm`;
-  return `${(m * 1e9).toPrecision(4)} nm`;
+  return formatLength(m, 4);
 }
