@@ -8,7 +8,7 @@ import { appVersion } from '../../version';
 import { loadRawDataset, type RawDataset } from '../data/dataset';
 import { makeTrainingConfig, type TrainingConfig } from '../config/config';
 import { toLegacyParams } from '../config/legacy';
-import { encodeBundle, makeManifest, readBundle, writeBundle, type BundleContents, type BundleParams } from '../bundle/bundle';
+import { BundleError, encodeBundle, makeManifest, readBundle, writeBundle, type BundleContents, type BundleParams } from '../bundle/bundle';
 import { exportModels } from '../infer/exportModels';
 import type { PinnLossSpec, PinnModelSpec } from '../model/spec';
 import { trainPinn, type BatchProgress, type EpochRecord, type TrainResult } from '../train/trainer';
@@ -178,7 +178,13 @@ export async function loadModel(path: string): Promise<TrainedModel> {
   const params = new ParamStore(config.seed);
   if (b.trainingState) {
     const { readSafetensors } = await import('../../engine/params');
-    for (const [n, t] of Object.entries(readSafetensors(b.trainingState).tensors)) params.set(n, t.data, t.shape);
+    let tensors;
+    try {
+      tensors = readSafetensors(b.trainingState).tensors;
+    } catch (e) {
+      throw new BundleError(`${path}: training_state/params.safetensors: ${(e as Error).message.replace(/^safetensors: /, '')}`);
+    }
+    for (const [n, t] of Object.entries(tensors)) params.set(n, t.data, t.shape);
   }
   return {
     config,
