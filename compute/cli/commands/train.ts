@@ -7,9 +7,9 @@ import { createProgressBar } from '../progress';
 import { DEVICE_FLAGS, MODEL_FLAGS, TRAINING_FLAGS, trainingConfigFromFlags } from '../configFlags';
 import { openDataset } from '../../ptycho/data/formats/index';
 import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
-import { saveModel, trainModel } from '../../ptycho/lifecycle/model';
+import { saveTrainingOutputs, trainModel } from '../../ptycho/lifecycle/model';
 import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
-import { writeHistory, writeReconstruction } from '../../ptycho/lifecycle/outputs';
+import { writeReconstruction } from '../../ptycho/lifecycle/outputs';
 import { toLegacyParams } from '../../ptycho/config/legacy';
 import { RunLog } from '../runLog';
 import { plural, resolveDevice } from '../device';
@@ -87,8 +87,7 @@ export const trainCommand: Command = {
         io.err(`warning: ${res.error}`);
       }
       const bundle = join(outDir, 'wts.h5.zip');
-      const bytes = saveModel(run.model, bundle);
-      writeHistory(outDir, res.history as unknown as Record<string, unknown>[]);
+      const bytes = saveTrainingOutputs(run.model, outDir); // bundle + history.json/csv as one set
       log.line(`saved ${bundle} (${bytes} bytes)`);
       if (!quiet) {
         const best = res.history.find((h) => h.epoch === res.bestEpoch);

@@ -13,6 +13,9 @@ import { exportModels } from '../infer/exportModels';
 import type { PinnLossSpec, PinnModelSpec } from '../model/spec';
 import { trainPinn, type BatchProgress, type EpochRecord, type TrainResult } from '../train/trainer';
 import { prepareData, type PreparedData } from './prepare';
+import { historyFiles } from './outputs';
+import { commitFilesSync } from '../../io/atomicWrite';
+import { join } from 'node:path';
 
 export function modelSpecOf(cfg: TrainingConfig): PinnModelSpec {
   const m = cfg.model;
@@ -163,6 +166,18 @@ export function saveModel(m: TrainedModel, path: string): number {
   const n = writeBundle(path, bundleOf(m));
   m.path = path;
   return n;
+}
+
+/**
+ * Save a training run's bundle D/wts.h5.zip with D/history.json and D/history.csv as one set:
+ * a kill at any point leaves all three from the same run (compute/io/atomicWrite
+ * commitFilesSync). Returns the bundle's size in bytes.
+ */
+export function saveTrainingOutputs(m: TrainedModel, dir: string): number {
+  const bundle = encodeModel(m);
+  commitFilesSync(dir, { 'wts.h5.zip': bundle, ...historyFiles(m.history as unknown as Record<string, unknown>[]) });
+  m.path = join(dir, 'wts.h5.zip');
+  return bundle.length;
 }
 
 export function encodeModel(m: TrainedModel): Uint8Array {
