@@ -59,6 +59,7 @@ export const reconstructCommand: Command = {
       const bar = createProgressBar(io, 'pinn', 1, { quiet: Boolean(f.quiet) });
       const rec = await reconstruct(model, raw, { device: (f.device ?? 'cpu') as ProviderChoice, onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`) });
       bar.finish(`${rec.groups} groups on ${rec.provider}`);
+      for (const w of rec.stitched.warnings ?? []) io.err(`warning: ${w}`);
       initialObject = rec.stitched;
       pinnSeconds = (performance.now() - tp) / 1000;
     }
