@@ -16,8 +16,8 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, 
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-/** `.NAME.PID-HEX.tmp`, and the pid-less `.NAME.HEX.tmp` of earlier versions. */
-const TMP_NAME = /^\..+\.(?:(\d+)-)?[0-9a-f]{12}\.tmp$/;
+/** `.NAME.PID-HEX.tmp`, the pid-less `.NAME.HEX.tmp` of earlier versions, and HDF5's `NAME.tmp-PID-MS`. */
+const TMP_NAME = /^\..+\.(?:(\d+)-)?[0-9a-f]{12}\.tmp$|^.+\.tmp-(\d+)-\d+$/;
 /** A pid-less temporary file older than this is a leftover. */
 const LEGACY_TMP_AGE_MS = 60 * 60_000;
 /** Temporary files of this process being written right now (never swept). */
@@ -44,8 +44,9 @@ export function isStaleTemp(dir: string, name: string): boolean {
   if (!m) return false;
   const full = join(dir, name);
   if (inFlight.has(full)) return false;
-  if (m[1] !== undefined) {
-    const pid = Number(m[1]);
+  const pidText = m[1] ?? m[2];
+  if (pidText !== undefined) {
+    const pid = Number(pidText);
     return pid === process.pid || !processAlive(pid);
   }
   try {

@@ -3,12 +3,14 @@
  * CLI flags > YAML > defaults (PtychoPINN lets argparse defaults override flat YAML keys; we do
  * not). Unknown keys are errors naming the key and the file.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { checkRegularFile } from '../../io/safeFile';
 import { parse } from 'yaml';
 import { ConfigError, isModelKey, isTrainingKey, type TrainingOverrides } from './config';
 
 export function readYamlConfig(path: string): TrainingOverrides {
   let doc: unknown;
+  if (existsSync(path)) checkRegularFile(path, { what: 'a config file', maxBytes: 16 * 2 ** 20, error: ConfigError });
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (e) {

@@ -20,6 +20,8 @@ import { EngineError } from '../../../compute/engine/ir';
 import { openDataset } from '../../../compute/ptycho/data/formats/index';
 import { DatasetError } from '../../../compute/ptycho/data/dataset';
 import { f32 } from '../../../compute/io/ndarray';
+import { readYamlConfig } from '../../../compute/ptycho/config/yamlConfig';
+import { ConfigError } from '../../../compute/ptycho/config/config';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'harden-'));
 
@@ -47,6 +49,7 @@ describe('only regular files are opened', () => {
     ['openDataset /dev/zero', () => openDataset('/dev/zero'), DatasetError, /\/dev\/zero is a character device.*a dataset must be a regular file/],
     ['openDataset FIFO', () => openDataset(fifo), DatasetError, /is a FIFO \(named pipe\)/],
     ['openDataset /dev/null', () => openDataset('/dev/null'), DatasetError, /\/dev\/null is a character device/],
+    ['--config FIFO', () => readYamlConfig(fifo), ConfigError, /is a FIFO \(named pipe\), not a regular file; a config file must be a regular file/],
   ])('%s is refused within a second with a sentence saying what it is', async (_n, f, cls, msg) => {
     const [e, ms] = await refused(f);
     expect(e).toBeInstanceOf(cls);

@@ -82,6 +82,7 @@ describe('a kill during save leaves one consistent set', () => {
       c.once('exit', () => ok(c.pid!));
     });
     writeFileSync(join(dir, `.wts.h5.zip.${dead}-0123456789ab.tmp`), 'x');
+    writeFileSync(join(dir, `product-out.h5.tmp-${dead}-1796224982082`), 'an HDF5 write that was killed');
     writeFileSync(join(dir, '.wts.h5.zip.0123456789ab.tmp'), 'old format, fresh: kept for an hour');
     writeFileSync(join(dir, `.wts.h5.zip.${process.ppid}-0123456789ab.tmp`), 'a live writer');
     atomicWriteFileSync(join(dir, 'other.json'), '{}');
