@@ -3,6 +3,10 @@
  * survives a stuck or crashed core (request timeout, liveness ping, restart).
  */
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { WireMessage } from '../../../compute/protocol';
 import { CoreSupervisor, SupervisorError } from '../../../electron/host/supervisor';
 import { nodeCoreLauncher } from '../../../electron/host/nodeLauncher';
@@ -26,6 +30,20 @@ describe('compute core and host keep each other alive', () => {
       expect(got.find((m) => m.type === 'response' && m.id === 3)).toMatchObject({ ok: true, result: { echo: 'alive' } });
       expect(got.find((m) => m.type === 'response' && m.id === 2)).toMatchObject({ ok: false });
       expect(exit).toBeNull();
+      // A device or a FIFO as a dataset or model: refused within a second, the core still answering.
+      const fifo = join(mkdtempSync(join(tmpdir(), 'core-fifo-')), 'scan.npz');
+      execFileSync('mkfifo', [fifo]);
+      const asks: [number, string, string][] = [
+        [10, 'dataset.open', '/dev/zero'],
+        [11, 'dataset.open', fifo],
+        [12, 'model.open', '/dev/zero'],
+        [13, 'model.open', fifo],
+      ];
+      const t0 = performance.now();
+      for (const [id, method, path] of asks) ch.send({ type: 'request', id, method, params: { path } });
+      await until(() => asks.every(([id]) => got.some((m) => m.type === 'response' && m.id === id)), 5_000);
+      expect(performance.now() - t0).toBeLessThan(1000);
+      for (const [id] of asks) expect(got.find((m) => m.type === 'response' && m.id === id)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is a (character device|FIFO \(named pipe\)), not a regular file/) } });
     } finally {
       ch.kill();
     }

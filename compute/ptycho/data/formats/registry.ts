@@ -135,6 +135,7 @@ export function openDatasetSync(path: string, o: OpenOptions = {}): RawDataset {
 
 /** Open any supported dataset (chosen by content). */
 export async function openDataset(path: string, o: OpenOptions = {}): Promise<RawDataset> {
+  checkRegularFile(path, { ...DATASET_FILE, allowDirectory: true }); // refuse devices and FIFOs before loading HDF5
   await initHdf5();
   return openDatasetSync(path, o);
 }
