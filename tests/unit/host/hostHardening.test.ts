@@ -162,4 +162,18 @@ describe('browser host survives malformed requests and frames (live process)', (
     expect(await rawRequest(`GET /ws?token=${token} HTTP/1.1\r\nOrigin: http://evil\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13`)).toBe(403);
     expect(exited).toBeNull();
   });
+
+  it('still serves pipelined requests on one socket and 200 concurrent WebSockets', async () => {
+    const statuses = await new Promise<number[]>((ok) => {
+      const sock = connect(port, '127.0.0.1');
+      let buf = '';
+      sock.on('data', (d) => (buf += d.toString('latin1')));
+      sock.on('close', () => ok([...buf.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]))));
+      sock.write('GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /% HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    });
+    expect(statuses).toEqual([200, 400, 404]);
+    const answers = await Promise.all(Array.from({ length: 200 }, () => ping()));
+    expect(answers.every((a) => (a as { echo: string }).echo === 'still here')).toBe(true);
+    expect(exited).toBeNull();
+  }, 60_000);
 });
