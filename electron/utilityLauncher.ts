@@ -10,7 +10,14 @@ export function utilityCoreLauncher(workerPath: string): CoreLauncher {
       get pid() {
         return child.pid;
       },
-      send: (m) => child.postMessage(m),
+      send: (m) => {
+        try {
+          child.postMessage(m);
+        } catch (e) {
+          // The process is gone or the message cannot be cloned: the exit handler restarts the core.
+          console.error(`compute core: could not send a message: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      },
       onMessage: (l) => child.on('message', (m: unknown) => l(m as WireMessage)),
       onExit: (l) => child.on('exit', (code: number) => l(code, null)),
       kill: () => {

@@ -30,20 +30,28 @@ export async function runCore(transport: CoreTransport): Promise<void> {
       res = { type: 'response', id: req.id, ok: false, error: { code: 'unknown-method', message: `unknown method '${req.method}'` } };
     } else {
       try {
-        const result = await handler(req.params as never, ctx!);
+        const result = await handler((req.params ?? {}) as never, ctx!);
         res = { type: 'response', id: req.id, ok: true, result };
       } catch (e) {
         const code = e instanceof CoreError ? e.code : 'failed';
         res = { type: 'response', id: req.id, ok: false, error: { code, message: e instanceof Error ? e.message : String(e) } };
       }
     }
-    transport.send(res);
+    try {
+      transport.send(res);
+    } catch (e) {
+      // The host's channel hiccuped (closed, message not serialisable): the core keeps running.
+      process.stderr.write(`compute core: could not send the answer to request ${req.id}: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
   };
 
-  transport.onMessage((msg) => {
-    if (msg.type !== 'request') return;
-    if (ctx) void handle(msg);
-    else pending.push(msg);
+  transport.onMessage((msg: unknown) => {
+    // Anything but a well-formed request (null, garbage, a stray response) is ignored, not fatal.
+    if (msg === null || typeof msg !== 'object') return;
+    const m = msg as Partial<RequestMessage>;
+    if (m.type !== 'request' || !Number.isSafeInteger(m.id) || typeof m.method !== 'string') return;
+    if (ctx) void handle(m as RequestMessage);
+    else pending.push(m as RequestMessage);
   });
 
   const t0 = performance.now();
@@ -63,7 +71,13 @@ export async function runCore(transport: CoreTransport): Promise<void> {
   ctx = {
     info,
     session,
-    emit: (event, payload) => transport.send({ type: 'event', event, payload }),
+    emit: (event, payload) => {
+      try {
+        transport.send({ type: 'event', event, payload });
+      } catch (e) {
+        process.stderr.write(`compute core: could not send event ${event}: ${e instanceof Error ? e.message : String(e)}\n`);
+      }
+    },
   };
   const ready: EventMessage = { type: 'event', event: 'core.ready', payload: info };
   transport.send(ready);

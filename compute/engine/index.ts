@@ -19,7 +19,7 @@ export {
 } from './runtime';
 export { CompiledGraph, type FeedValue, type NamedArray } from './compile';
 export { adam, sgd, type Optimizer } from './optim';
-export { ParamStore, glorotFor, readSafetensors, seededRandom, writeSafetensors, type Init } from './params';
+export { ParamStore, checkSafetensors, glorotFor, readSafetensors, seededRandom, writeSafetensors, type Init } from './params';
 export { encodeModel, type OnnxModel, type OnnxNode } from './onnx/onnxProto';
 export { compileInference, compileTrainStep, NonFiniteLossError, TrainStep, type ParamGroup, type StepResult, type TrainStepSpec } from './train';
 export { Layers } from './nn';

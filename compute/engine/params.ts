@@ -15,6 +15,9 @@
  */
 import { EngineError } from './ir';
 import { mulberry32 } from '../numerics/rng';
+import { JsonLimitError, describeJson, parseJsonLimited } from '../io/json';
+import { firstIssue as firstIssueOf } from '../io/zodIssue';
+import { safetensorsEntrySchema, safetensorsHeaderSchema, safetensorsMetadataSchema } from './safetensorsSchema';
 
 export type Init =
   | { kind: 'glorotUniform'; fanIn: number; fanOut: number }
@@ -184,36 +187,73 @@ export function writeSafetensors(tensors: Record<string, { shape: readonly numbe
   return out;
 }
 
-export function readSafetensors(bytes: Uint8Array): { tensors: Record<string, SafeTensor>; metadata: Record<string, string> } {
+/** A tensor entry of a safetensors header, after validation. */
+export interface SafeTensorEntry {
+  name: string;
+  dtype: 'F32' | 'F64' | 'F16';
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+const DTYPE_WIDTH = { F32: 4, F64: 8, F16: 2 } as const;
+
+/**
+ * Parse and validate a safetensors header field by field (header length, UTF-8, JSON depth,
+ * each entry's dtype, shape and data_offsets, __metadata__ strings, offsets inside the data and
+ * not overlapping) without copying any tensor data. Every failure is an EngineError.
+ */
+export function checkSafetensors(bytes: Uint8Array): { entries: SafeTensorEntry[]; metadata: Record<string, string>; dataStart: number } {
   if (bytes.length < 8) throw new EngineError(`safetensors: file too short (${bytes.length} bytes)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hl = dv.getBigUint64(0, true);
   if (hl > BigInt(bytes.length - 8) || hl > 100_000_000n) throw new EngineError(`safetensors: header length ${hl} exceeds file size ${bytes.length}`);
   const n = Number(hl);
-  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    header = parseJsonLimited(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)), 'safetensors: header', 8);
   } catch (e) {
+    if (e instanceof JsonLimitError) throw new EngineError(e.message);
     throw new EngineError(`safetensors: header is not valid JSON (${(e as Error).message})`);
   }
+  const top = safetensorsHeaderSchema.safeParse(header);
+  if (!top.success) throw new EngineError(`safetensors: header must be a JSON object of tensor entries, found ${describeJson(header)}`);
   const base = 8 + n;
   const dataLen = bytes.length - base;
-  const tensors: Record<string, SafeTensor> = {};
+  const entries: SafeTensorEntry[] = [];
   let metadata: Record<string, string> = {};
-  for (const [name, e] of Object.entries(header)) {
+  for (const [name, e] of Object.entries(top.data)) {
+    const label = JSON.stringify(name.slice(0, 80));
     if (name === '__metadata__') {
-      metadata = e as Record<string, string>;
+      const m = safetensorsMetadataSchema.safeParse(e);
+      if (!m.success) throw new EngineError(`safetensors: __metadata__ must map names to strings (${firstIssueOf(m.error)})`);
+      metadata = m.data;
       continue;
     }
-    const { dtype, shape, data_offsets } = e as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) throw new EngineError(`safetensors: '${name}' has an invalid shape`);
-    const count = shape.reduce((p, d) => p * d, 1);
-    const width = { F32: 4, F64: 8, F16: 2 }[dtype];
-    if (!width) throw new EngineError(`safetensors: '${name}' has unsupported dtype ${dtype} (F32, F64, F16 are read)`);
-    const [b, en] = data_offsets ?? [];
-    if (!Number.isInteger(b) || !Number.isInteger(en) || b! < 0 || en! > dataLen || en! - b! !== count * width)
-      throw new EngineError(`safetensors: '${name}' data_offsets [${data_offsets}] do not fit ${dtype} [${shape}] in ${dataLen} data bytes`);
-    const raw = bytes.slice(base + b!, base + en!); // copy: aligned and detached from the file buffer
+    const t = safetensorsEntrySchema.safeParse(e);
+    if (!t.success) throw new EngineError(`safetensors: tensor ${label}: ${firstIssueOf(t.error)}`);
+    const { dtype, shape, data_offsets: off } = t.data;
+    const width = DTYPE_WIDTH[dtype as keyof typeof DTYPE_WIDTH];
+    if (!width) throw new EngineError(`safetensors: tensor ${label} has unsupported dtype ${dtype.slice(0, 20)} (F32, F64, F16 are read)`);
+    let count = 1;
+    for (const d of shape) count *= d;
+    if (!Number.isSafeInteger(count * width)) throw new EngineError(`safetensors: tensor ${label} shape [${shape.join(', ')}] is too large`);
+    const [b, en] = off;
+    if (b > en || en > dataLen || en - b !== count * width) throw new EngineError(`safetensors: tensor ${label} data_offsets [${b}, ${en}] do not fit ${dtype} [${shape.join(', ')}] in ${dataLen} data bytes`);
+    entries.push({ name, dtype: dtype as SafeTensorEntry['dtype'], shape, begin: b, end: en });
+  }
+  const sorted = [...entries].sort((x, y) => x.begin - y.begin);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]!.begin < sorted[i - 1]!.end) throw new EngineError(`safetensors: tensors ${JSON.stringify(sorted[i - 1]!.name)} and ${JSON.stringify(sorted[i]!.name)} overlap`);
+  }
+  return { entries, metadata, dataStart: base };
+}
+
+export function readSafetensors(bytes: Uint8Array): { tensors: Record<string, SafeTensor>; metadata: Record<string, string> } {
+  const { entries, metadata, dataStart: base } = checkSafetensors(bytes);
+  const tensors: Record<string, SafeTensor> = {};
+  for (const { name, dtype, shape, begin, end } of entries) {
+    const raw = bytes.slice(base + begin, base + end); // copy: aligned and detached from the file buffer
     let data: Float32Array;
     if (dtype === 'F32') data = new Float32Array(raw.buffer);
     else if (dtype === 'F64') data = Float32Array.from(new Float64Array(raw.buffer));

@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { checkRegularFile } from './safeFile';
 type H5Module = Awaited<typeof import('h5wasm').default.ready>;
 
 type H5wasm = typeof import('h5wasm').default;
@@ -111,6 +112,7 @@ export class H5Reader {
   static open(file: string): H5Reader {
     const { h5 } = need();
     if (!existsSync(file)) throw new Hdf5Error(`${file}: file not found`);
+    checkRegularFile(file, { what: 'an HDF5 file', error: Hdf5Error });
     try {
       return new H5Reader(file, new h5.File(file, 'r'));
     } catch (e) {

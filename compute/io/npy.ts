@@ -69,10 +69,21 @@ function parseHeader(text: string, where: string): { descr: string; fortran: boo
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map((s) => {
+      // Decimal digits only: "1e200", "0x10", "-1", "3.0" are not numpy dimensions.
+      if (!/^\d{1,16}L?$/.test(s)) throw new NpyError(`${where}: bad dimension '${s.slice(0, 40)}' in shape (expected a non-negative integer)`);
       const v = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(v) || v < 0) throw new NpyError(`${where}: bad dimension '${s}' in shape`);
+      if (!Number.isSafeInteger(v)) throw new NpyError(`${where}: dimension ${s} in shape is too large`);
       return v;
     });
+  if (dims.length > 32) throw new NpyError(`${where}: ${dims.length} dimensions (numpy allows at most 32)`);
+  // The product must be exact: with a zero anywhere it is 0, otherwise it must stay a safe integer.
+  if (!dims.includes(0)) {
+    let n = 1;
+    for (const d of dims) {
+      n *= d;
+      if (!Number.isSafeInteger(n)) throw new NpyError(`${where}: shape (${dims.join(', ')}) holds more elements than any array can`);
+    }
+  }
   return { descr: descr[1]!, fortran: fortran[1] === 'True', shape: dims };
 }
 
@@ -124,6 +135,7 @@ export function readNpy(bytes: Uint8Array, where = 'array.npy'): AnyNdArray {
   const n = sizeOf(h.shape);
   const dataStart = headerStart + headerLen;
   const need = n * info.itemBytes;
+  if (!Number.isSafeInteger(need)) throw new NpyError(`${where}: shape (${h.shape.join(', ')}) of ${h.descr} needs more bytes than any array can hold`);
   if (bytes.length - dataStart < need) {
     throw new NpyError(`${where}: header says shape (${h.shape.join(', ')}) of ${h.descr} = ${need} bytes, but only ${bytes.length - dataStart} bytes of data follow (file truncated or header lies)`);
   }

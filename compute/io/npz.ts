@@ -5,12 +5,14 @@
  * unicode array or, for PtychoPINN's pickled 0-d object array, by extracting the one string
  * from the pickle stream without executing it.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { zipSync, type Zippable } from 'fflate';
+import { readRegularFile } from './safeFile';
+import { readZip } from './zip';
 import { readNpy, writeNpy, NpyError } from './npy';
 import type { AnyNdArray } from './ndarray';
 import { atomicWriteFileSync } from './atomicWrite';
+import { JsonLimitError, parseJsonLimited } from './json';
 
 export class NpzError extends Error {
   override name = 'NpzError';
@@ -19,8 +21,8 @@ export class NpzError extends Error {
 /** Refuse archives that would inflate beyond this (per member and in total). */
 export const MAX_MEMBER_BYTES = 2 * 2 ** 30;
 export const MAX_TOTAL_BYTES = 8 * 2 ** 30;
-/** Deflate cannot exceed ~1032:1; a member claiming more is corrupt or hostile. */
-const MAX_DEFLATE_RATIO = 1100;
+/** Files larger than this are refused before being read (Node cannot read more into one buffer). */
+export const MAX_NPZ_FILE_BYTES = 2 * 2 ** 30 - 1;
 
 export interface NpzContents {
   /** Numeric arrays by key (member name without `.npy`). */
@@ -58,10 +60,13 @@ function stringFromPickle(bytes: Uint8Array): string | null {
 
 /** Read a 0-d string array (`<U` unicode, or a pickled object array holding one JSON string). */
 export function readNpyString(bytes: Uint8Array, where: string): string {
-  if (bytes.length < 10 || bytes[0] !== 0x93) throw new NpyError(`${where}: not an .npy file (wrong magic bytes)`);
+  if (bytes.length < 12 || bytes[0] !== 0x93) throw new NpyError(`${where}: not an .npy file (wrong magic bytes)`);
   const major = bytes[6]!;
-  const hl = major === 1 ? new DataView(bytes.buffer, bytes.byteOffset).getUint16(8, true) : new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  if (major < 1 || major > 3) throw new NpyError(`${where}: unsupported .npy version ${major}`);
+  const dv0 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hl = major === 1 ? dv0.getUint16(8, true) : dv0.getUint32(8, true);
   const hs = major === 1 ? 10 : 12;
+  if (hs + hl > bytes.length) throw new NpyError(`${where}: truncated header (needs ${hl} bytes)`);
   const header = new TextDecoder('latin1').decode(bytes.subarray(hs, hs + hl));
   const body = bytes.subarray(hs + hl);
   const u = /'descr'\s*:\s*'([<>|])U(\d+)'/.exec(header);
@@ -72,6 +77,7 @@ export function readNpyString(bytes: Uint8Array, where: string): string {
     for (let i = 0; i < n && (i + 1) * 4 <= body.length; i++) {
       const cp = dv.getUint32(i * 4, u[1] !== '>');
       if (cp === 0) break;
+      if (cp > 0x10ffff) throw new NpzError(`${where}: invalid code point ${cp} in a string array`);
       s += String.fromCodePoint(cp);
     }
     return s;
@@ -106,51 +112,26 @@ function isZip(bytes: Uint8Array): boolean {
 /** Read an NPZ from a path or bytes. `name` is used in messages when bytes are given. */
 export function readNpz(source: string | Uint8Array, name?: string): NpzContents {
   const file = typeof source === 'string' ? basename(source) : (name ?? 'archive.npz');
-  let bytes: Uint8Array;
-  if (typeof source === 'string') {
-    try {
-      bytes = readFileSync(source);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new NpzError(code === 'ENOENT' ? `${source}: file not found` : `${source}: cannot read (${(e as Error).message})`);
-    }
-  } else bytes = source;
+  const bytes = typeof source === 'string' ? readRegularFile(source, { what: 'an NPZ archive', maxBytes: MAX_NPZ_FILE_BYTES, error: NpzError }) : source;
   if (!isZip(bytes)) {
     if (bytes[0] === 0x93 && bytes[1] === 0x4e) throw new NpzError(`${file}: this is a single .npy array, not an .npz archive`);
     throw new NpzError(`${file}: not an NPZ/zip archive (wrong magic bytes)`);
   }
-  let total = 0;
-  let members: Record<string, Uint8Array>;
-  try {
-    members = unzipSync(bytes, {
-      filter: (f) => {
-        if (f.originalSize > MAX_MEMBER_BYTES) throw new NpzError(`${file}: member '${f.name}' declares ${f.originalSize} bytes uncompressed (limit ${MAX_MEMBER_BYTES}); refusing to inflate`);
-        total += f.originalSize;
-        if (total > MAX_TOTAL_BYTES) throw new NpzError(`${file}: archive declares more than ${MAX_TOTAL_BYTES} bytes uncompressed; refusing to inflate`);
-        if (f.compression === 8 && f.originalSize > MAX_DEFLATE_RATIO * f.size + 4096) throw new NpzError(`${file}: member '${f.name}' claims a ${Math.round(f.originalSize / Math.max(1, f.size))}:1 compression ratio, impossible for deflate; refusing to inflate`);
-        if (f.compression === 0 && f.originalSize !== f.size) throw new NpzError(`${file}: stored member '${f.name}' declares ${f.originalSize} bytes but holds ${f.size}`);
-        if (f.compression !== 0 && f.compression !== 8) throw new NpzError(`${file}: member '${f.name}' uses unsupported compression method ${f.compression}`);
-        return true;
-      },
-    });
-  } catch (e) {
-    if (e instanceof NpzError) throw e;
-    throw new NpzError(`${file}: corrupt or truncated zip archive (${(e as Error).message})`);
-  }
+  const { members } = readZip(bytes, file, { maxMemberBytes: MAX_MEMBER_BYTES, maxTotalBytes: MAX_TOTAL_BYTES, error: NpzError, want: (e) => !e.name.endsWith('/') });
   const arrays = new Map<string, AnyNdArray>();
   const skipped = new Map<string, string>();
   let metadata: Record<string, unknown> | null = null;
-  for (const [member, data] of Object.entries(members)) {
-    if (member.endsWith('/')) continue;
+  for (const [member, data] of members) {
     const key = member.replace(/\.npy$/, '');
     const where = `${file}:${key}`;
     if (key === '_metadata') {
       try {
-        const parsed = JSON.parse(readNpyString(data, where)) as unknown;
+        const parsed = parseJsonLimited(readNpyString(data, where), where);
         if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) metadata = parsed as Record<string, unknown>;
         else skipped.set(key, 'not a JSON object');
       } catch (e) {
-        skipped.set(key, e instanceof SyntaxError ? `invalid JSON (${e.message})` : (e as Error).message);
+        if (!(e instanceof SyntaxError || e instanceof JsonLimitError || e instanceof NpyError || e instanceof NpzError)) throw e;
+        skipped.set(key, e instanceof SyntaxError ? `invalid JSON (${e.message})` : e.message);
       }
       continue;
     }

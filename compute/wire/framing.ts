@@ -6,6 +6,8 @@
  * Frame: [u32 LE header length][header JSON utf-8][pad to 8][buffer 0][pad][buffer 1]…
  */
 
+import { JsonLimitError, parseJsonLimited } from '../io/json';
+
 type TypedArray =
   | Float32Array
   | Float64Array
@@ -73,38 +75,67 @@ export function encodeFrame(message: unknown): Uint8Array {
   return out;
 }
 
+export class WireError extends Error {
+  override name = 'WireError';
+}
+
+/** Deepest message nesting a frame may carry (protocol messages need < 10). */
+const MAX_FRAME_DEPTH = 64;
+
+function isRef(v: unknown): v is ArrayRef {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && REF_KEY in v;
+}
+
+/** Decode a frame; any malformed frame throws a WireError (never a TypeError or RangeError). */
 export function decodeFrame(frame: Uint8Array): unknown {
-  if (frame.byteLength < 4) throw new Error('wire: frame shorter than its header length field');
+  if (frame.byteLength < 4) throw new WireError('wire: frame shorter than its header length field');
   const dv = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const headerLength = dv.getUint32(0, true);
-  if (4 + headerLength > frame.byteLength) throw new Error('wire: header length exceeds frame');
-  const header = new TextDecoder().decode(frame.subarray(4, 4 + headerLength));
+  if (4 + headerLength > frame.byteLength) throw new WireError('wire: header length exceeds frame');
+  let header: string;
+  try {
+    header = new TextDecoder('utf-8', { fatal: true }).decode(frame.subarray(4, 4 + headerLength));
+  } catch {
+    throw new WireError('wire: header is not valid UTF-8');
+  }
   let cursor = align8(4 + headerLength);
   // Buffers are laid out in index order; reconstruct offsets by walking refs in order.
   const refs: ArrayRef[] = [];
-  const parsed = JSON.parse(header, (_key, value: unknown) => {
-    if (value && typeof value === 'object' && REF_KEY in (value as object)) {
-      const ref = value as ArrayRef;
-      if (!(ref[REF_KEY] in CTORS)) throw new Error(`wire: unknown array type ${String(ref[REF_KEY])}`);
-      refs[ref.index] = ref;
-      return ref;
-    }
-    return value;
-  }) as unknown;
+  let parsed: unknown;
+  try {
+    parsed = parseJsonLimited(header, 'wire: header', MAX_FRAME_DEPTH, (_key, value: unknown) => {
+      if (isRef(value)) {
+        const ref = value;
+        if (typeof ref[REF_KEY] !== 'string' || !Object.hasOwn(CTORS, ref[REF_KEY])) throw new WireError(`wire: unknown array type ${String(ref[REF_KEY]).slice(0, 40)}`);
+        if (!Number.isSafeInteger(ref.index) || ref.index < 0 || ref.index >= frame.byteLength) throw new WireError('wire: array reference with a bad index');
+        if (!Number.isSafeInteger(ref.length) || ref.length < 0 || ref.length > frame.byteLength) throw new WireError('wire: array reference with a bad length');
+        if (refs[ref.index]) throw new WireError(`wire: array index ${ref.index} referenced twice`);
+        refs[ref.index] = ref;
+        return ref;
+      }
+      return value;
+    });
+  } catch (e) {
+    if (e instanceof WireError || e instanceof JsonLimitError) throw new WireError(e.message);
+    throw new WireError(`wire: header is not JSON (${(e as Error).message})`);
+  }
   const arrays: TypedArray[] = [];
-  for (const ref of refs) {
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i];
+    if (!ref) throw new WireError(`wire: array index ${i} is missing`);
     const Ctor = CTORS[ref[REF_KEY]];
     const bytes = ref.length * Ctor.BYTES_PER_ELEMENT;
-    if (cursor + bytes > frame.byteLength) throw new Error('wire: array data exceeds frame');
+    if (cursor + bytes > frame.byteLength) throw new WireError('wire: array data exceeds frame');
     // Copy into a fresh, aligned buffer so the result owns its memory.
     const copy = frame.slice(cursor, cursor + bytes);
     arrays.push(new Ctor(copy.buffer, 0, ref.length) as TypedArray);
     cursor = align8(cursor + bytes);
   }
+  // Depth ≤ MAX_FRAME_DEPTH (checked above), so this recursion is bounded.
   const revive = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(revive);
     if (v && typeof v === 'object') {
-      if (REF_KEY in (v as object)) return arrays[(v as ArrayRef).index];
+      if (isRef(v)) return arrays[v.index];
       const o = v as Record<string, unknown>;
       for (const k of Object.keys(o)) o[k] = revive(o[k]);
       return o;

@@ -25,14 +25,22 @@ export function nodeCoreLauncher(opts: { env?: NodeJS.ProcessEnv; onStderr?: (li
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       env: { ...process.env, ...opts.env },
     });
+    const report = opts.onStderr ?? ((l: string) => process.stderr.write(`[core] ${l}\n`));
+    // A failed spawn or a broken IPC pipe is an 'error' event: reported, never thrown in the host.
+    child.on('error', (e) => report(`compute core process error: ${e.message}`));
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
-      for (const line of chunk.split('\n')) if (line.trim()) (opts.onStderr ?? ((l) => process.stderr.write(`[core] ${l}\n`)))(line);
+      for (const line of chunk.split('\n')) if (line.trim()) report(line);
     });
     return {
       pid: child.pid,
       send: (m) => {
-        if (child.connected) child.send(m);
+        if (!child.connected) return;
+        try {
+          child.send(m, (err) => err && report(`could not send to the core: ${err.message}`));
+        } catch (e) {
+          report(`could not send to the core: ${e instanceof Error ? e.message : String(e)}`);
+        }
       },
       onMessage: (l) => child.on('message', (m) => l(m as WireMessage)),
       onExit: (l) => child.on('exit', (code, signal) => l(code, signal)),

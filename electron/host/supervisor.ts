@@ -24,6 +24,13 @@ export interface SupervisorOptions {
   restartWindowMs?: number;
   /** Delay before a restart, doubled for consecutive crashes (capped at 8×). */
   restartDelayMs?: number;
+  /**
+   * A request unanswered this long is failed with code 'timeout' (default 30 min; long jobs such
+   * as training answer at once and report by events; core.ping is exempt, it is the probe). If the core then does not answer a ping
+   * within `livenessMs` its event loop is stuck (e.g. a blocking read) and it is restarted.
+   */
+  requestTimeoutMs?: number;
+  livenessMs?: number;
 }
 
 export class SupervisorError extends Error {
@@ -38,6 +45,7 @@ interface Pending {
   method: string;
   /** The supervisor's train.done count when the request was sent. */
   trainDoneSeen: number;
+  timer: NodeJS.Timeout | null;
 }
 
 /** What the core is doing, in plain words for the status bar (request methods and background jobs). */
@@ -85,7 +93,7 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
     opts: SupervisorOptions = {},
   ) {
     super();
-    this.opts = { maxRestarts: 5, restartWindowMs: 60_000, restartDelayMs: 250, ...opts };
+    this.opts = { maxRestarts: 5, restartWindowMs: 60_000, restartDelayMs: 250, requestTimeoutMs: 30 * 60_000, livenessMs: 5_000, ...opts };
   }
 
   getStatus(): CoreStatus {
@@ -101,11 +109,35 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
   request(method: string, params: unknown): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, method, trainDoneSeen: this.trainDone });
+      const timer = method === 'core.ping' ? null : setTimeout(() => this.onTimeout(id), this.opts.requestTimeoutMs);
+      timer?.unref();
+      this.pending.set(id, { resolve, reject, method, trainDoneSeen: this.trainDone, timer });
       if (this.channel && this.status.info) this.channel.send({ type: 'request', id, method, params });
       else this.queued.push({ id, method, params });
       this.refreshBusy();
     });
+  }
+
+  /** Fail a request that got no answer; restart the core if it does not answer a ping either. */
+  private onTimeout(id: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    this.queued = this.queued.filter((q) => q.id !== id);
+    const ch = this.channel;
+    p.reject(new SupervisorError({ code: 'timeout', message: `${p.method} got no answer from the compute core within ${Math.round(this.opts.requestTimeoutMs / 1000)} s` }));
+    this.refreshBusy();
+    if (!ch || !this.status.info) return;
+    let answered = false;
+    const ping = this.request('core.ping', { echo: 'liveness' }).then(
+      () => (answered = true),
+      () => (answered = true),
+    );
+    const t = setTimeout(() => {
+      if (!answered && this.channel === ch) ch.kill(); // stuck: the exit handler restarts it
+    }, this.opts.livenessMs);
+    t.unref();
+    void ping.finally(() => clearTimeout(t));
   }
 
   stop(): void {
@@ -161,6 +193,7 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
+      if (p.timer) clearTimeout(p.timer);
       // Between train.start's answer (data prepared) and the first batch the core builds and
       // compiles the model: busy, "preparing", not ready.
       if (msg.ok && p.method === 'train.start' && this.backgroundJob === null && p.trainDoneSeen === this.trainDone) this.backgroundJob = 'preparing';
@@ -192,6 +225,7 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
     this.queued = [];
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
+      if (p.timer) clearTimeout(p.timer);
       p.reject(new SupervisorError(error));
     }
   }

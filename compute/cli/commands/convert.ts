@@ -8,17 +8,11 @@ import { rawDatasetToNpzArrays } from '../../ptycho/data/dataset';
 import { openDataset, writeCxi } from '../../ptycho/data/formats/index';
 import { completeGeometry } from '../../ptycho/data/formats/geometry';
 import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readRegularFileHead } from '../../io/safeFile';
 
 function isZip(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const b = new Uint8Array(2);
-    readSync(fd, b, 0, 2, 0);
-    return b[0] === 0x50 && b[1] === 0x4b;
-  } finally {
-    closeSync(fd);
-  }
+  const b = readRegularFileHead(path, 2, { what: 'a dataset', error: CliError });
+  return b[0] === 0x50 && b[1] === 0x4b;
 }
 
 export const convertCommand: Command = {

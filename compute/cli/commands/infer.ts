@@ -101,6 +101,7 @@ export const inferCommand: Command = {
       onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`),
     });
     bar.finish(`${rec.groups} groups, ${(rec.groups / rec.inferSeconds).toFixed(0)} groups/s on ${rec.provider}`);
+    for (const w of rec.stitched.warnings ?? []) io.err(`warning: ${w}`);
     const files = writeReconstruction(out, rec.stitched, { model: model.path, test_data: resolve(cfg.test_data_file) }, { raw, probe: model.probe, history: model.history });
     const timings = {
       load_model_s: (t1 - t0) / 1000,

@@ -1,7 +1,7 @@
 /** `ptycho inspect FILE`: a readable summary of any NPZ (or a wts.h5.zip model bundle). */
 import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { Command } from '../command';
+import { CliError } from '../args';
 import { readNpz } from '../../io/npz';
 import { isComplex, sizeOf, toComplexSplit, toFloat64, type AnyNdArray } from '../../io/ndarray';
 import { amplitude, phase } from '../../numerics/complex';
@@ -11,7 +11,7 @@ import { openDataset, readProduct } from '../../ptycho/data/formats/index';
 import { formatLengthM } from '../../ptycho/data/formats/geometry';
 import { PIXEL_SIZE_UNKNOWN } from '../../ptycho/data/units';
 import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
-import { statSync } from 'node:fs';
+import { checkRegularFile, readRegularFileHead } from '../../io/safeFile';
 
 function physical(raw: RawDataset, out: (s: string) => void): void {
   const g = raw.geometry;
@@ -74,7 +74,7 @@ async function inspectModel(path: string, out: (s: string) => void): Promise<voi
   out(`  training      ${s.epochs} epochs (nepochs ${String(c.nepochs)}, batch ${String(c.batch_size)}, n_groups ${String(c.n_groups)}, nphotons ${String(c.nphotons)})`);
   out(`  final loss    ${s.finalLoss ?? 'n/a'}  val_loss ${s.finalValLoss ?? 'n/a'}`);
   out(`  intensity     scale ${fmt(s.intensityScale)}`);
-  out(`  resumable     ${s.hasTrainingState ? 'yes (weights in training_state/params.safetensors)' : 'no'}`);
+  out(`  resumable     ${s.hasTrainingState ? 'yes (weights in training_state/params.safetensors)' : s.trainingStateError ? `no: training_state/params.safetensors is unusable (${s.trainingStateError})` : 'no'}`);
 }
 
 export const inspectCommand: Command = {
@@ -84,8 +84,9 @@ export const inspectCommand: Command = {
   positionals: [{ name: 'file', help: 'NPZ, CXI, Ptychodus product/folder, HDF5 or wts.h5.zip', required: true }],
   async run(args, io) {
     const path = resolve(args.positionals[0]!);
-    const isDir = statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-    const head = isDir ? new Uint8Array(0) : readFileSync(path).subarray(0, 4);
+    const st = checkRegularFile(path, { what: 'a scan or model bundle', allowDirectory: true, error: CliError });
+    const isDir = st.isDirectory();
+    const head = isDir ? new Uint8Array(0) : readRegularFileHead(path, 4, { error: CliError });
     if (isDir || (head.length === 4 && !(head[0] === 0x50 && head[1] === 0x4b))) {
       let raw: RawDataset;
       try {

@@ -75,6 +75,7 @@ export const reconstructCommand: Command = {
       const bar = createProgressBar(io, 'pinn', 1, { quiet: Boolean(f.quiet) });
       const rec = await reconstruct(model, raw, { device: (f.device ?? 'cpu') as ProviderChoice, batchSize: pinn.batch_size, stitchCropSize: pinn.stitch_crop_size, onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`) });
       bar.finish(`${rec.groups} groups on ${rec.provider}`);
+      for (const w of rec.stitched.warnings ?? []) io.err(`warning: ${w}`);
       initialObject = rec.stitched;
       pinnSeconds = (performance.now() - tp) / 1000;
     }

@@ -7,9 +7,9 @@ import { createProgressBar } from '../progress';
 import { DEVICE_FLAGS, MODEL_FLAGS, TRAINING_FLAGS, trainingConfigFromFlags } from '../configFlags';
 import { openDataset } from '../../ptycho/data/formats/index';
 import { DATASET_FLAGS, openOptionsFromFlags } from '../datasetFlags';
-import { saveModel, trainModel } from '../../ptycho/lifecycle/model';
+import { saveTrainingOutputs, trainModel } from '../../ptycho/lifecycle/model';
 import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
-import { writeHistory, writeReconstruction } from '../../ptycho/lifecycle/outputs';
+import { writeReconstruction } from '../../ptycho/lifecycle/outputs';
 import { toLegacyParams } from '../../ptycho/config/legacy';
 import { RunLog } from '../runLog';
 import { plural, resolveDevice } from '../device';
@@ -78,7 +78,7 @@ export const trainCommand: Command = {
         },
       });
       const res = run.result;
-      const stopped = { completed: 'completed', early_stopping: 'stopped early', cancelled: 'interrupted', non_finite: 'stopped (non-finite loss)' }[res.stoppedBy];
+      const stopped = { completed: 'completed', early_stopping: 'stopped early', cancelled: 'interrupted', non_finite: 'stopped (loss diverged)' }[res.stoppedBy];
       (bar as ReturnType<typeof createProgressBar> | null)?.finish(`${stopped} after ${plural(res.history.length, 'epoch')}`);
       log.line(`provider: ${res.provider}; ${res.trainSamples} training / ${res.validationSamples} validation groups; stopped by ${res.stoppedBy}; best epoch ${res.bestEpoch}; ${res.seconds.toFixed(1)} s`);
       if (res.stoppedBy === 'non_finite') {
@@ -87,8 +87,7 @@ export const trainCommand: Command = {
         io.err(`warning: ${res.error}`);
       }
       const bundle = join(outDir, 'wts.h5.zip');
-      const bytes = saveModel(run.model, bundle);
-      writeHistory(outDir, res.history as unknown as Record<string, unknown>[]);
+      const bytes = saveTrainingOutputs(run.model, outDir); // bundle + history.json/csv as one set
       log.line(`saved ${bundle} (${bytes} bytes)`);
       if (!quiet) {
         const best = res.history.find((h) => h.epoch === res.bestEpoch);
@@ -105,6 +104,10 @@ export const trainCommand: Command = {
         const ibar = createProgressBar(io, 'infer', 1, { quiet });
         const rec = await reconstruct(run.model, test, { onProgress: (d, t) => ibar.update(d / t), ...(typeof f.threads === 'number' ? { threads: f.threads } : {}) });
         ibar.finish(`${rec.groups} groups`);
+        for (const w of rec.stitched.warnings ?? []) {
+          io.err(`warning: ${w}`);
+          log.line(`warning: ${w}`);
+        }
         const files = writeReconstruction(outDir, rec.stitched, { model: bundle, test_data_file: cfg.test_data_file }, { raw: test, probe: run.model.probe, history: res.history });
         log.line(`reconstructed ${rec.groups} groups of ${cfg.test_data_file} in ${rec.inferSeconds.toFixed(2)} s (+${rec.stitchSeconds.toFixed(2)} s stitching): ${files.join(', ')}`);
       }

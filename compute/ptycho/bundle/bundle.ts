@@ -12,12 +12,14 @@
  * Saving is atomic. Reading never touches the disk beyond the archive: members are inflated in
  * memory after their names and declared sizes were checked (no path traversal, no zip bombs).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
-import { unzipSync, zipSync, type Zippable } from 'fflate';
-import { createSession, type Session } from '../../engine';
+import { zipSync, type Zippable } from 'fflate';
+import { createSession, checkSafetensors, type Session } from '../../engine';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
+import { parseJsonLimited, describeJson } from '../../io/json';
+import { checkRegularFile, readRegularFile } from '../../io/safeFile';
+import { readZip } from '../../io/zip';
+import { firstIssue, historySchema, manifestSchema, paramsSchema } from './schema';
 
 export const BUNDLE_FORMAT = 'ptycho-workstation-bundle';
 export const BUNDLE_VERSION = '1.0';
@@ -33,7 +35,6 @@ export const MODEL_IO: Readonly<Record<ModelName, ModelIO>> = {
 
 const MAX_MEMBER_BYTES = 1024 * 2 ** 20;
 const MAX_TOTAL_BYTES = 2 * 2 ** 30;
-const MAX_RATIO = 1100;
 
 export interface Manifest {
   format: string;
@@ -108,32 +109,6 @@ function unsafeMemberName(name: string): string | null {
   return null;
 }
 
-/** Where each member's CRC-32 lives: one walk over the central directory, in entry order. */
-function centralDirectoryCrcs(bytes: Uint8Array): { crc: number; flags: number }[] {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let e = bytes.length - 22;
-  while (e >= 0 && dv.getUint32(e, true) !== 0x06054b50) {
-    if (bytes.length - e > 65558) return [];
-    e--;
-  }
-  if (e < 0) return [];
-  let count = dv.getUint16(e + 8, true);
-  let o = dv.getUint32(e + 16, true);
-  if (e >= 20 && dv.getUint32(e - 20, true) === 0x07064b50) {
-    const z = Number(dv.getBigUint64(e - 12, true));
-    if (z + 56 <= bytes.length && dv.getUint32(z, true) === 0x06064b50) {
-      count = Number(dv.getBigUint64(z + 32, true));
-      o = Number(dv.getBigUint64(z + 48, true));
-    }
-  }
-  const out: { crc: number; flags: number }[] = [];
-  for (let i = 0; i < count && o + 46 <= bytes.length && dv.getUint32(o, true) === 0x02014b50; i++) {
-    out.push({ flags: dv.getUint16(o + 8, true), crc: dv.getUint32(o + 16, true) });
-    o += 46 + dv.getUint16(o + 28, true) + dv.getUint16(o + 30, true) + dv.getUint16(o + 32, true);
-  }
-  return out;
-}
-
 /** A member of an archive as its central directory declares it. */
 export interface ArchiveMember {
   name: string;
@@ -159,54 +134,34 @@ export interface ArchiveLimits {
  * the declared size and CRC-32, so a member that lies about its size is caught, not truncated.
  */
 export function unpackArchive(bytes: Uint8Array, file: string, limits: ArchiveLimits = {}): { members: Map<string, Uint8Array>; listing: ArchiveMember[] } {
-  const maxMember = limits.maxMemberBytes ?? MAX_MEMBER_BYTES;
-  const maxTotal = limits.maxTotalBytes ?? MAX_TOTAL_BYTES;
   if (bytes.length < 22 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new BundleError(`${file}: not a model bundle (not a zip archive)`);
-  const crcs = centralDirectoryCrcs(bytes);
-  const declared = new Map<string, { crc: number | null; bytes: number }>();
-  const listing: ArchiveMember[] = [];
-  let total = 0;
-  let index = 0;
-  let members: Record<string, Uint8Array>;
-  try {
-    members = unzipSync(bytes, {
-      filter: (f) => {
-        const cd = crcs[index++];
-        const why = unsafeMemberName(f.name);
-        if (why) throw new BundleError(`${file}: refusing archive member '${f.name}' (${why})`);
-        if (declared.has(f.name)) throw new BundleError(`${file}: duplicate archive member '${f.name}'`);
-        if (cd && cd.flags & 1) throw new BundleError(`${file}: member '${f.name}' is encrypted; bundles are never encrypted`);
-        if (f.compression !== 0 && f.compression !== 8) throw new BundleError(`${file}: member '${f.name}' uses compression method ${f.compression}; only stored (0) and deflate (8) are supported`);
-        if (f.originalSize > maxMember) throw new BundleError(`${file}: member '${f.name}' declares ${f.originalSize} bytes (limit ${maxMember}); refusing to inflate`);
-        if (f.compression === 0 && f.originalSize !== f.size) throw new BundleError(`${file}: stored member '${f.name}' declares ${f.originalSize} bytes but occupies ${f.size}; corrupt archive`);
-        if (f.compression === 8 && f.originalSize > MAX_RATIO * f.size + 4096) throw new BundleError(`${file}: member '${f.name}' claims an impossible ${Math.round(f.originalSize / Math.max(1, f.size))}:1 compression ratio; refusing to inflate`);
-        total += f.originalSize;
-        if (total > maxTotal) throw new BundleError(`${file}: archive declares more than ${maxTotal} bytes in total; refusing to inflate`);
-        declared.set(f.name, { crc: cd ? cd.crc : null, bytes: f.originalSize });
-        if (f.name.endsWith('/') && f.originalSize === 0) return false; // a folder entry
-        listing.push({ name: f.name, compressedBytes: f.size, bytes: f.originalSize, method: f.compression === 0 ? 'stored' : 'deflate' });
-        return true;
-      },
-    });
-  } catch (e) {
-    if (e instanceof BundleError) throw e;
-    throw new BundleError(`${file}: corrupt or truncated archive (${(e as Error).message})`);
-  }
-  for (const [name, data] of Object.entries(members)) {
-    const d = declared.get(name)!;
-    if (data.length !== d.bytes) throw new BundleError(`${file}: member '${name}' inflates to ${data.length} bytes, not the declared ${d.bytes}; corrupt or truncated archive`);
-    if (d.crc !== null && crc32(data) >>> 0 !== d.crc) throw new BundleError(`${file}: member '${name}' fails its CRC-32 check; corrupt archive`);
-  }
-  return { members: new Map(Object.entries(members)), listing };
+  const folder = (e: { name: string; size: number }): boolean => e.name.endsWith('/') && e.size === 0;
+  const { entries, members } = readZip(bytes, file, {
+    maxMemberBytes: limits.maxMemberBytes ?? MAX_MEMBER_BYTES,
+    maxTotalBytes: limits.maxTotalBytes ?? MAX_TOTAL_BYTES,
+    error: BundleError,
+    label: 'archive',
+    checkName: unsafeMemberName,
+    want: (e) => !folder(e),
+  });
+  const listing = entries.filter((e) => !folder(e)).map((e): ArchiveMember => ({ name: e.name, compressedBytes: e.compressedSize, bytes: e.size, method: e.method === 0 ? 'stored' : 'deflate' }));
+  return { members, listing };
 }
 
 function parseJson(m: Map<string, Uint8Array>, member: string, file: string): unknown {
   const b = m.get(member);
   if (!b) throw new BundleError(`${file}: missing ${member}`);
+  let text: string;
   try {
-    return JSON.parse(new TextDecoder().decode(b)) as unknown;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    throw new BundleError(`${file}: ${member} is not valid UTF-8 text`);
+  }
+  try {
+    return parseJsonLimited(text, `${file}: ${member}`);
   } catch (e) {
-    throw new BundleError(`${file}: ${member} is not valid JSON (${(e as Error).message})`);
+    if (e instanceof SyntaxError) throw new BundleError(`${file}: ${member} is not valid JSON (${e.message})`);
+    throw new BundleError((e as Error).message);
   }
 }
 
@@ -222,23 +177,25 @@ function checkParams(p: unknown, member: string, file: string): BundleParams {
   if (!p || typeof p !== 'object' || Array.isArray(p)) throw new BundleError(`${file}: ${member} must be a JSON object`);
   const o = p as Record<string, unknown>;
   for (const k of ['N', 'gridsize']) if (typeof o[k] !== 'number') throw new BundleError(`${file}: ${member} lacks '${k}' (a number)`);
-  if (![64, 128, 256].includes(o.N as number)) throw new BundleError(`${file}: ${member}: N must be 64, 128 or 256, found ${String(o.N)}`);
-  if (!Number.isInteger(o.gridsize) || (o.gridsize as number) < 1) throw new BundleError(`${file}: ${member}: gridsize must be a positive integer, found ${String(o.gridsize)}`);
+  if (![64, 128, 256].includes(o.N as number)) throw new BundleError(`${file}: ${member}: N must be 64, 128 or 256, found ${describeJson(o.N)}`);
+  if (!Number.isInteger(o.gridsize) || (o.gridsize as number) < 1) throw new BundleError(`${file}: ${member}: gridsize must be a positive integer, found ${describeJson(o.gridsize)}`);
   if (o.version !== undefined && !SUPPORTED_VERSIONS.includes(String(o.version))) {
     throw new BundleError(`${file}: ${member}: version ${JSON.stringify(o.version)} is not supported (this app reads ${SUPPORTED_VERSIONS.join(', ')})`);
   }
   if (typeof o.intensity_scale !== 'number' || !(o.intensity_scale > 0) || !Number.isFinite(o.intensity_scale)) throw new BundleError(`${file}: ${member} lacks a positive 'intensity_scale'`);
   const probe = o.probe as BundleParams['probe'] | undefined;
   const N = o.N as number;
-  if (!probe || !Array.isArray(probe.re) || !Array.isArray(probe.im) || probe.re.length !== N * N || probe.im.length !== N * N) {
+  if (!probe || typeof probe !== 'object' || !Array.isArray(probe.re) || !Array.isArray(probe.im) || probe.re.length !== N * N || probe.im.length !== N * N) {
     throw new BundleError(`${file}: ${member}: 'probe' must hold re and im arrays of ${N}×${N} values`);
   }
-  if (!o.config || typeof o.config !== 'object') throw new BundleError(`${file}: ${member} lacks 'config'`);
+  if (!o.config || typeof o.config !== 'object' || Array.isArray(o.config)) throw new BundleError(`${file}: ${member} lacks 'config'`);
   const cm = (o.config as { model?: { N?: unknown; gridsize?: unknown } }).model;
-  if (cm && ((cm.N !== undefined && cm.N !== N) || (cm.gridsize !== undefined && cm.gridsize !== o.gridsize))) {
-    throw new BundleError(`${file}: ${member}: N ${N} / gridsize ${String(o.gridsize)} disagree with its config (N ${String(cm.N)}, gridsize ${String(cm.gridsize)})`);
+  if (cm && typeof cm === 'object' && ((cm.N !== undefined && cm.N !== N) || (cm.gridsize !== undefined && cm.gridsize !== o.gridsize))) {
+    throw new BundleError(`${file}: ${member}: N ${N} / gridsize ${describeJson(o.gridsize)} disagree with its config (N ${describeJson(cm.N)}, gridsize ${describeJson(cm.gridsize)})`);
   }
-  return p as BundleParams;
+  const parsed = paramsSchema.safeParse(p);
+  if (!parsed.success) throw new BundleError(`${file}: ${member}: ${firstIssue(parsed.error)}`);
+  return parsed.data as BundleParams;
 }
 
 /** Expected ONNX graph I/O names of a model (order does not matter). */
@@ -264,17 +221,15 @@ export async function readBundle(path: string, opts: ReadBundleOptions = {}): Pr
 }
 
 async function readBundleDetailed(path: string, opts: ReadBundleOptions): Promise<{ contents: BundleContents; listing: ArchiveMember[]; bytes: number }> {
-  let bytes: Uint8Array;
+  const fileOpts = { what: 'a model bundle', maxBytes: MAX_ARCHIVE_BYTES, error: BundleError };
+  let st;
   try {
-    const st = statSync(path);
-    if (st.isDirectory()) return readBundleDetailed(join(path, 'wts.h5.zip'), opts);
-    if (st.size > MAX_ARCHIVE_BYTES) throw new BundleError(`${path}: ${st.size} bytes is larger than any model bundle (limit ${MAX_ARCHIVE_BYTES}); refusing to read it`);
-    bytes = readFileSync(path);
+    st = checkRegularFile(path, { ...fileOpts, allowDirectory: true });
   } catch (e) {
-    if (e instanceof BundleError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new BundleError(code === 'ENOENT' ? `${path}: model bundle not found` : `${path}: cannot read (${(e as Error).message})`);
+    throw new BundleError((e as Error).message.replace(/: file not found$/, ': model bundle not found'));
   }
+  if (st.isDirectory()) return readBundleDetailed(join(path, 'wts.h5.zip'), opts);
+  const bytes = readRegularFile(path, fileOpts);
   const { contents, listing } = await decodeBundleDetailed(bytes, path, opts);
   return { contents, listing, bytes: bytes.length };
 }
@@ -326,14 +281,18 @@ async function decodeBundleDetailed(bytes: Uint8Array, file: string, opts: ReadB
   if (foreign) {
     throw new BundleError(`${file}: this is ${foreign}. It stores pickled Python objects that this app will not load (unpickling runs code); train the model here, or run it with PtychoPINN itself`);
   }
-  const manifest = parseJson(members, 'manifest.json', file) as Partial<Manifest>;
-  if (!manifest || typeof manifest !== 'object' || !Array.isArray(manifest.models)) throw new BundleError(`${file}: manifest.json must have a 'models' list`);
+  const rawManifest = parseJson(members, 'manifest.json', file) as Partial<Manifest> | null;
+  if (!rawManifest || typeof rawManifest !== 'object' || !Array.isArray(rawManifest.models)) throw new BundleError(`${file}: manifest.json must have a 'models' list`);
+  const mp = manifestSchema.safeParse(rawManifest);
+  if (!mp.success) throw new BundleError(`${file}: manifest.json: ${firstIssue(mp.error)}`);
+  const manifest = mp.data;
   if (typeof manifest.version !== 'string' || !SUPPORTED_VERSIONS.includes(manifest.version)) {
     throw new BundleError(`${file}: bundle version ${JSON.stringify(manifest.version)} is not supported (this app reads ${SUPPORTED_VERSIONS.join(', ')})`);
   }
   if (manifest.backend !== 'onnx') throw new BundleError(`${file}: backend ${JSON.stringify(manifest.backend)} is not supported (expected "onnx")`);
   const want = opts.models ?? MODEL_NAMES;
-  const out: BundleContents = { manifest: manifest as Manifest, models: {}, history: [], trainingState: members.get('training_state/params.safetensors') ?? null };
+  const trainingState = members.get('training_state/params.safetensors') ?? null;
+  const out: BundleContents = { manifest: manifest as Manifest, models: {}, history: [], trainingState };
   for (const name of want) {
     if (!(MODEL_NAMES as readonly string[]).includes(name)) throw new BundleError(`${file}: unknown model '${name}' requested (known: ${MODEL_NAMES.join(', ')})`);
     if (!manifest.models.includes(name)) throw new BundleError(`${file}: model '${name}' is not in the bundle (manifest lists: ${manifest.models.join(', ')})`);
@@ -345,7 +304,9 @@ async function decodeBundleDetailed(bytes: Uint8Array, file: string, opts: ReadB
   }
   const hist = members.has('history.json') ? parseJson(members, 'history.json', file) : [];
   if (!Array.isArray(hist)) throw new BundleError(`${file}: history.json must be a list of epoch records`);
-  out.history = hist as Record<string, unknown>[];
+  const hp = historySchema.safeParse(hist);
+  if (!hp.success) throw new BundleError(`${file}: history.json: ${firstIssue(hp.error)} (each epoch record maps names to numbers)`);
+  out.history = hp.data;
   return { contents: out, listing };
 }
 
@@ -365,7 +326,20 @@ export interface BundleSummary {
   finalLoss: number | null;
   finalValLoss: number | null;
   config: Record<string, unknown>;
+  /** training_state/params.safetensors is present and its header valid (so training can resume). */
   hasTrainingState: boolean;
+  /** Why a present training state is unusable (null when absent or valid). */
+  trainingStateError: string | null;
+}
+
+/** Why the training state's safetensors is unusable, or null when its header is valid. */
+export function trainingStateError(bytes: Uint8Array): string | null {
+  try {
+    checkSafetensors(bytes);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** Summary for `ptycho inspect wts.h5.zip` (validates the archive; does not start ONNX Runtime). */
@@ -391,6 +365,7 @@ export async function inspectBundle(path: string): Promise<BundleSummary> {
     finalLoss: typeof last?.loss === 'number' ? last.loss : null,
     finalValLoss: typeof last?.val_loss === 'number' ? last.val_loss : null,
     config: d.params.config,
-    hasTrainingState: b.trainingState !== null,
+    hasTrainingState: b.trainingState !== null && trainingStateError(b.trainingState) === null,
+    trainingStateError: b.trainingState ? trainingStateError(b.trainingState) : null,
   };
 }

@@ -4,7 +4,8 @@
  * not). Unknown keys and bad values are errors naming the file, the key and the expected value
  * (the schema's message); rules between fields are checked once the layers are merged.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { checkRegularFile } from '../../io/safeFile';
 import { parse } from 'yaml';
 import { ConfigError, checkField } from './schema';
 import { MODEL_FIELDS, isModelKey, nestOverrides, TRAINING_FIELDS, type TrainingOverrides } from './config';
@@ -17,6 +18,7 @@ function checkValue(path: string, key: string, value: unknown): void {
 
 export function readYamlConfig(path: string): TrainingOverrides {
   let doc: unknown;
+  if (existsSync(path)) checkRegularFile(path, { what: 'a config file', maxBytes: 16 * 2 ** 20, error: ConfigError });
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (e) {

@@ -6,7 +6,7 @@
  * (N, N, M) is transposed); positions in object pixels, x = column, y = row.
  */
 import { basename } from 'node:path';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readRegularFileHead } from '../../io/safeFile';
 import { readNpz, type NpzContents } from '../../io/npz';
 import { isComplex, sizeOf, toComplexSplit, toFloat64, type AnyNdArray } from '../../io/ndarray';
 import { objectPixelSize, physicalFacts } from './units';
@@ -225,18 +225,13 @@ export function setDatasetOpener(f: (path: string, opts: LoadOptions) => RawData
 }
 
 function isZipFile(path: string): boolean {
+  let b: Uint8Array;
   try {
-    const fd = openSync(path, 'r');
-    try {
-      const b = new Uint8Array(2);
-      readSync(fd, b, 0, 2, 0);
-      return b[0] === 0x50 && b[1] === 0x4b;
-    } finally {
-      closeSync(fd);
-    }
+    b = readRegularFileHead(path, 2);
   } catch {
-    return true; // let readNpz report the missing file as before
+    return true; // let readNpz report the missing file (or the device, FIFO, folder) as before
   }
+  return b[0] === 0x50 && b[1] === 0x4b;
 }
 
 /** A scan as PtychoPINN NPZ arrays (the inverse of rawDatasetFromNpz; extra arrays kept). */

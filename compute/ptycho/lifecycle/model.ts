@@ -7,11 +7,14 @@ import { appVersion } from '../../version';
 import { loadRawDataset, type RawDataset } from '../data/dataset';
 import { makeTrainingConfig, type TrainingConfig } from '../config/config';
 import { toLegacyParams } from '../config/legacy';
-import { encodeBundle, makeManifest, readBundle, writeBundle, type BundleContents, type BundleParams } from '../bundle/bundle';
+import { BundleError, encodeBundle, makeManifest, readBundle, writeBundle, type BundleContents, type BundleParams } from '../bundle/bundle';
 import { exportModels } from '../infer/exportModels';
 import type { PinnLossSpec, PinnModelSpec } from '../model/spec';
 import { trainPinn, type BatchProgress, type EpochRecord, type TrainResult } from '../train/trainer';
 import { prepareData, type PreparedData } from './prepare';
+import { historyFiles } from './outputs';
+import { commitFilesSync } from '../../io/atomicWrite';
+import { join } from 'node:path';
 
 export function modelSpecOf(cfg: TrainingConfig): PinnModelSpec {
   const m = cfg.model;
@@ -170,6 +173,18 @@ export function saveModel(m: TrainedModel, path: string): number {
   return n;
 }
 
+/**
+ * Save a training run's bundle D/wts.h5.zip with D/history.json and D/history.csv as one set:
+ * a kill at any point leaves all three from the same run (compute/io/atomicWrite
+ * commitFilesSync). Returns the bundle's size in bytes.
+ */
+export function saveTrainingOutputs(m: TrainedModel, dir: string): number {
+  const bundle = encodeModel(m);
+  commitFilesSync(dir, { 'wts.h5.zip': bundle, ...historyFiles(m.history as unknown as Record<string, unknown>[]) });
+  m.path = join(dir, 'wts.h5.zip');
+  return bundle.length;
+}
+
 export function encodeModel(m: TrainedModel): Uint8Array {
   return encodeBundle(bundleOf(m));
 }
@@ -183,7 +198,13 @@ export async function loadModel(path: string): Promise<TrainedModel> {
   const params = new ParamStore(config.seed);
   if (b.trainingState) {
     const { readSafetensors } = await import('../../engine/params');
-    for (const [n, t] of Object.entries(readSafetensors(b.trainingState).tensors)) params.set(n, t.data, t.shape);
+    let tensors;
+    try {
+      tensors = readSafetensors(b.trainingState).tensors;
+    } catch (e) {
+      throw new BundleError(`${path}: training_state/params.safetensors: ${(e as Error).message.replace(/^safetensors: /, '')}`);
+    }
+    for (const [n, t] of Object.entries(tensors)) params.set(n, t.data, t.shape);
   }
   return {
     config,

@@ -133,13 +133,22 @@ export function writeReconstructionProduct(path: string, s: Stitched, product: P
   return path;
 }
 
-export function writeHistory(dir: string, history: readonly Record<string, unknown>[]): string[] {
-  const json = join(dir, 'history.json');
-  const csv = join(dir, 'history.csv');
-  atomicWriteFileSync(json, JSON.stringify(history, null, 2));
+/** history.json and history.csv of a training history (name → content). */
+export function historyFiles(history: readonly Record<string, unknown>[]): Record<'history.json' | 'history.csv', string> {
   const cols = history.length ? Object.keys(history[0]!) : ['epoch', 'loss', 'val_loss'];
   const fmt = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-  atomicWriteFileSync(csv, [cols.join(','), ...history.map((h) => cols.map((c) => fmt(h[c])).join(','))].join('\n') + '\n');
+  return {
+    'history.json': JSON.stringify(history, null, 2),
+    'history.csv': [cols.join(','), ...history.map((h) => cols.map((c) => fmt(h[c])).join(','))].join('\n') + '\n',
+  };
+}
+
+export function writeHistory(dir: string, history: readonly Record<string, unknown>[]): string[] {
+  const files = historyFiles(history);
+  const json = join(dir, 'history.json');
+  const csv = join(dir, 'history.csv');
+  atomicWriteFileSync(json, files['history.json']);
+  atomicWriteFileSync(csv, files['history.csv']);
   return [json, csv];
 }
 

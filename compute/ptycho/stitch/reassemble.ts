@@ -13,6 +13,8 @@
  * x0 = x̄ − pad − M/2, y0 = ȳ − pad − M/2 (x̄, ȳ the mean offset).
  */
 
+import { canvasWarning } from './outliers';
+
 export interface StitchInput {
   /** `(B, N, N)` real and imaginary parts of the object patches. */
   re: Float32Array;
@@ -36,6 +38,8 @@ export interface Stitched {
    */
   x0: number;
   y0: number;
+  /** Things the user should know about the result (e.g. a canvas enlarged by outlier positions). */
+  warnings?: string[];
 }
 
 export class StitchError extends Error {
@@ -48,6 +52,8 @@ export interface StitchOptions {
   /** Largest canvas side accepted (default 16384): offsets spread wider than this are refused. */
   maxCanvasSide?: number;
 }
+
+export { canvasWarning, findCanvasOutliers } from './outliers';
 
 export function reassemblePosition(inp: StitchInput, opts: number | StitchOptions = {}): Stitched {
   const o: StitchOptions = typeof opts === 'number' ? { M: opts } : opts;
@@ -78,7 +84,8 @@ export function reassemblePosition(inp: StitchInput, opts: number | StitchOption
   let pad = Math.ceil(maxAbs);
   pad += pad % 2;
   const S = M + 2 * pad;
-  if (S > maxSide) throw new StitchError(`the offsets span ±${maxAbs.toFixed(1)} pixels, a ${S}×${S} canvas (limit ${maxSide}); are the positions in pixels?`);
+  const outlierWarning = canvasWarning(inp.offsets, B, M, S);
+  if (S > maxSide) throw new StitchError(`the offsets span ±${maxAbs.toFixed(1)} pixels, a ${S}×${S} canvas (limit ${maxSide}); are the positions in pixels?${outlierWarning ? ` (${outlierWarning})` : ''}`);
   // Interleaved (re, im, weight) sums: one cache line per canvas pixel run instead of three.
   const acc = new Float64Array(3 * S * S);
   const c0 = N / 2 - M / 2;
@@ -155,5 +162,5 @@ export function reassemblePosition(inp: StitchInput, opts: number | StitchOption
   }
   // Canvas pixel (pad + r, pad + c) with d = 0 holds patch pixel (c0 + r, c0 + c), i.e. the object
   // pixel at (mean + (c0 + r − N/2), …): so canvas (row, col) ↔ object (row − pad − M/2 + ȳ, …).
-  return { width: S, height: S, re: outRe, im: outIm, weights, x0: mx - pad - M / 2, y0: my - pad - M / 2 };
+  return { width: S, height: S, re: outRe, im: outIm, weights, x0: mx - pad - M / 2, y0: my - pad - M / 2, ...(outlierWarning ? { warnings: [outlierWarning] } : {}) };
 }

@@ -11,6 +11,7 @@ import { buildAutoencoder, FEEDS, LOG_SCALE, PROBE_IM, PROBE_RE, type ProbeArray
 import type { ParamDecl } from '../model/network';
 import { channels, type PinnLossSpec, type PinnModelSpec } from '../model/spec';
 import { EarlyStopping, PTYCHOPINN_PLATEAU, ReduceLROnPlateau } from './schedule';
+import { DivergenceGuard } from './divergence';
 
 /** Grouped training data in the engine's layout. */
 export interface TrainingSet {
@@ -184,6 +185,7 @@ export async function trainPinn(data: TrainingSet, o: TrainerOptions): Promise<T
   let lastGood = copyStore(params);
   let stoppedBy: StopReason = 'completed';
   let error: string | undefined;
+  const divergence = new DivergenceGuard();
   let samplesDone = 0;
 
   const feedsFor = (idx: ArrayLike<number>, start: number, n: number, src: Float32Array): Record<string, Float32Array> => {
@@ -226,9 +228,10 @@ export async function trainPinn(data: TrainingSet, o: TrainerOptions): Promise<T
         const n = Math.min(o.batchSize, nTrain - start);
         const r = await step.step(feedsFor(order, start, n, sX), plateau.lr);
         const terms = { loss: r.loss, nll: r.outputs.nll as number, mae: r.outputs.mae as number, realspace: r.outputs.realspace as number };
-        if (!Number.isFinite(terms.loss)) {
+        const diverged = divergence.check(terms.loss);
+        if (diverged) {
           stoppedBy = 'non_finite';
-          error = `training diverged at epoch ${epoch}, batch ${b + 1}: the loss became ${terms.loss}; kept the weights of epoch ${epoch - 1 || 'initialisation'}`;
+          error = `training diverged at epoch ${epoch}, batch ${b + 1}: ${diverged}; kept the weights of epoch ${best.epoch > 0 ? best.epoch : 'initialisation'}`;
           break epochs;
         }
         for (const k of Object.keys(acc) as (keyof LossTerms)[]) acc[k] += terms[k] * n;

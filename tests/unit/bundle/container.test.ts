@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { deflateSync, strToU8, zipSync } from 'fflate';
 import { encodeModel, type OnnxNode } from '../../../compute/engine/onnx/onnxProto';
+import { writeSafetensors } from '../../../compute/engine/params';
 import { decodeBundle, encodeBundle, inspectBundle, makeManifest, readBundle, unpackArchive, writeBundle, type BundleContents, type BundleParams, type ModelName } from '../../../compute/ptycho/bundle/bundle';
 
 const N = 64;
@@ -124,9 +125,12 @@ describe('wts.h5.zip container', () => {
 
   it('inspect: models, N, gridsize, intensity scale, history, dates, member sizes', async () => {
     const path = join(tmp(), 'wts.h5.zip');
-    const bytes = writeBundle(path, contents());
+    const bytes = writeBundle(path, contents({ state: writeSafetensors({ w: { shape: [2], data: Float32Array.of(1, 2) } }) }));
     const s = await inspectBundle(path);
-    expect(s).toMatchObject({ bytes, N: 64, gridsize: 1, intensityScale: 12.5, initialIntensityScale: 10, epochs: 2, finalLoss: 2, finalValLoss: 2.5, hasTrainingState: true });
+    expect(s).toMatchObject({ bytes, N: 64, gridsize: 1, intensityScale: 12.5, initialIntensityScale: 10, epochs: 2, finalLoss: 2, finalValLoss: 2.5, hasTrainingState: true, trainingStateError: null });
+    // Issue #15: bytes that are not a valid safetensors file do not make a bundle resumable.
+    writeBundle(path, contents());
+    expect(await inspectBundle(path)).toMatchObject({ hasTrainingState: false, trainingStateError: expect.stringMatching(/safetensors: file too short \(4 bytes\)/) });
     expect(s.manifest).toMatchObject({ created: '2026-11-28T12:00:00.000Z', app_version: '9.8.7' });
     expect(s.models.map((m) => m.name)).toEqual(['autoencoder', 'diffraction_to_obj']);
     const onnx = s.members.find((m) => m.name === 'diffraction_to_obj/model.onnx')!;

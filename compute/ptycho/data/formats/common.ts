@@ -1,5 +1,5 @@
 /** Pieces the HDF5 readers share: frames in blocks, a probe's first mode, positions files. */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../../io/safeFile';
 import type { H5Reader } from '../../../io/hdf5';
 import { DatasetError, type ComplexImage } from '../dataset';
 import type { Frames } from './geometry';
@@ -51,12 +51,7 @@ export function probeForN(p: ComplexImage | null, N: number, where: string, conv
 
 /** Positions from CSV/TXT: two numeric columns x, y per line (comma, tab or space); '#' comments and a header line allowed. */
 export function readPositionsText(file: string, M: number): { x: Float64Array; y: Float64Array } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new DatasetError(`${file}: positions file not found`);
-  }
+  const text = readRegularFile(file, { what: 'a positions file', maxBytes: 512 * 2 ** 20, error: DatasetError }).toString('utf8');
   const xs: number[] = [];
   const ys: number[] = [];
   const lines = text.split(/\r?\n/);

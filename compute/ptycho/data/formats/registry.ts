@@ -4,7 +4,9 @@
  * with its geometry and conversion record. `openDataset` is the one entry point of the CLI
  * (train, infer, inspect, convert, evaluate) and of the compute core's `dataset.open`.
  */
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { checkRegularFile, readRegularFileHead, withRegularFile } from '../../../io/safeFile';
+import { readSync } from 'node:fs';
 import { join } from 'node:path';
 import { complexFromSplit, f32, f64, type AnyNdArray } from '../../../io/ndarray';
 import { hasHdf5Signature, initHdf5, H5Reader, Hdf5Error } from '../../../io/hdf5';
@@ -63,21 +65,19 @@ export function datasetExtensions(): string[] {
   return [...new Set(FORMATS.flatMap((f) => f.extensions))];
 }
 
+/** Largest dataset file accepted (a 10⁵-pattern 256² float32 scan is ~26 GB; HDF5 is read lazily). */
+export const MAX_DATASET_FILE_BYTES = 256 * 2 ** 30;
+const DATASET_FILE = { what: 'a dataset', maxBytes: MAX_DATASET_FILE_BYTES, error: DatasetError } as const;
+
 function head(path: string, n = 2048): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const b = new Uint8Array(n);
-    const got = readSync(fd, b, 0, n, 0);
-    return b.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
+  return readRegularFileHead(path, n, DATASET_FILE);
 }
 
 /** Look at a path: a folder, an HDF5 file (root keys), a zip (member names), or something else. */
 export function sniff(path: string): Sniff {
-  if (!existsSync(path)) throw new DatasetError(`${path}: file not found`);
-  if (statSync(path).isDirectory()) return { path, isDir: true, kind: 'dir', keys: existsSync(path) ? ['diffraction.h5', 'product-in.h5', 'product-out.h5'].filter((k) => existsSync(join(path, k))) : [] };
+  // Devices, FIFOs and sockets are refused here, before anything opens them (a FIFO would block).
+  const st = checkRegularFile(path, { ...DATASET_FILE, allowDirectory: true });
+  if (st.isDirectory()) return { path, isDir: true, kind: 'dir', keys: existsSync(path) ? ['diffraction.h5', 'product-in.h5', 'product-out.h5'].filter((k) => existsSync(join(path, k))) : [] };
   const h = head(path);
   if (hasHdf5Signature(h)) {
     const r = H5Reader.open(path);
@@ -93,35 +93,26 @@ export function sniff(path: string): Sniff {
 
 /** Member names of a zip (central directory), without inflating anything; `.npy` stripped. */
 export function zipNames(path: string): string[] {
-  const size = statSync(path).size;
-  const n = Math.min(size, 65_557 + 1024 * 64);
-  const fd = openSync(path, 'r');
-  const b = Buffer.alloc(n);
-  try {
+  return withRegularFile(path, DATASET_FILE, (fd, size) => {
+    const n = Math.min(size, 65_557 + 1024 * 64);
+    const b = Buffer.alloc(n);
     readSync(fd, b, 0, n, size - n);
-  } finally {
-    closeSync(fd);
-  }
-  const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (eocd < 0) return [];
-  const count = b.readUInt16LE(eocd + 10);
-  const cdSize = b.readUInt32LE(eocd + 12);
-  const cdOff = b.readUInt32LE(eocd + 16);
-  if (cdSize > 1 << 24) return [];
-  const cd = Buffer.alloc(cdSize);
-  const fd2 = openSync(path, 'r');
-  try {
-    readSync(fd2, cd, 0, cdSize, cdOff);
-  } finally {
-    closeSync(fd2);
-  }
-  const names: string[] = [];
-  for (let p = 0, i = 0; i < count && p + 46 <= cd.length; i++) {
-    const len = cd.readUInt16LE(p + 28);
-    names.push(cd.toString('utf8', p + 46, p + 46 + len).replace(/\.npy$/, ''));
-    p += 46 + len + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
-  }
-  return names;
+    const eocd = b.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (eocd < 0 || eocd + 22 > b.length) return [];
+    const count = b.readUInt16LE(eocd + 10);
+    const cdSize = b.readUInt32LE(eocd + 12);
+    const cdOff = b.readUInt32LE(eocd + 16);
+    if (cdSize > 1 << 24 || cdOff + cdSize > size) return [];
+    const cd = Buffer.alloc(cdSize);
+    readSync(fd, cd, 0, cdSize, cdOff);
+    const names: string[] = [];
+    for (let p = 0, i = 0; i < count && p + 46 <= cd.length; i++) {
+      const len = cd.readUInt16LE(p + 28);
+      names.push(cd.toString('utf8', p + 46, Math.min(cd.length, p + 46 + len)).replace(/\.npy$/, ''));
+      p += 46 + len + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+    }
+    return names;
+  });
 }
 
 /** Synchronous open (HDF5 needs `initHdf5()` to have run once; `openDataset` does that). */
@@ -144,6 +135,7 @@ export function openDatasetSync(path: string, o: OpenOptions = {}): RawDataset {
 
 /** Open any supported dataset (chosen by content). */
 export async function openDataset(path: string, o: OpenOptions = {}): Promise<RawDataset> {
+  checkRegularFile(path, { ...DATASET_FILE, allowDirectory: true }); // refuse devices and FIFOs before loading HDF5
   await initHdf5();
   return openDatasetSync(path, o);
 }
