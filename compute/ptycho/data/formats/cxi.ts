@@ -8,7 +8,7 @@
 import { H5Reader, writeHdf5, type H5Node } from '../../../io/hdf5';
 import { DatasetError, type DatasetGeometry, type RawDataset } from '../dataset';
 import { buildRaw, registerFormat, withGeometryFlags, type OpenOptions } from './registry';
-import { probeForN, readFrames, readProbe } from './common';
+import { frameOps, probeForN, readFrames, readProbe } from './common';
 import { completeGeometry, EV_J, formatLengthM, framesToAmplitudes, metresToPixels, originForScan } from './geometry';
 
 const E = '/entry_1';
@@ -66,7 +66,7 @@ export function readCxi(file: string, o: OpenOptions): RawDataset {
     const pos = metresToPixels(xM, yM, geo);
     conversion.push(`translations m → object px: λ·z/(N·Δx) = ${formatLengthM(geo.objectPixelSizeM)} per pixel${shifted ? `, origin at (${formatLengthM(geo.originXM!)}, ${formatLengthM(geo.originYM!)})` : ''}`);
     const probePath = first(r, PROBE);
-    const probe = probePath ? probeForN(readProbe(r, probePath, conversion), N, probePath, conversion) : null;
+    const probe = probePath ? probeForN(readProbe(r, probePath, conversion), N, probePath, conversion, { H: frames.H, W: frames.W, ...frameOps(o) }) : null;
     return buildRaw(file, { diffraction: data, M: frames.M, N, diffractionKey: dataPath, xPx: pos.x, yPx: pos.y, probe, geometry: geo, conversion }, o);
   } finally {
     r.close();

@@ -7,7 +7,7 @@
 import { H5Reader } from '../../../io/hdf5';
 import { DatasetError, type DatasetGeometry, type RawDataset } from '../dataset';
 import { buildRaw, registerFormat, withGeometryFlags, type OpenOptions } from './registry';
-import { probeForN, readFrames, readPositionsText, readProbe } from './common';
+import { frameOps, probeForN, readFrames, readPositionsText, readProbe } from './common';
 import { completeGeometry, formatLengthM, framesToAmplitudes, metresToPixels } from './geometry';
 
 function positionsFromFile(r: H5Reader, spec: string, M: number): { x: Float64Array; y: Float64Array } {
@@ -47,7 +47,7 @@ export function readGenericHdf5(file: string, o: OpenOptions): RawDataset {
       geo.originXM = 0;
       geo.originYM = 0;
     }
-    const probe = o.probePath ? probeForN(readProbe(r, o.probePath, conversion), N, o.probePath, conversion) : null;
+    const probe = o.probePath ? probeForN(readProbe(r, o.probePath, conversion), N, o.probePath, conversion, { H: frames.H, W: frames.W, ...frameOps(o) }) : null;
     return buildRaw(file, { diffraction: data, M: frames.M, N, diffractionKey: path, xPx: x, yPx: y, probe, geometry: Object.keys(geo).length ? geo : null, conversion }, o);
   } finally {
     r.close();

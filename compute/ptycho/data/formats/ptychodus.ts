@@ -15,7 +15,7 @@ import { isComplex, toComplexSplit, toFloat64, type AnyNdArray } from '../../../
 import { H5Reader, writeHdf5, type H5Node } from '../../../io/hdf5';
 import { DatasetError, type ComplexImage, type DatasetGeometry, type RawDataset } from '../dataset';
 import { buildRaw, registerFormat, sniff, withGeometryFlags, type OpenOptions } from './registry';
-import { probeForN, readFrames } from './common';
+import { frameOps, probeForN, readFrames } from './common';
 import { formatLengthM, framesToAmplitudes, wavelengthM, type Frames } from './geometry';
 
 export interface PtychodusProduct {
@@ -251,7 +251,7 @@ export function productToRaw(productFile: string, diffractionFile: string, o: Op
   const objectGuess: ComplexImage = { re: p.object.re.slice(0, OH * OW), im: p.object.im.slice(0, OH * OW), height: OH, width: OW };
   const geometry: DatasetGeometry = { ...g, objectPixelSizeM: dx, originXM, originYM };
   if (g.wavelengthM && g.detectorDistanceM && !g.detectorPixelSizeM) geometry.detectorPixelSizeM = (g.wavelengthM * g.detectorDistanceM) / (N * dx);
-  return buildRaw(diffractionFile, { diffraction: data, M, N, diffractionKey: d.where, xPx, yPx, probe: probeForN(probe, N, 'probe', conversion), objectGuess, geometry, conversion }, o);
+  return buildRaw(diffractionFile, { diffraction: data, M, N, diffractionKey: d.where, xPx, yPx, probe: probeForN(probe, N, 'probe', conversion, { H, W, ...frameOps(o) }), objectGuess, geometry, conversion }, o);
 }
 
 const isProductKeys = (keys: string[]): boolean => keys.includes('probe_position_x_m') && keys.includes('object');
