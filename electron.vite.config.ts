@@ -2,7 +2,9 @@ import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
 import { readFileSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 const define = { __APP_VERSION__: JSON.stringify(pkg.version) };
 
 // Three builds: main (+ the compute worker for the utility process), preload, renderer.

@@ -33,7 +33,12 @@ const NEUTRAL = 'neutral modules (numerics, render, wire) do not depend on the e
 
 const restrict = {
   /** compute/ → renderer/, electron/ */
-  notUp: { paths: [], patterns: [{ group: ['**/renderer', '**/renderer/**', '**/electron', '**/electron/**'], message: NOT_UP }] },
+  notUp: {
+    paths: [],
+    patterns: [
+      { group: ['**/renderer', '**/renderer/**', '**/electron', '**/electron/**'], message: NOT_UP },
+    ],
+  },
   /** Node built-ins, onnxruntime-node, electron */
   sandbox: {
     paths: [...nodeBuiltins, 'onnxruntime-node', 'electron'].map((name) => ({ name, message: SANDBOX })),
@@ -42,7 +47,10 @@ const restrict = {
   /** deep imports of engine internals */
   entry: { paths: [], patterns: [{ group: ['**/engine/**', '!**/engine/index'], message: ENTRY }] },
   /** engine or ptycho from a neutral module */
-  neutral: { paths: [], patterns: [{ group: ['**/engine', '**/engine/**', '**/ptycho/**'], message: NEUTRAL }] },
+  neutral: {
+    paths: [],
+    patterns: [{ group: ['**/engine', '**/engine/**', '**/ptycho/**'], message: NEUTRAL }],
+  },
 };
 
 /** One config object per area; `files` match first-to-last, later objects win for a file. */

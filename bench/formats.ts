@@ -18,4 +18,16 @@ const t2 = performance.now();
 clearInterval(timer);
 peak = Math.max(peak, process.memoryUsage().rss);
 const s = (t2 - t1) / 1000;
-console.log(JSON.stringify({ file, patterns: raw.M, N: raw.N, init_s: +((t1 - t0) / 1000).toFixed(3), read_s: +s.toFixed(3), patterns_per_s: Math.round(raw.M / s), file_MB_per_s: +(statSync(file).size / 2 ** 20 / s).toFixed(1), peak_rss_MiB: Math.round(peak / 2 ** 20), amplitudes_MiB: Math.round(raw.diffraction.byteLength / 2 ** 20) }));
+console.log(
+  JSON.stringify({
+    file,
+    patterns: raw.M,
+    N: raw.N,
+    init_s: +((t1 - t0) / 1000).toFixed(3),
+    read_s: +s.toFixed(3),
+    patterns_per_s: Math.round(raw.M / s),
+    file_MB_per_s: +(statSync(file).size / 2 ** 20 / s).toFixed(1),
+    peak_rss_MiB: Math.round(peak / 2 ** 20),
+    amplitudes_MiB: Math.round(raw.diffraction.byteLength / 2 ** 20),
+  }),
+);

@@ -35,7 +35,15 @@ const s = Number(opt('--s', '1'));
 const N = 64;
 
 const raw = loadRawDataset('fixtures/lines-N64-train.npz');
-const cfg = makeTrainingConfig({ model: { gridsize: 1, architecture: arch, n_filters_scale: s }, nepochs: 10_000, batch_size: 16, n_groups: null, subsample_seed: 1, seed: 1, early_stop_patience: 10_000 });
+const cfg = makeTrainingConfig({
+  model: { gridsize: 1, architecture: arch, n_filters_scale: s },
+  nepochs: 10_000,
+  batch_size: 16,
+  n_groups: null,
+  subsample_seed: 1,
+  seed: 1,
+  early_stop_patience: 10_000,
+});
 const ac = new AbortController();
 let t0 = 0;
 const load0 = loadavg();
@@ -52,9 +60,27 @@ const trainSeconds = (performance.now() - t0) / 1000;
 const h = run.result.history;
 
 const test = loadRawDataset('fixtures/lines-N64-test.npz');
-const pt = prepareData(test, { N, gridsize: 1, nGroups: test.M, neighborCount: cfg.neighbor_count, probeScale: cfg.model.probe_scale, nphotons: cfg.nphotons, preferMetadataNphotons: true, subsampleSeed: 1 });
-const pred = await ObjectPredictor.create(run.model.inferenceOnnx, { N, gridsize: 1, intensityScale: run.model.intensityScale, threads: 1 });
-const out = await pred.predict({ amplitudes: pt.X, coordsRelative: pt.grouped.coordsRelative, count: pt.grouped.B });
+const pt = prepareData(test, {
+  N,
+  gridsize: 1,
+  nGroups: test.M,
+  neighborCount: cfg.neighbor_count,
+  probeScale: cfg.model.probe_scale,
+  nphotons: cfg.nphotons,
+  preferMetadataNphotons: true,
+  subsampleSeed: 1,
+});
+const pred = await ObjectPredictor.create(run.model.inferenceOnnx, {
+  N,
+  gridsize: 1,
+  intensityScale: run.model.intensityScale,
+  threads: 1,
+});
+const out = await pred.predict({
+  amplitudes: pt.X,
+  coordsRelative: pt.grouped.coordsRelative,
+  count: pt.grouped.B,
+});
 await pred.release();
 const r = patchCorrelation(out, extractPatchesAt(test.objectGuess!, pt.grouped.centroids, N), N);
 const cost = generatorCost(modelSpecOf(cfg));
@@ -62,7 +88,10 @@ const cost = generatorCost(modelSpecOf(cfg));
 const row = {
   arch,
   n_filters_scale: arch === 'cnn' ? s : undefined,
-  fno: arch === 'cnn' ? undefined : { modes: cfg.model.fno_modes, width: cfg.model.fno_width, blocks: cfg.model.fno_blocks },
+  fno:
+    arch === 'cnn'
+      ? undefined
+      : { modes: cfg.model.fno_modes, width: cfg.model.fno_width, blocks: cfg.model.fno_blocks },
   params: cost.params,
   gflops_per_sample: +(cost.flops / 1e9).toFixed(3),
   budget_s: seconds,
@@ -80,7 +109,9 @@ console.log(JSON.stringify(row));
 
 mkdirSync('bench/results', { recursive: true });
 const jsonPath = 'bench/results/generators.json';
-const all = (existsSync(jsonPath) ? JSON.parse(readFileSync(jsonPath, 'utf8')) : { machine: machineInfo(), runs: {} }) as { machine: unknown; runs: Record<string, typeof row> };
+const all = (
+  existsSync(jsonPath) ? JSON.parse(readFileSync(jsonPath, 'utf8')) : { machine: machineInfo(), runs: {} }
+) as { machine: unknown; runs: Record<string, typeof row> };
 all.runs[arch] = row;
 writeFileSync(jsonPath, JSON.stringify(all, null, 2) + '\n');
 const lines = [
@@ -91,7 +122,10 @@ const lines = [
   '',
   '| arch | params | GFLOP/sample | budget s | epochs | s/epoch | best epoch | final train loss | test r amplitude | test r phase |',
   '|---|---|---|---|---|---|---|---|---|---|',
-  ...Object.values(all.runs).map((x) => `| ${x.arch}${x.n_filters_scale ? ` (s=${x.n_filters_scale})` : ''} | ${x.params.toLocaleString('en')} | ${x.gflops_per_sample} | ${x.budget_s} | ${x.epochs} | ${x.s_per_epoch} | ${x.best_epoch} | ${x.loss.at(-1)} | ${x.test_r_amplitude} | ${x.test_r_phase} |`),
+  ...Object.values(all.runs).map(
+    (x) =>
+      `| ${x.arch}${x.n_filters_scale ? ` (s=${x.n_filters_scale})` : ''} | ${x.params.toLocaleString('en')} | ${x.gflops_per_sample} | ${x.budget_s} | ${x.epochs} | ${x.s_per_epoch} | ${x.best_epoch} | ${x.loss.at(-1)} | ${x.test_r_amplitude} | ${x.test_r_phase} |`,
+  ),
   '',
   `Machine: ${JSON.stringify(all.machine)}`,
   '',

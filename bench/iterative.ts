@@ -26,13 +26,27 @@ mkdirSync(tmp, { recursive: true });
 const machine = machineInfo();
 const CHECKPOINTS = [2, 3, 5, 10, 20, 30, 50];
 
-const sim = simulate({ N: 64, object: 'natural', probe: 'zoneplate', nphotons: 1e9, nImages: 1087, spiral: { stepPx: 5, jitterPx: 0.5 }, seed: 7 });
+const sim = simulate({
+  N: 64,
+  object: 'natural',
+  probe: 'zoneplate',
+  nphotons: 1e9,
+  nImages: 1087,
+  spiral: { stepPx: 5, jitterPx: 0.5 },
+  seed: 7,
+});
 const { test } = spatialSplit(sim.scan.ycoords, 0.78);
 const scanPath = `${tmp}/testbed_test.npz`;
 writeNpz(scanPath, sim.arrays(test), { compress: true });
 const raw = loadRawDataset(scanPath);
 
-interface Row { implementation: string; iteration: number; seconds: number; ssimAmplitude: number; ssimPhase: number }
+interface Row {
+  implementation: string;
+  iteration: number;
+  seconds: number;
+  ssimAmplitude: number;
+  ssimPhase: number;
+}
 const rows: Row[] = [];
 let weightsRef: Float32Array | null = null;
 const score = (s: Stitched) => {
@@ -40,7 +54,10 @@ const score = (s: Stitched) => {
   return { a: r.amplitude.ssim, p: r.phase.ssim };
 };
 
-for (const [name, opts] of [['ours rPIE (α 0.1, default)', { algorithm: 'rpie' as const }], ['ours ePIE (step 1)', { algorithm: 'epie' as const }]] as const) {
+for (const [name, opts] of [
+  ['ours rPIE (α 0.1, default)', { algorithm: 'rpie' as const }],
+  ['ours ePIE (step 1)', { algorithm: 'epie' as const }],
+] as const) {
   const snaps: { it: number; s: Stitched; t: number }[] = [];
   let snapTime = 0;
   await reconstructIterative(raw, {
@@ -60,17 +77,40 @@ for (const [name, opts] of [['ours rPIE (α 0.1, default)', { algorithm: 'rpie' 
   }
 }
 
-const ref = spawnSync('python3', [fileURLToPath(new URL('./iterative_ref.py', import.meta.url)), scanPath, tmp, CHECKPOINTS.join(',')], { encoding: 'utf8' });
+const ref = spawnSync(
+  'python3',
+  [fileURLToPath(new URL('./iterative_ref.py', import.meta.url)), scanPath, tmp, CHECKPOINTS.join(',')],
+  { encoding: 'utf8' },
+);
 let numpyVersion = 'not run';
 if (ref.status === 0 && weightsRef) {
-  const info = JSON.parse(readFileSync(`${tmp}/epie_ref.json`, 'utf8')) as { x0: number; y0: number; seconds: Record<string, number>; numpy: string };
+  const info = JSON.parse(readFileSync(`${tmp}/epie_ref.json`, 'utf8')) as {
+    x0: number;
+    y0: number;
+    seconds: Record<string, number>;
+    numpy: string;
+  };
   numpyVersion = info.numpy;
   for (const it of CHECKPOINTS) {
     const a = readNpy(readFileSync(`${tmp}/epie_ref_${it}.npy`), `epie_ref_${it}.npy`);
     const { re, im } = toComplexSplit(a);
-    const s: Stitched = { width: a.shape[1]!, height: a.shape[0]!, re, im, weights: weightsRef, x0: info.x0, y0: info.y0 };
+    const s: Stitched = {
+      width: a.shape[1]!,
+      height: a.shape[0]!,
+      re,
+      im,
+      weights: weightsRef,
+      x0: info.x0,
+      y0: info.y0,
+    };
     const q = score(s);
-    rows.push({ implementation: 'numpy ePIE reference (step 1)', iteration: it, seconds: info.seconds[String(it)]!, ssimAmplitude: q.a, ssimPhase: q.p });
+    rows.push({
+      implementation: 'numpy ePIE reference (step 1)',
+      iteration: it,
+      seconds: info.seconds[String(it)]!,
+      ssimAmplitude: q.a,
+      ssimPhase: q.p,
+    });
   }
 } else console.error(`numpy reference did not run: ${ref.stderr || ref.error?.message}`);
 
@@ -86,7 +126,21 @@ const summary = impls.map((name) => {
     pattern_iterations_per_s: (last.iteration * raw.M) / last.seconds,
   };
 });
-const result = { machine, numpy: numpyVersion, scan: { patterns: raw.M, N: raw.N, photons: 1e9, probe: 'zoneplate', object: 'natural', scan: 'Fermat spiral 5 px, jitter 0.5 px, unseen band (split 0.78 along y)' }, target: 'SSIM >= 0.95 amplitude and >= 0.97 phase', rows, summary };
+const result = {
+  machine,
+  numpy: numpyVersion,
+  scan: {
+    patterns: raw.M,
+    N: raw.N,
+    photons: 1e9,
+    probe: 'zoneplate',
+    object: 'natural',
+    scan: 'Fermat spiral 5 px, jitter 0.5 px, unseen band (split 0.78 along y)',
+  },
+  target: 'SSIM >= 0.95 amplitude and >= 0.97 phase',
+  rows,
+  summary,
+};
 mkdirSync(here, { recursive: true });
 writeFileSync(new URL('iterative.json', here), JSON.stringify(result, null, 2) + '\n');
 const f3 = (v: number | null) => (v === null ? '—' : v.toFixed(3));
@@ -98,11 +152,17 @@ const md = [
   '',
   '| implementation | iterations to target | seconds to target | patterns·iterations/s |',
   '|---|---|---|---|',
-  ...summary.map((s) => `| ${s.implementation} | ${s.iterations_to_target ?? '—'} | ${f3(s.seconds_to_target)} | ${s.pattern_iterations_per_s.toFixed(0)} |`),
+  ...summary.map(
+    (s) =>
+      `| ${s.implementation} | ${s.iterations_to_target ?? '—'} | ${f3(s.seconds_to_target)} | ${s.pattern_iterations_per_s.toFixed(0)} |`,
+  ),
   '',
   '| implementation | iteration | seconds | SSIM amplitude | SSIM phase |',
   '|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.implementation} | ${r.iteration} | ${r.seconds.toFixed(3)} | ${r.ssimAmplitude.toFixed(4)} | ${r.ssimPhase.toFixed(4)} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.implementation} | ${r.iteration} | ${r.seconds.toFixed(3)} | ${r.ssimAmplitude.toFixed(4)} | ${r.ssimPhase.toFixed(4)} |`,
+  ),
   '',
 ];
 writeFileSync(new URL('iterative.md', here), md.join('\n'));

@@ -22,7 +22,11 @@ import { loadavg, machineInfo } from './lib/machine';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const machine = machineInfo();
 const train = loadRawDataset(join(root, 'fixtures', 'lines-N64-train.npz'));
-const cfg = makeTrainingConfig({ n_groups: 512, nepochs: 5, train_data_file: join(root, 'fixtures', 'lines-N64-train.npz') });
+const cfg = makeTrainingConfig({
+  n_groups: 512,
+  nepochs: 5,
+  train_data_file: join(root, 'fixtures', 'lines-N64-train.npz'),
+});
 const t0 = performance.now();
 const run = await trainModel(cfg, { raw: train });
 const t1 = performance.now();
@@ -35,7 +39,10 @@ const t3 = performance.now();
 // 1,000 patterns: a fresh simulated scan of the same kind
 const object = makeObject('lines', 320, 5, true);
 const sim = simulateScan({ N: 64, object, probe: defaultProbe(64), nphotons: 1e6, nImages: 1000, seed: 9 });
-const test = rawDatasetFromNpz(readNpz(encodeNpz(scanArrays(sim, object, defaultProbe(64)))), 'bench-1000.npz');
+const test = rawDatasetFromNpz(
+  readNpz(encodeNpz(scanArrays(sim, object, defaultProbe(64)))),
+  'bench-1000.npz',
+);
 const t4 = performance.now();
 const rec = await reconstruct(model, test, { batchSize: 64 });
 const t5 = performance.now();

@@ -66,12 +66,40 @@ const tmp = mkdtempSync(join(tmpdir(), 'ptycho-quality-'));
 try {
   for (const gridsize of gridsizes) {
     const C = gridsize * gridsize;
-    const cfg = makeTrainingConfig({ model: { gridsize, n_filters_scale: s }, nepochs: epochs, batch_size: BATCH, n_groups: null, subsample_seed: 1, seed: 1 });
-    const pt = prepareData(test, { N, gridsize, nGroups: test.M, neighborCount: cfg.neighbor_count, probeScale: cfg.model.probe_scale, nphotons: cfg.nphotons, preferMetadataNphotons: true, subsampleSeed: 1 });
+    const cfg = makeTrainingConfig({
+      model: { gridsize, n_filters_scale: s },
+      nepochs: epochs,
+      batch_size: BATCH,
+      n_groups: null,
+      subsample_seed: 1,
+      seed: 1,
+    });
+    const pt = prepareData(test, {
+      N,
+      gridsize,
+      nGroups: test.M,
+      neighborCount: cfg.neighbor_count,
+      probeScale: cfg.model.probe_scale,
+      nphotons: cfg.nphotons,
+      preferMetadataNphotons: true,
+      subsampleSeed: 1,
+    });
     const truth = extractPatchesAt(test.objectGuess!, pt.grouped.centroids, N);
-    const score = async (params: ParamStore, intensityScale: number, c: TrainingConfig = cfg): Promise<{ amplitude: number; phase: number }> => {
-      const pred = await ObjectPredictor.create(exportInferenceModel(modelSpecOf(c), params), { N, gridsize, intensityScale });
-      const out = await pred.predict({ amplitudes: pt.X, coordsRelative: pt.grouped.coordsRelative, count: pt.grouped.B });
+    const score = async (
+      params: ParamStore,
+      intensityScale: number,
+      c: TrainingConfig = cfg,
+    ): Promise<{ amplitude: number; phase: number }> => {
+      const pred = await ObjectPredictor.create(exportInferenceModel(modelSpecOf(c), params), {
+        N,
+        gridsize,
+        intensityScale,
+      });
+      const out = await pred.predict({
+        amplitudes: pt.X,
+        coordsRelative: pt.grouped.coordsRelative,
+        count: pt.grouped.B,
+      });
       await pred.release();
       return patchCorrelation(out, truth, N);
     };
@@ -93,13 +121,26 @@ try {
           const m = await score(params, r.intensity_scale, c);
           evalMs += performance.now() - te;
           curve.push({ epoch: r.epoch, seconds: (performance.now() - t0 - evalMs) / 1000, ...m });
-          console.log(`ours (${canvas}) gs${gridsize} epoch ${r.epoch}: loss ${r.loss.toFixed(3)} val ${r.val_loss?.toFixed(3)} lr ${r.lr} test r amp ${m.amplitude.toFixed(3)} phase ${m.phase.toFixed(3)}`);
+          console.log(
+            `ours (${canvas}) gs${gridsize} epoch ${r.epoch}: loss ${r.loss.toFixed(3)} val ${r.val_loss?.toFixed(3)} lr ${r.lr} test r amp ${m.amplitude.toFixed(3)} phase ${m.phase.toFixed(3)}`,
+          );
         },
       });
       const last = run.result.history.at(-1)!;
-      if (curve.at(-1)?.epoch !== last.epoch) curve.push({ epoch: last.epoch, seconds: (performance.now() - t0 - evalMs) / 1000, ...(await score(run.model.params, run.model.intensityScale, c)) });
+      if (curve.at(-1)?.epoch !== last.epoch)
+        curve.push({
+          epoch: last.epoch,
+          seconds: (performance.now() - t0 - evalMs) / 1000,
+          ...(await score(run.model.params, run.model.intensityScale, c)),
+        });
       const label = canvas === 'robust' ? 'ours (ONNX Runtime, CPU)' : 'ours, canvas_normalisation tf_compat';
-      runs.push({ impl: label, gridsize, epochs_run: run.result.history.length, seconds: (performance.now() - t0 - evalMs) / 1000, curve });
+      runs.push({
+        impl: label,
+        gridsize,
+        epochs_run: run.result.history.length,
+        seconds: (performance.now() - t0 - evalMs) / 1000,
+        curve,
+      });
       if (!prepared) throw new Error('training data were not prepared');
       return prepared;
     };
@@ -123,7 +164,23 @@ try {
     });
     const script = new URL('./quality_torch.py', import.meta.url).pathname;
     const tt = performance.now();
-    const r = spawnSync('/usr/bin/python3', [script, inFile, outFile, '--s', String(s), '--gridsize', String(gridsize), '--epochs', String(epochs), '--every', String(every)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync(
+      '/usr/bin/python3',
+      [
+        script,
+        inFile,
+        outFile,
+        '--s',
+        String(s),
+        '--gridsize',
+        String(gridsize),
+        '--epochs',
+        String(epochs),
+        '--every',
+        String(every),
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const wall = (performance.now() - tt) / 1000;
     if (r.status !== 0) {
       console.log(`PyTorch peer not run: ${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)}`);
@@ -137,20 +194,49 @@ try {
       const m = /^pred_re_(\d+)$/.exec(key);
       if (!m) continue;
       const ep = Number(m[1]);
-      const sc = patchCorrelation({ re: z.get(key)!.data as Float32Array, im: z.get(`pred_im_${ep}`)!.data as Float32Array }, truth, N);
+      const sc = patchCorrelation(
+        { re: z.get(key)!.data as Float32Array, im: z.get(`pred_im_${ep}`)!.data as Float32Array },
+        truth,
+        N,
+      );
       tcurve.push({ epoch: ep, seconds: log[(ep - 1) * 5 + 1]!, amplitude: sc.amplitude, phase: sc.phase });
     }
     tcurve.sort((a, b) => a.epoch - b.epoch);
     const nEp = log.length / 5;
-    runs.push({ impl: 'PyTorch peer (torch, CPU)', gridsize, epochs_run: nEp, seconds: log[(nEp - 1) * 5 + 1] ?? wall, curve: tcurve });
-    console.log(tcurve.map((c) => `torch gs${gridsize} epoch ${c.epoch}: test r amp ${c.amplitude.toFixed(3)} phase ${c.phase.toFixed(3)}`).join('\n'));
+    runs.push({
+      impl: 'PyTorch peer (torch, CPU)',
+      gridsize,
+      epochs_run: nEp,
+      seconds: log[(nEp - 1) * 5 + 1] ?? wall,
+      curve: tcurve,
+    });
+    console.log(
+      tcurve
+        .map(
+          (c) =>
+            `torch gs${gridsize} epoch ${c.epoch}: test r amp ${c.amplitude.toFixed(3)} phase ${c.phase.toFixed(3)}`,
+        )
+        .join('\n'),
+    );
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/quality.json', import.meta.url), JSON.stringify({ machine, loadavg_after: loadavg(), settings: { epochs, n_filters_scale: s, batch_size: BATCH, every }, runs }, null, 2));
+writeFileSync(
+  new URL('./results/quality.json', import.meta.url),
+  JSON.stringify(
+    {
+      machine,
+      loadavg_after: loadavg(),
+      settings: { epochs, n_filters_scale: s, batch_size: BATCH, every },
+      runs,
+    },
+    null,
+    2,
+  ),
+);
 const f3 = (v: number): string => v.toFixed(3);
 const md = [
   '# Training quality: held-out reconstruction vs the PyTorch peer',
@@ -161,11 +247,16 @@ const md = [
   '',
   '| gridsize | implementation | epochs | train s | test r amplitude | test r phase |',
   '|---|---|---|---|---|---|',
-  ...runs.map((r) => `| ${r.gridsize} | ${r.impl} | ${r.epochs_run} | ${r.seconds.toFixed(0)} | ${f3(r.curve.at(-1)!.amplitude)} | ${f3(r.curve.at(-1)!.phase)} |`),
+  ...runs.map(
+    (r) =>
+      `| ${r.gridsize} | ${r.impl} | ${r.epochs_run} | ${r.seconds.toFixed(0)} | ${f3(r.curve.at(-1)!.amplitude)} | ${f3(r.curve.at(-1)!.phase)} |`,
+  ),
   '',
   '## Learning curves (test r amplitude / phase)',
   '',
-  ...runs.flatMap((r) => [`- gs ${r.gridsize}, ${r.impl}: ${r.curve.map((c) => `ep ${c.epoch} ${f3(c.amplitude)}/${f3(c.phase)}`).join(', ')}`]),
+  ...runs.flatMap((r) => [
+    `- gs ${r.gridsize}, ${r.impl}: ${r.curve.map((c) => `ep ${c.epoch} ${f3(c.amplitude)}/${f3(c.phase)}`).join(', ')}`,
+  ]),
   '',
 ];
 writeFileSync(new URL('./results/quality.md', import.meta.url), md.join('\n'));

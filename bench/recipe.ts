@@ -33,7 +33,12 @@ const bed = makeTestBed();
 const load0 = loadavg();
 const base = { nepochs: 10_000, n_groups: null, early_stop_patience: 10_000 };
 const cfg = makeTrainingConfig({ ...base, ...overrides, model: { ...(overrides.model ?? {}) } });
-const ft = makeTrainingConfig({ ...base, ...overrides, ...ftOverrides, model: { ...(overrides.model ?? {}), ...(ftOverrides.model ?? {}) } });
+const ft = makeTrainingConfig({
+  ...base,
+  ...overrides,
+  ...ftOverrides,
+  model: { ...(overrides.model ?? {}), ...(ftOverrides.model ?? {}) },
+});
 const { curve } = await runRecipe(
   bed,
   [
@@ -42,7 +47,10 @@ const { curve } = await runRecipe(
   ],
   { threads: Number(opt('--threads', '2')), log: (r) => console.log(JSON.stringify({ label, ...r })) },
 );
-const best = curve.reduce((a, b) => (b.ssimAmplitude + b.ssimPhase > a.ssimAmplitude + a.ssimPhase ? b : a), curve[0]!);
+const best = curve.reduce(
+  (a, b) => (b.ssimAmplitude + b.ssimPhase > a.ssimAmplitude + a.ssimPhase ? b : a),
+  curve[0]!,
+);
 const final = {
   label,
   config: overrides,
@@ -50,7 +58,14 @@ const final = {
   budget_s: [seconds, finetune],
   final: curve.at(-1),
   best_by_ssim: best,
-  curve: curve.map((c) => [c.phase[0], c.epoch, +c.t.toFixed(1), +c.ssimAmplitude.toFixed(3), +c.ssimPhase.toFixed(3), +c.excess.toFixed(0)]),
+  curve: curve.map((c) => [
+    c.phase[0],
+    c.epoch,
+    +c.t.toFixed(1),
+    +c.ssimAmplitude.toFixed(3),
+    +c.ssimPhase.toFixed(3),
+    +c.excess.toFixed(0),
+  ]),
   loadavg: [load0, loadavg()],
 };
 console.log(JSON.stringify(final));

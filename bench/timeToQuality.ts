@@ -35,12 +35,27 @@ type Overrides = NonNullable<Parameters<typeof makeTrainingConfig>[0]>;
 /** The recipes compared (name → overrides of the defaults); `ptychopinn` is PtychoPINN's own. */
 export const RECIPES: Record<string, { overrides: Overrides; finetune?: boolean; note: string }> = {
   default: { overrides: {}, note: 'the current defaults of ptycho train' },
-  ptychopinn: { overrides: { model: { gridsize: 1, n_filters_scale: 2 }, batch_size: 16, early_stop_patience: 3 }, note: 'PtychoPINN: gs1, n_filters_scale 2, batch 16, Adam 1e-3' },
-  gs2: { overrides: { model: { gridsize: 2, n_filters_scale: 2 }, batch_size: 16 }, note: 'gs2, n_filters_scale 2, batch 16' },
-  'gs2-s1-b4': { overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 }, note: 'gs2, n_filters_scale 1, batch 4' },
-  'gs2-s1-b4+ft': { overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 }, finetune: true, note: 'gs2-s1-b4, then self-supervised fine-tuning on the band' },
+  ptychopinn: {
+    overrides: { model: { gridsize: 1, n_filters_scale: 2 }, batch_size: 16, early_stop_patience: 3 },
+    note: 'PtychoPINN: gs1, n_filters_scale 2, batch 16, Adam 1e-3',
+  },
+  gs2: {
+    overrides: { model: { gridsize: 2, n_filters_scale: 2 }, batch_size: 16 },
+    note: 'gs2, n_filters_scale 2, batch 16',
+  },
+  'gs2-s1-b4': {
+    overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 },
+    note: 'gs2, n_filters_scale 1, batch 4',
+  },
+  'gs2-s1-b4+ft': {
+    overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 },
+    finetune: true,
+    note: 'gs2-s1-b4, then self-supervised fine-tuning on the band',
+  },
 };
-const names = opt('--recipes', 'ptychopinn,gs2,gs2-s1-b4,gs2-s1-b4+ft').split(',').filter((n) => n && n !== 'none');
+const names = opt('--recipes', 'ptychopinn,gs2,gs2-s1-b4,gs2-s1-b4+ft')
+  .split(',')
+  .filter((n) => n && n !== 'none');
 
 interface Point extends BandScore {
   t: number;
@@ -56,10 +71,14 @@ interface Row {
 const machine = machineInfo();
 const bed = makeTestBed();
 const resultsJson = new URL('./results/time_to_quality.json', import.meta.url);
-const kept: Row[] = argv.includes('--keep') && existsSync(resultsJson) ? (JSON.parse(readFileSync(resultsJson, 'utf8')) as { rows: Row[] }).rows : [];
+const kept: Row[] =
+  argv.includes('--keep') && existsSync(resultsJson)
+    ? (JSON.parse(readFileSync(resultsJson, 'utf8')) as { rows: Row[] }).rows
+    : [];
 const rows: Row[] = [];
 const base = { nepochs: 10_000, n_groups: null };
-const cfgOf = (o: Overrides): TrainingConfig => makeTrainingConfig({ ...base, ...o, model: { ...(o.model ?? {}) } });
+const cfgOf = (o: Overrides): TrainingConfig =>
+  makeTrainingConfig({ ...base, ...o, model: { ...(o.model ?? {}) } });
 
 for (const name of names) {
   const r = RECIPES[name];
@@ -69,11 +88,28 @@ for (const name of names) {
     bed,
     [
       { name: 'train', cfg, raw: bed.train, budgetS: r.finetune ? budget - finetuneS : budget },
-      ...(r.finetune ? [{ name: 'finetune' as const, cfg, raw: bed.test, budgetS: finetuneS, validationFraction: 0 }] : []),
+      ...(r.finetune
+        ? [{ name: 'finetune' as const, cfg, raw: bed.test, budgetS: finetuneS, validationFraction: 0 }]
+        : []),
     ],
-    { log: (p) => console.log(`${name} ${p.phase} ep ${p.epoch} ${p.t.toFixed(0)} s: SSIM ${p.ssimAmplitude.toFixed(3)} / ${p.ssimPhase.toFixed(3)}`) },
+    {
+      log: (p) =>
+        console.log(
+          `${name} ${p.phase} ep ${p.epoch} ${p.t.toFixed(0)} s: SSIM ${p.ssimAmplitude.toFixed(3)} / ${p.ssimPhase.toFixed(3)}`,
+        ),
+    },
   );
-  rows.push({ method: `PINN ${name}`, note: r.note, points: curve.map((c) => ({ t: c.t, epoch: c.epoch, ssimAmplitude: c.ssimAmplitude, ssimPhase: c.ssimPhase, frc50Amplitude: c.frc50Amplitude })) });
+  rows.push({
+    method: `PINN ${name}`,
+    note: r.note,
+    points: curve.map((c) => ({
+      t: c.t,
+      epoch: c.epoch,
+      ssimAmplitude: c.ssimAmplitude,
+      ssimPhase: c.ssimPhase,
+      frc50Amplitude: c.frc50Amplitude,
+    })),
+  });
 }
 
 if (!argv.includes('--no-torch')) {
@@ -90,8 +126,15 @@ if (!argv.includes('--no-torch')) {
     cents[2 * i] = bed.test.xcoords[i]!;
     cents[2 * i + 1] = bed.test.ycoords[i]!;
   }
-  const flat = reassemblePosition({ re: new Float32Array(B * N * N).fill(1), im: new Float32Array(B * N * N), count: B, N, offsets: cents }, 20);
-  rows.push({ method: 'flat object (baseline)', note: 'amplitude 1, phase 0: what SSIM gives for no information', points: [{ t: 0, ...scoreStitched(flat, bed.test, cents) }] });
+  const flat = reassemblePosition(
+    { re: new Float32Array(B * N * N).fill(1), im: new Float32Array(B * N * N), count: B, N, offsets: cents },
+    20,
+  );
+  rows.push({
+    method: 'flat object (baseline)',
+    note: 'amplitude 1, phase 0: what SSIM gives for no information',
+    points: [{ t: 0, ...scoreStitched(flat, bed.test, cents) }],
+  });
 }
 
 // The iterative solver on the same band: SSIM after K iterations, seconds of the sweeps.
@@ -118,8 +161,25 @@ function runPeer(b: TestBed, seconds: number): Row | null {
   const gridsize = 1;
   const N = 64;
   const cfg = cfgOf(RECIPES.ptychopinn!.overrides);
-  const p = prepareData(b.train, { N, gridsize, neighborCount: cfg.neighbor_count, probeScale: cfg.model.probe_scale, nphotons: cfg.nphotons, preferMetadataNphotons: true, nGroups: b.train.M });
-  const pt = prepareData(b.test, { N, gridsize, nGroups: b.test.M, nSubsample: b.test.M, subsampleSeed: INFERENCE_SEED, neighborCount: cfg.neighbor_count, probeScale: cfg.model.probe_scale, nphotons: cfg.nphotons });
+  const p = prepareData(b.train, {
+    N,
+    gridsize,
+    neighborCount: cfg.neighbor_count,
+    probeScale: cfg.model.probe_scale,
+    nphotons: cfg.nphotons,
+    preferMetadataNphotons: true,
+    nGroups: b.train.M,
+  });
+  const pt = prepareData(b.test, {
+    N,
+    gridsize,
+    nGroups: b.test.M,
+    nSubsample: b.test.M,
+    subsampleSeed: INFERENCE_SEED,
+    neighborCount: cfg.neighbor_count,
+    probeScale: cfg.model.probe_scale,
+    nphotons: cfg.nphotons,
+  });
   const tmp = mkdtempSync(join(tmpdir(), 'ptycho-ttq-'));
   try {
     const scaled = (x: Float32Array, k: number): Float32Array => x.map((v) => v * k);
@@ -135,7 +195,25 @@ function runPeer(b: TestBed, seconds: number): Row | null {
       intensity_scale: { dtype: 'float64', shape: [], data: Float64Array.of(p.intensityScale) },
     });
     const script = new URL('./quality_torch.py', import.meta.url).pathname;
-    const r = spawnSync('/usr/bin/python3', [script, inFile, outFile, '--s', '2', '--gridsize', '1', '--epochs', '10000', '--every', '1', '--seconds', String(seconds)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = spawnSync(
+      '/usr/bin/python3',
+      [
+        script,
+        inFile,
+        outFile,
+        '--s',
+        '2',
+        '--gridsize',
+        '1',
+        '--epochs',
+        '10000',
+        '--every',
+        '1',
+        '--seconds',
+        String(seconds),
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     if (r.status !== 0) {
       console.log(`PyTorch peer not run: ${(r.stderr || r.error?.message || '').trim().split('\n').at(-1)}`);
       return null;
@@ -147,11 +225,28 @@ function runPeer(b: TestBed, seconds: number): Row | null {
       const m = /^pred_re_(\d+)$/.exec(key);
       if (!m) continue;
       const ep = Number(m[1]);
-      const s = reassemblePosition({ re: z.get(key)!.data as Float32Array, im: z.get(`pred_im_${ep}`)!.data as Float32Array, count: pt.grouped.B, N, offsets: pt.grouped.centroids }, 20);
-      points.push({ t: log[(ep - 1) * 5 + 1]!, epoch: ep, ...scoreStitched(s, b.test, pt.grouped.centroids) });
+      const s = reassemblePosition(
+        {
+          re: z.get(key)!.data as Float32Array,
+          im: z.get(`pred_im_${ep}`)!.data as Float32Array,
+          count: pt.grouped.B,
+          N,
+          offsets: pt.grouped.centroids,
+        },
+        20,
+      );
+      points.push({
+        t: log[(ep - 1) * 5 + 1]!,
+        epoch: ep,
+        ...scoreStitched(s, b.test, pt.grouped.centroids),
+      });
     }
     points.sort((a, c) => a.t - c.t);
-    return { method: 'PyTorch peer (PtychoPINN recipe)', note: 'gs1, n_filters_scale 2, batch 16, EarlyStopping(3); torch CPU, same arrays', points };
+    return {
+      method: 'PyTorch peer (PtychoPINN recipe)',
+      note: 'gs1, n_filters_scale 2, batch 16, EarlyStopping(3); torch CPU, same arrays',
+      points,
+    };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -170,14 +265,18 @@ const first = (r: Row, amp: number, ph: number): string => {
   const p = r.points.find((q) => q.ssimAmplitude >= amp && q.ssimPhase >= ph);
   return p ? p.t.toFixed(p.t < 10 ? 2 : 0) : '—';
 };
-const best = (r: Row): Point => r.points.reduce((a, b) => (b.ssimAmplitude + b.ssimPhase > a.ssimAmplitude + a.ssimPhase ? b : a));
-writeFileSync(resultsJson, JSON.stringify({ machine, loadavg_after: loadavg(), budget_s: budget, rows }, null, 2));
+const best = (r: Row): Point =>
+  r.points.reduce((a, b) => (b.ssimAmplitude + b.ssimPhase > a.ssimAmplitude + a.ssimPhase ? b : a));
+writeFileSync(
+  resultsJson,
+  JSON.stringify({ machine, loadavg_after: loadavg(), budget_s: budget, rows }, null, 2),
+);
 const md = [
   '# Time to quality on the realistic test bed',
   '',
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; ONNX Runtime ${machine.ort}; ${machine.date}; load average before ${machine.loadavg.split(' ').slice(0, 3).join(' ')}, after ${loadavg()}.`,
   '',
-  'Runs of different budgets share the table; a cell is empty where a run did not last that long. Test bed (bench/lib/testbed.ts): natural object with amplitude and phase, defocused zone-plate probe (rings, side lobes), jittered Fermat spiral at 5 px, 1e9 photons; 848 training patterns, 239 in the unseen band (a spatial split along y). Scores: SSIM (Gaussian σ 1.5) of the stitched, registered reconstruction of the unseen band against the true object, as `ptycho infer --ground_truth`. Seconds: training time (PINN; scoring excluded), the peer\'s training loop, or the rPIE sweeps.',
+  "Runs of different budgets share the table; a cell is empty where a run did not last that long. Test bed (bench/lib/testbed.ts): natural object with amplitude and phase, defocused zone-plate probe (rings, side lobes), jittered Fermat spiral at 5 px, 1e9 photons; 848 training patterns, 239 in the unseen band (a spatial split along y). Scores: SSIM (Gaussian σ 1.5) of the stitched, registered reconstruction of the unseen band against the true object, as `ptycho infer --ground_truth`. Seconds: training time (PINN; scoring excluded), the peer's training loop, or the rPIE sweeps.",
   '',
   `| method | settings | s to SSIM ≥ 0.5/0.8 (amp/phase) | ${MARKS.map((m) => `SSIM at ${m} s`).join(' | ')} | best (s) |`,
   `|---|---|---|${MARKS.map(() => '---|').join('')}---|`,
@@ -192,7 +291,10 @@ const md = [
   '',
   '## Curves (seconds: SSIM amplitude / phase)',
   '',
-  ...rows.map((r) => `- ${r.method}: ${r.points.map((p) => `${p.t.toFixed(p.t < 10 ? 2 : 0)} s ${f3(p.ssimAmplitude)}/${f3(p.ssimPhase)}`).join(', ')}`),
+  ...rows.map(
+    (r) =>
+      `- ${r.method}: ${r.points.map((p) => `${p.t.toFixed(p.t < 10 ? 2 : 0)} s ${f3(p.ssimAmplitude)}/${f3(p.ssimPhase)}`).join(', ')}`,
+  ),
   '',
 ];
 writeFileSync(new URL('./results/time_to_quality.md', import.meta.url), md.join('\n'));

@@ -64,7 +64,8 @@ async function benchGridsize(gridsize: number): Promise<Row> {
   const rnd = (n: number, scale: number) => Float32Array.from({ length: n }, () => Math.random() * scale);
   const X = rnd(BATCH * C * N * N, 0.2 * s);
   const feeds: Record<string, Float32Array> = { [FEEDS.amplitudes]: X };
-  if (gridsize > 1) feeds[FEEDS.offsets] = Float32Array.from({ length: BATCH * C * 2 }, () => (Math.random() - 0.5) * 4);
+  if (gridsize > 1)
+    feeds[FEEDS.offsets] = Float32Array.from({ length: BATCH * C * 2 }, () => (Math.random() - 0.5) * 4);
   const session = { provider: 'cpu' as const, threads };
   const step = await compileTrainStep({ loss: ae.losses.loss, params, optimizer: adam(), session });
   const trainMs = await timeMedianMs(() => step.step(feeds, 1e-3), reps);
@@ -75,9 +76,17 @@ async function benchGridsize(gridsize: number): Promise<Row> {
   const forwardMs = await timeMedianMs(() => fwd.run(fwdFeeds), reps);
   await fwd.release();
   const models = exportModels(spec, params, pr);
-  const pred = await ObjectPredictor.create(models.diffraction_to_obj, { N, gridsize, intensityScale: Math.exp(params.get(LOG_SCALE)[0]!), threads });
+  const pred = await ObjectPredictor.create(models.diffraction_to_obj, {
+    N,
+    gridsize,
+    intensityScale: Math.exp(params.get(LOG_SCALE)[0]!),
+    threads,
+  });
   const Xi = rnd(INFER_BATCH * C * N * N, 0.2);
-  const inferMs = await timeMedianMs(() => pred.predict({ amplitudes: Xi, count: INFER_BATCH }, { batchSize: INFER_BATCH }), reps);
+  const inferMs = await timeMedianMs(
+    () => pred.predict({ amplitudes: Xi, count: INFER_BATCH }, { batchSize: INFER_BATCH }),
+    reps,
+  );
   await pred.release();
   const row: Row = {
     gridsize,
@@ -89,7 +98,14 @@ async function benchGridsize(gridsize: number): Promise<Row> {
     loadavg: loadavg(),
   };
   if (withTorch) {
-    const t = runTorchReference(['--gridsize', String(gridsize), '--threads', String(threads), '--reps', String(reps)]);
+    const t = runTorchReference([
+      '--gridsize',
+      String(gridsize),
+      '--threads',
+      String(threads),
+      '--reps',
+      String(reps),
+    ]);
     if ('values' in t) {
       row.torch = t.values;
       row.ratio_train = +(row.train_samples_per_s / t.values.train_samples_per_s!).toFixed(2);
@@ -104,7 +120,10 @@ const machine = machineInfo();
 const rows: Row[] = [];
 for (const gs of [1, 2]) rows.push(await benchGridsize(gs));
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/train.json', import.meta.url), JSON.stringify({ machine, threads, reps, rows }, null, 2));
+writeFileSync(
+  new URL('./results/train.json', import.meta.url),
+  JSON.stringify({ machine, threads, reps, rows }, null, 2),
+);
 const md = [
   '# PtychoPINN training / inference throughput',
   '',

@@ -279,7 +279,13 @@ export interface Methods {
   'core.ping': { params: { echo: string }; result: { echo: string; atMs: number } };
   'host.status': { params: Empty; result: CoreStatus };
   /** Native file dialog (Electron). Browser mode answers `{ path: null, native: false }` and the UI asks for a path. */
-  'host.pickPath': { params: { purpose: 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction'; defaultPath?: string }; result: { path: string | null; native: boolean } };
+  'host.pickPath': {
+    params: {
+      purpose: 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction';
+      defaultPath?: string;
+    };
+    result: { path: string | null; native: boolean };
+  };
   'host.recent': { params: Empty; result: RecentFiles };
   /** Browser mode's path dialog: expand `~`, refuse relative paths, say what is missing or would be replaced. */
   'host.checkPath': { params: { path: string; purpose: PathPurpose }; result: PathCheck };
@@ -290,7 +296,10 @@ export interface Methods {
   'host.setTitle': { params: { dataset: string | null; model: string | null }; result: { title: string } };
   'dataset.open': { params: { path: string }; result: DatasetInfo };
   'dataset.frame': { params: { index: number }; result: { index: number; data: Float32Array } };
-  'train.start': { params: TrainRequest; result: { started: true; groups: number; validationGroups: number } };
+  'train.start': {
+    params: TrainRequest;
+    result: { started: true; groups: number; validationGroups: number };
+  };
   'train.cancel': { params: Empty; result: { cancelled: boolean } };
   'model.save': { params: { path: string }; result: ModelInfo };
   'model.open': { params: { path: string }; result: ModelInfo };
@@ -306,7 +315,15 @@ export type ParamsOf<M extends MethodName> = Methods[M]['params'];
 export type ResultOf<M extends MethodName> = Methods[M]['result'];
 
 /** Which methods the host answers itself. */
-export const HOST_METHODS: readonly MethodName[] = ['host.status', 'host.pickPath', 'host.recent', 'host.setTitle', 'host.checkPath', 'host.listDir', 'host.menuState'];
+export const HOST_METHODS: readonly MethodName[] = [
+  'host.status',
+  'host.pickPath',
+  'host.recent',
+  'host.setTitle',
+  'host.checkPath',
+  'host.listDir',
+  'host.menuState',
+];
 
 /** Events pushed to the UI. */
 export interface Events {
@@ -322,7 +339,13 @@ export interface Events {
 }
 export type EventName = keyof Events;
 
-export type MenuAction = 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction' | 'openRecentDataset' | 'openRecentModel';
+export type MenuAction =
+  | 'openDataset'
+  | 'openModel'
+  | 'saveModel'
+  | 'exportReconstruction'
+  | 'openRecentDataset'
+  | 'openRecentModel';
 
 // ---- wire messages (host ⇄ core process, host ⇄ browser) ----
 

@@ -28,7 +28,9 @@ function makeTransport(): CoreTransport {
       onMessage: (l) => process.on('message', (m) => l(m as WireMessage)),
     };
   }
-  throw new Error('compute worker: started without an IPC channel (use utilityProcess.fork or child_process.fork)');
+  throw new Error(
+    'compute worker: started without an IPC channel (use utilityProcess.fork or child_process.fork)',
+  );
 }
 
 process.on('disconnect', () => process.exit(0));

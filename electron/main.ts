@@ -23,7 +23,10 @@ const supervisor = new CoreSupervisor(utilityCoreLauncher(join(here, 'worker.js'
 let recent: RecentStore;
 let router: RequestRouter;
 
-const DIALOGS: Record<'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction', { title: string; filters: { name: string; extensions: string[] }[] }> = {
+const DIALOGS: Record<
+  'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction',
+  { title: string; filters: { name: string; extensions: string[] }[] }
+> = {
   openDataset: {
     title: 'Open Dataset',
     filters: [
@@ -33,9 +36,21 @@ const DIALOGS: Record<'openDataset' | 'openModel' | 'saveModel' | 'exportReconst
       { name: 'Ptychodus product / HDF5', extensions: ['h5', 'hdf5'] },
     ],
   },
-  openModel: { title: 'Open Model Bundle', filters: [{ name: 'Model bundle (wts.h5.zip)', extensions: ['zip'] }] },
-  saveModel: { title: 'Save Model Bundle', filters: [{ name: 'Model bundle (wts.h5.zip)', extensions: ['zip'] }] },
-  exportReconstruction: { title: 'Export Reconstruction', filters: [{ name: 'NumPy archive', extensions: ['npz'] }, { name: 'PNG images', extensions: ['png'] }] },
+  openModel: {
+    title: 'Open Model Bundle',
+    filters: [{ name: 'Model bundle (wts.h5.zip)', extensions: ['zip'] }],
+  },
+  saveModel: {
+    title: 'Save Model Bundle',
+    filters: [{ name: 'Model bundle (wts.h5.zip)', extensions: ['zip'] }],
+  },
+  exportReconstruction: {
+    title: 'Export Reconstruction',
+    filters: [
+      { name: 'NumPy archive', extensions: ['npz'] },
+      { name: 'PNG images', extensions: ['png'] },
+    ],
+  },
 };
 
 async function pickPath(params: unknown): Promise<{ path: string | null; native: boolean }> {
@@ -43,10 +58,19 @@ async function pickPath(params: unknown): Promise<{ path: string | null; native:
   const spec = DIALOGS[purpose];
   if (!mainWindow) return { path: null, native: true };
   if (purpose === 'saveModel' || purpose === 'exportReconstruction') {
-    const r = await dialog.showSaveDialog(mainWindow, { title: spec.title, filters: spec.filters, defaultPath: defaultPath ?? (purpose === 'saveModel' ? 'wts.h5.zip' : 'reconstruction.npz') });
+    const r = await dialog.showSaveDialog(mainWindow, {
+      title: spec.title,
+      filters: spec.filters,
+      defaultPath: defaultPath ?? (purpose === 'saveModel' ? 'wts.h5.zip' : 'reconstruction.npz'),
+    });
     return { path: r.canceled ? null : (r.filePath ?? null), native: true };
   }
-  const r = await dialog.showOpenDialog(mainWindow, { title: spec.title, filters: spec.filters, properties: ['openFile'], ...(defaultPath ? { defaultPath } : {}) });
+  const r = await dialog.showOpenDialog(mainWindow, {
+    title: spec.title,
+    filters: spec.filters,
+    properties: ['openFile'],
+    ...(defaultPath ? { defaultPath } : {}),
+  });
   return { path: r.canceled ? null : (r.filePaths[0] ?? null), native: true };
 }
 
@@ -70,17 +94,34 @@ function toElectronMenu(items: MenuItemSpec[]): MenuItemConstructorOptions[] {
 }
 
 function installMenu(): void {
-  const template = toElectronMenu(buildMenuTemplate({ isMac: process.platform === 'darwin', appName: app.name, dev: isDev }));
+  const template = toElectronMenu(
+    buildMenuTemplate({ isMac: process.platform === 'darwin', appName: app.name, dev: isDev }),
+  );
   // File ▸ Open Recent, built from the recent-files store.
   const file = template.find((t) => t.label === '&File');
   if (file && Array.isArray(file.submenu)) {
     const list = recent.list();
     const items: MenuItemConstructorOptions[] = [
-      ...list.datasets.map((p) => ({ label: p, click: () => sendEvent({ type: 'event', event: 'menu.action', payload: { action: 'openRecentDataset', path: p } }) })),
+      ...list.datasets.map((p) => ({
+        label: p,
+        click: () =>
+          sendEvent({
+            type: 'event',
+            event: 'menu.action',
+            payload: { action: 'openRecentDataset', path: p },
+          }),
+      })),
       ...(list.datasets.length && list.models.length ? [{ type: 'separator' as const }] : []),
-      ...list.models.map((p) => ({ label: p, click: () => sendEvent({ type: 'event', event: 'menu.action', payload: { action: 'openRecentModel', path: p } }) })),
+      ...list.models.map((p) => ({
+        label: p,
+        click: () =>
+          sendEvent({ type: 'event', event: 'menu.action', payload: { action: 'openRecentModel', path: p } }),
+      })),
     ];
-    file.submenu.splice(2, 0, { label: 'Open Recent', submenu: items.length ? items : [{ label: 'No recent files', enabled: false }] });
+    file.submenu.splice(2, 0, {
+      label: 'Open Recent',
+      submenu: items.length ? items : [{ label: 'No recent files', enabled: false }],
+    });
   }
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   applyMenuState();
@@ -144,7 +185,12 @@ ipcMain.handle(IPC_INVOKE, async (event, method: unknown, params: unknown) => {
 supervisor.on('status', (s) => {
   sendEvent({ type: 'event', event: 'core.status', payload: s });
   if (s.state === 'crashed' && mainWindow && /gave up/.test(s.detail)) {
-    void dialog.showMessageBox(mainWindow, { type: 'error', title: 'Compute core stopped', message: 'The compute core keeps crashing.', detail: s.detail });
+    void dialog.showMessageBox(mainWindow, {
+      type: 'error',
+      title: 'Compute core stopped',
+      message: 'The compute core keeps crashing.',
+      detail: s.detail,
+    });
   }
 });
 supervisor.on('event', sendEvent);

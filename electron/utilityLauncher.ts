@@ -5,7 +5,10 @@ import type { CoreChannel, CoreLauncher } from './host/supervisor';
 
 export function utilityCoreLauncher(workerPath: string): CoreLauncher {
   return (): CoreChannel => {
-    const child = utilityProcess.fork(workerPath, [], { serviceName: 'Ptycho compute core', stdio: 'inherit' });
+    const child = utilityProcess.fork(workerPath, [], {
+      serviceName: 'Ptycho compute core',
+      stdio: 'inherit',
+    });
     return {
       get pid() {
         return child.pid;
@@ -15,7 +18,9 @@ export function utilityCoreLauncher(workerPath: string): CoreLauncher {
           child.postMessage(m);
         } catch (e) {
           // The process is gone or the message cannot be cloned: the exit handler restarts the core.
-          console.error(`compute core: could not send a message: ${e instanceof Error ? e.message : String(e)}`);
+          console.error(
+            `compute core: could not send a message: ${e instanceof Error ? e.message : String(e)}`,
+          );
         }
       },
       onMessage: (l) => child.on('message', (m: unknown) => l(m as WireMessage)),

@@ -19,10 +19,20 @@ const suites = [];
 // 1. unit + integration
 const vitestJson = join(results, 'vitest.json');
 rmSync(vitestJson, { force: true });
-const vitestStatus = run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+const vitestStatus = run(bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
 if (existsSync(vitestJson)) {
   const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
-  const s = { name: 'unit+integration', passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + (r.numTodoTests ?? 0) };
+  const s = {
+    name: 'unit+integration',
+    passed: r.numPassedTests,
+    failed: r.numFailedTests,
+    skipped: r.numPendingTests + (r.numTodoTests ?? 0),
+  };
   // A suite that failed to load counts as a failure even when no test inside it ran.
   if (vitestStatus !== 0 && s.failed === 0) s.failed = Math.max(1, r.numFailedTestSuites ?? 1);
   suites.push(s);
@@ -34,16 +44,26 @@ if (existsSync(vitestJson)) {
 let buildOk = run(bin('vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']) === 0;
 buildOk = run(bin('electron-vite'), ['build', '--logLevel', 'warn']) === 0 && buildOk;
 // electron-vite also writes out/renderer; rebuild browser mode's copy last so both are current.
-buildOk = run(bin('vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']) === 0 && buildOk;
+buildOk =
+  run(bin('vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']) === 0 && buildOk;
 if (!buildOk) suites.push({ name: 'build', passed: 0, failed: 1, skipped: 0 });
 
 // 3. e2e
 const pwJson = join(results, 'playwright.json');
 rmSync(pwJson, { force: true });
-const pwStatus = run(bin('playwright'), ['test', '-c', 'tests/e2e/playwright.config.ts', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
+const pwStatus = run(
+  bin('playwright'),
+  ['test', '-c', 'tests/e2e/playwright.config.ts', '--reporter=list,json'],
+  { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson },
+);
 if (existsSync(pwJson)) {
   const st = JSON.parse(readFileSync(pwJson, 'utf8')).stats;
-  const s = { name: 'e2e', passed: st.expected + (st.flaky ?? 0), failed: st.unexpected, skipped: st.skipped };
+  const s = {
+    name: 'e2e',
+    passed: st.expected + (st.flaky ?? 0),
+    failed: st.unexpected,
+    skipped: st.skipped,
+  };
   if (pwStatus !== 0 && s.failed === 0) s.failed = 1;
   suites.push(s);
 } else {

@@ -42,7 +42,19 @@ export async function fuzzTarget(t: FuzzTarget, o: FuzzOptions): Promise<FuzzSta
   const seeds = t.seeds();
   const r = rng(o.seed ?? 1);
   const hangMs = o.hangMs ?? 5000;
-  const s: FuzzStats = { target: t.name, inputs: 0, accepted: 0, refused: 0, unexpected: 0, hangs: 0, slowestMs: 0, seconds: 0, peakRssMiB: 0, findings: [], distinctRefusals: 0 };
+  const s: FuzzStats = {
+    target: t.name,
+    inputs: 0,
+    accepted: 0,
+    refused: 0,
+    unexpected: 0,
+    hangs: 0,
+    slowestMs: 0,
+    seconds: 0,
+    peakRssMiB: 0,
+    findings: [],
+    distinctRefusals: 0,
+  };
   const messages = new Set<string>();
   const t0 = performance.now();
   let peak = process.memoryUsage().rss;
@@ -58,12 +70,24 @@ export async function fuzzTarget(t: FuzzTarget, o: FuzzOptions): Promise<FuzzSta
     } catch (e) {
       if (t.clean.some((c) => e instanceof c)) {
         s.refused++;
-        if (messages.size < 100_000) messages.add(String((e as Error).message).split('\n')[0]!.replace(/\d+/g, '#').slice(0, 200));
+        if (messages.size < 100_000)
+          messages.add(
+            String((e as Error).message)
+              .split('\n')[0]!
+              .replace(/\d+/g, '#')
+              .slice(0, 200),
+          );
       } else {
         s.unexpected++;
         if (s.findings.length < (o.keepFindings ?? 20)) {
           const err = e instanceof Error ? e : new Error(String(e));
-          s.findings.push({ error: `${err.name}: ${err.message.slice(0, 300)}`, stack: (err.stack ?? '').split('\n').slice(1, 6).join('\n'), input: Buffer.from(input.subarray(0, 2_000_000)).toString('base64'), sha1: createHash('sha1').update(input).digest('hex'), bytes: input.length });
+          s.findings.push({
+            error: `${err.name}: ${err.message.slice(0, 300)}`,
+            stack: (err.stack ?? '').split('\n').slice(1, 6).join('\n'),
+            input: Buffer.from(input.subarray(0, 2_000_000)).toString('base64'),
+            sha1: createHash('sha1').update(input).digest('hex'),
+            bytes: input.length,
+          });
         }
       }
     }

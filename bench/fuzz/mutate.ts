@@ -22,7 +22,10 @@ export type Rand = ReturnType<typeof rng>;
 const int = (r: Rand, n: number): number => Math.floor(r() * n);
 const pick = <T>(r: Rand, a: readonly T[]): T => a[int(r, a.length)]!;
 
-const INTERESTING_U32 = [0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+const INTERESTING_U32 = [
+  0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe,
+  0xffffffff,
+];
 
 /** One byte-level mutation of `b` (a new array). */
 export function mutateBytes(r: Rand, b: Uint8Array, other?: Uint8Array): Uint8Array {
@@ -67,7 +70,11 @@ export function mutateBytes(r: Rand, b: Uint8Array, other?: Uint8Array): Uint8Ar
       if (!other || other.length === 0) return out;
       const p = at();
       const q = int(r, other.length);
-      return concat(out.subarray(0, p), other.subarray(q, q + 1 + int(r, 4096)), out.subarray(p + int(r, 64)));
+      return concat(
+        out.subarray(0, p),
+        other.subarray(q, q + 1 + int(r, 4096)),
+        out.subarray(p + int(r, 64)),
+      );
     }
     default: {
       // overwrite a run with one value
@@ -125,7 +132,10 @@ export function mutateJsonValue(r: Rand, v: unknown, depth = 0): unknown {
   const o = { ...(v as Record<string, unknown>) };
   const keys = Object.keys(o);
   if (keys.length === 0 || r() < 0.05) {
-    o[pick(r, ['N', 'models', 'dtype', 'shape', 'data_offsets', '__metadata__', 'type', 'id'])] = pick(r, HOSTILE)();
+    o[pick(r, ['N', 'models', 'dtype', 'shape', 'data_offsets', '__metadata__', 'type', 'id'])] = pick(
+      r,
+      HOSTILE,
+    )();
     return o;
   }
   const k = pick(r, keys);
@@ -138,7 +148,9 @@ export function mutateJsonValue(r: Rand, v: unknown, depth = 0): unknown {
 export function mutateJsonText(r: Rand, bytes: Uint8Array): Uint8Array {
   if (r() < 0.7) {
     try {
-      return new TextEncoder().encode(JSON.stringify(mutateJsonValue(r, JSON.parse(new TextDecoder().decode(bytes)))));
+      return new TextEncoder().encode(
+        JSON.stringify(mutateJsonValue(r, JSON.parse(new TextDecoder().decode(bytes)))),
+      );
     } catch {
       /* not JSON (any more): fall through to bytes */
     }
@@ -181,7 +193,8 @@ export function mutateZipMember(r: Rand, zip: Uint8Array): Uint8Array {
   const choice = r();
   for (const n of names) files[n] = [members[n]!, { level: r() < 0.9 ? 0 : 1 }];
   if (choice < 0.05) delete files[name];
-  else if (choice < 0.1) files[pick(r, ['../x', 'a/../../b', 'C:/x', '\\evil', 'manifest.json/', 'dup'])] = new Uint8Array(3);
+  else if (choice < 0.1)
+    files[pick(r, ['../x', 'a/../../b', 'C:/x', '\\evil', 'manifest.json/', 'dup'])] = new Uint8Array(3);
   else {
     const data = members[name]!;
     const mutated = name.endsWith('.json')
@@ -204,13 +217,31 @@ export function mutateNpy(r: Rand, b: Uint8Array): Uint8Array {
   const hl = b[6] === 1 ? new DataView(b.buffer, b.byteOffset).getUint16(8, true) : 0;
   if (!hl || 10 + hl > b.length) return mutateBytes(r, b);
   let h = new TextDecoder('latin1').decode(b.subarray(10, 10 + hl));
-  const dims = ['0', '1', '-1', '1e200', '3.0', '0x10', '99999999999999999', '4294967296', 'NaN', '', '2,2,2,2,2,2,2,2,2,2'];
+  const dims = [
+    '0',
+    '1',
+    '-1',
+    '1e200',
+    '3.0',
+    '0x10',
+    '99999999999999999',
+    '4294967296',
+    'NaN',
+    '',
+    '2,2,2,2,2,2,2,2,2,2',
+  ];
   switch (int(r, 4)) {
     case 0:
-      h = h.replace(/'shape': \([^)]*\)/, `'shape': (${Array.from({ length: 1 + int(r, 3) }, () => pick(r, dims)).join(', ')})`);
+      h = h.replace(
+        /'shape': \([^)]*\)/,
+        `'shape': (${Array.from({ length: 1 + int(r, 3) }, () => pick(r, dims)).join(', ')})`,
+      );
       break;
     case 1:
-      h = h.replace(/'descr': '[^']*'/, `'descr': '${pick(r, ['<f4', '>f8', '|O', '<U3', '<c8', '<i2', '', "[('a','<f4')]", '<f16'])}'`);
+      h = h.replace(
+        /'descr': '[^']*'/,
+        `'descr': '${pick(r, ['<f4', '>f8', '|O', '<U3', '<c8', '<i2', '', "[('a','<f4')]", '<f16'])}'`,
+      );
       break;
     case 2:
       h = h.replace(/True|False/, pick(r, ['True', 'False', 'Maybe']));

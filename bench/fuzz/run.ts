@@ -39,7 +39,14 @@ if (child) {
   const s = await fuzzTarget(t, { inputs, maxSeconds, seed: 20261202 });
   cleanScratch();
   mkdirSync(OUT, { recursive: true });
-  const r: Result = { ...s, requested: inputs, maxSeconds, exit: 'ok', seed: 20261202, date: new Date().toISOString() };
+  const r: Result = {
+    ...s,
+    requested: inputs,
+    maxSeconds,
+    exit: 'ok',
+    seed: 20261202,
+    date: new Date().toISOString(),
+  };
   writeFileSync(join(OUT, `${t.name}.json`), JSON.stringify(r, null, 1));
   process.exit(0);
 }
@@ -48,14 +55,37 @@ const names = (arg('--targets') ?? TARGETS.map((t) => t.name).join(',')).split('
 async function runChild(name: string): Promise<void> {
   const t0 = Date.now();
   await new Promise<void>((done) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', '--max-old-space-size=4096', new URL(import.meta.url).pathname, '--child', name, '--inputs', String(inputs), '--max-seconds', String(maxSeconds)], { stdio: 'inherit' });
+    const c = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--max-old-space-size=4096',
+        new URL(import.meta.url).pathname,
+        '--child',
+        name,
+        '--inputs',
+        String(inputs),
+        '--max-seconds',
+        String(maxSeconds),
+      ],
+      { stdio: 'inherit' },
+    );
     // A child past its budget by two minutes is stuck inside one input: a hang.
     const watchdog = setTimeout(() => c.kill('SIGKILL'), (maxSeconds + 120) * 1000);
     c.once('exit', (code, signal) => {
       clearTimeout(watchdog);
       if (code !== 0) {
         mkdirSync(OUT, { recursive: true });
-        const r: Partial<Result> = { target: name, exit: signal ? `killed by ${signal}${signal === 'SIGKILL' ? ' (hang past the budget)' : ''}` : `exit code ${code}`, seconds: (Date.now() - t0) / 1000, requested: inputs, maxSeconds };
+        const r: Partial<Result> = {
+          target: name,
+          exit: signal
+            ? `killed by ${signal}${signal === 'SIGKILL' ? ' (hang past the budget)' : ''}`
+            : `exit code ${code}`,
+          seconds: (Date.now() - t0) / 1000,
+          requested: inputs,
+          maxSeconds,
+        };
         writeFileSync(join(OUT, `${name}.json`), JSON.stringify(r, null, 1));
       }
       console.log(`fuzz ${name}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -76,7 +106,9 @@ function writeReport(): void {
   const rows = readdirSync(OUT)
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(OUT, f), 'utf8')) as Result)
-    .sort((a, b) => TARGETS.findIndex((t) => t.name === a.target) - TARGETS.findIndex((t) => t.name === b.target));
+    .sort(
+      (a, b) => TARGETS.findIndex((t) => t.name === a.target) - TARGETS.findIndex((t) => t.name === b.target),
+    );
   const n = (v: number | undefined): string => (v === undefined ? '—' : v.toLocaleString('en-US'));
   const lines = [
     '# Fuzzing the parsers of untrusted input',
@@ -92,7 +124,10 @@ function writeReport(): void {
     '',
     '| target | inputs | accepted | clean refusals | distinct refusal messages | unexpected exceptions | hangs | slowest input | time | peak RSS | exit |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.target} | ${n(r.inputs)} | ${n(r.accepted)} | ${n(r.refused)} | ${n(r.distinctRefusals)} | ${n(r.unexpected)} | ${n(r.hangs)} | ${r.slowestMs === undefined ? '—' : `${r.slowestMs.toFixed(0)} ms`} | ${r.seconds.toFixed(0)} s | ${r.peakRssMiB === undefined ? '—' : `${r.peakRssMiB} MiB`} | ${r.exit} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.target} | ${n(r.inputs)} | ${n(r.accepted)} | ${n(r.refused)} | ${n(r.distinctRefusals)} | ${n(r.unexpected)} | ${n(r.hangs)} | ${r.slowestMs === undefined ? '—' : `${r.slowestMs.toFixed(0)} ms`} | ${r.seconds.toFixed(0)} s | ${r.peakRssMiB === undefined ? '—' : `${r.peakRssMiB} MiB`} | ${r.exit} |`,
+    ),
     '',
     `Requested ${n(inputs)} inputs per target with a budget of ${maxSeconds} s each; a target that reached the budget first ran fewer (its inputs column says how many).`,
     '',
@@ -102,7 +137,14 @@ function writeReport(): void {
     '',
     '## Findings',
     '',
-    ...(rows.some((r) => (r.findings?.length ?? 0) > 0) ? rows.flatMap((r) => (r.findings ?? []).map((f) => `- ${r.target}: \`${f.error}\` (input sha1 ${f.sha1}, ${f.bytes} bytes; stored in bench/results/fuzz/${r.target}.json)`)) : ['None: no unexpected exception in any target.']),
+    ...(rows.some((r) => (r.findings?.length ?? 0) > 0)
+      ? rows.flatMap((r) =>
+          (r.findings ?? []).map(
+            (f) =>
+              `- ${r.target}: \`${f.error}\` (input sha1 ${f.sha1}, ${f.bytes} bytes; stored in bench/results/fuzz/${r.target}.json)`,
+          ),
+        )
+      : ['None: no unexpected exception in any target.']),
     '',
   ];
   writeFileSync(join(ROOT, 'bench/results/fuzz.md'), lines.join('\n'));

@@ -11,13 +11,27 @@ import { encodeNpz, readNpz, NpzError } from '../../compute/io/npz';
 import { f32, f64, type AnyNdArray } from '../../compute/io/ndarray';
 import { Hdf5Error, initHdf5 } from '../../compute/io/hdf5';
 import { FileKindError } from '../../compute/io/safeFile';
-import { BundleError, decodeBundle, encodeBundle, makeManifest, trainingStateError } from '../../compute/ptycho/bundle/bundle';
+import {
+  BundleError,
+  decodeBundle,
+  encodeBundle,
+  makeManifest,
+  trainingStateError,
+} from '../../compute/ptycho/bundle/bundle';
 import { EngineError, readSafetensors, writeSafetensors } from '../../compute/engine/index';
 import { ConfigError, makeTrainingConfig } from '../../compute/ptycho/config/config';
 import { DatasetError } from '../../compute/ptycho/data/dataset';
 import { openDatasetSync } from '../../compute/ptycho/data/formats/index';
 import { decodeFrame, encodeFrame, WireError } from '../../compute/wire/framing';
-import { concat, mutateBytes, mutateJsonText, mutateNpy, mutateSafetensorsHeader, mutateZipMember, type Rand } from './mutate';
+import {
+  concat,
+  mutateBytes,
+  mutateJsonText,
+  mutateNpy,
+  mutateSafetensorsHeader,
+  mutateZipMember,
+  type Rand,
+} from './mutate';
 
 export interface FuzzTarget {
   name: string;
@@ -53,7 +67,11 @@ function smallScan(compress: boolean): Uint8Array {
   };
   const probe = z.arrays.get('probeGuess');
   if (probe) arrays.probeGuess = probe;
-  return encodeNpz(arrays, { compress, metadata: { nphotons: 1e6 }, mtime: new Date('2026-01-01T00:00:00Z') });
+  return encodeNpz(arrays, {
+    compress,
+    metadata: { nphotons: 1e6 },
+    mtime: new Date('2026-01-01T00:00:00Z'),
+  });
 }
 
 /** A bundle as the app writes it (real params and history; small placeholder ONNX members). */
@@ -62,13 +80,36 @@ function smallBundle(): Uint8Array {
   const cfg = makeTrainingConfig({});
   const re = Array.from({ length: N * N }, (_, i) => Math.cos(i / 50));
   const im = Array.from({ length: N * N }, (_, i) => Math.sin(i / 50));
-  const params = { version: '1.0', N, gridsize: 1, config: JSON.parse(JSON.stringify(cfg)) as Record<string, unknown>, legacy: { N, gridsize: 1 }, intensity_scale: 12.5, initial_intensity_scale: 10, probe: { shape: [N, N] as [number, number], re, im } };
+  const params = {
+    version: '1.0',
+    N,
+    gridsize: 1,
+    config: JSON.parse(JSON.stringify(cfg)) as Record<string, unknown>,
+    legacy: { N, gridsize: 1 },
+    intensity_scale: 12.5,
+    initial_intensity_scale: 10,
+    probe: { shape: [N, N] as [number, number], re, im },
+  };
   const onnx = new Uint8Array(256).map((_, i) => (i * 37) & 255);
   return encodeBundle({
     manifest: makeManifest('0.1.0', '2026-01-01T00:00:00.000Z'),
     models: { autoencoder: { onnx, params }, diffraction_to_obj: { onnx, params } },
-    history: [1, 2, 3].map((e) => ({ epoch: e, loss: 3 - e / 2, val_loss: 3.2 - e / 2, lr: 1e-3, seconds: 1.5, samples_per_sec: 200, intensity_scale: 12.5 })),
-    trainingState: writeSafetensors({ 'conv1.w': { shape: [3, 3, 1, 4], data: new Float32Array(36).fill(0.5) }, log_scale: { shape: [1], data: Float32Array.of(2.5) } }, { format: 'ptycho-workstation weights', epochs: '3' }),
+    history: [1, 2, 3].map((e) => ({
+      epoch: e,
+      loss: 3 - e / 2,
+      val_loss: 3.2 - e / 2,
+      lr: 1e-3,
+      seconds: 1.5,
+      samples_per_sec: 200,
+      intensity_scale: 12.5,
+    })),
+    trainingState: writeSafetensors(
+      {
+        'conv1.w': { shape: [3, 3, 1, 4], data: new Float32Array(36).fill(0.5) },
+        log_scale: { shape: [1], data: Float32Array.of(2.5) },
+      },
+      { format: 'ptycho-workstation weights', epochs: '3' },
+    ),
   });
 }
 
@@ -76,14 +117,24 @@ function frames(): Uint8Array[] {
   return [
     encodeFrame({ type: 'request', id: 1, method: 'dataset.open', params: { path: '/data/scan.npz' } }),
     encodeFrame({ type: 'request', id: 2, method: 'core.ping', params: { echo: 'x' } }),
-    encodeFrame({ type: 'request', id: 3, method: 'model.infer', params: { data: Float32Array.of(1, 2, 3), idx: Int32Array.of(4, 5), nested: { a: [Float64Array.of(6)] } } }),
+    encodeFrame({
+      type: 'request',
+      id: 3,
+      method: 'model.infer',
+      params: {
+        data: Float32Array.of(1, 2, 3),
+        idx: Int32Array.of(4, 5),
+        nested: { a: [Float64Array.of(6)] },
+      },
+    }),
   ];
 }
 
 /** The host's check of a decoded frame (electron/host/browserHost). */
 function asRequest(v: unknown): void {
   const m = v as { type?: unknown; id?: unknown } | null;
-  if (m === null || typeof m !== 'object' || m.type !== 'request' || !Number.isSafeInteger(m.id)) throw new WireError('not a request message');
+  if (m === null || typeof m !== 'object' || m.type !== 'request' || !Number.isSafeInteger(m.id))
+    throw new WireError('not a request message');
 }
 
 let scratch: string | null = null;
@@ -98,21 +149,33 @@ export function cleanScratch(): void {
   scratch = null;
 }
 
-const zipMutate = (r: Rand, seed: Uint8Array, other: Uint8Array): Uint8Array => (r() < 0.6 ? stacked(r, seed, mutateZipMember) : stacked(r, seed, (rr, b) => mutateBytes(rr, b, other)));
+const zipMutate = (r: Rand, seed: Uint8Array, other: Uint8Array): Uint8Array =>
+  r() < 0.6 ? stacked(r, seed, mutateZipMember) : stacked(r, seed, (rr, b) => mutateBytes(rr, b, other));
 
 export const TARGETS: FuzzTarget[] = [
   {
     name: 'npy',
     input: 'readNpy on the 19 golden .npy files (numpy-written), header- and byte-mutated',
-    seeds: () => readdirSync(join(ROOT, 'tests/unit/io/golden')).filter((f) => f.endsWith('.npy')).map((f) => file(`tests/unit/io/golden/${f}`)),
-    mutate: (r, seed, other) => stacked(r, seed, (rr, b) => (rr() < 0.5 ? mutateNpy(rr, b) : mutateBytes(rr, b, other))),
+    seeds: () =>
+      readdirSync(join(ROOT, 'tests/unit/io/golden'))
+        .filter((f) => f.endsWith('.npy'))
+        .map((f) => file(`tests/unit/io/golden/${f}`)),
+    mutate: (r, seed, other) =>
+      stacked(r, seed, (rr, b) => (rr() < 0.5 ? mutateNpy(rr, b) : mutateBytes(rr, b, other))),
     run: (b) => readNpy(b, 'fuzz.npy'),
     clean: [NpyError],
   },
   {
     name: 'npz',
-    input: 'readNpz on golden NPZ (stored, deflated, object member, PtychoPINN scan) and a generated scan; members re-zipped or raw bytes mutated',
-    seeds: () => [...['stored', 'compressed', 'object_member', 'ptychopinn_scan'].map((n) => file(`tests/unit/io/golden/${n}.npz`)), file('tests/unit/formats/golden/scan16.npz'), smallScan(true)],
+    input:
+      'readNpz on golden NPZ (stored, deflated, object member, PtychoPINN scan) and a generated scan; members re-zipped or raw bytes mutated',
+    seeds: () => [
+      ...['stored', 'compressed', 'object_member', 'ptychopinn_scan'].map((n) =>
+        file(`tests/unit/io/golden/${n}.npz`),
+      ),
+      file('tests/unit/formats/golden/scan16.npz'),
+      smallScan(true),
+    ],
     mutate: zipMutate,
     run: (b) => readNpz(b, 'fuzz.npz'),
     clean: [NpzError, NpyError],
@@ -120,7 +183,12 @@ export const TARGETS: FuzzTarget[] = [
   {
     name: 'dataset',
     input: 'openDatasetSync on a file (format sniffing, NPZ, validation of a PtychoPINN scan)',
-    seeds: () => [file('tests/unit/formats/golden/scan16.npz'), file('tests/unit/io/golden/ptychopinn_scan.npz'), smallScan(false), smallScan(true)],
+    seeds: () => [
+      file('tests/unit/formats/golden/scan16.npz'),
+      file('tests/unit/io/golden/ptychopinn_scan.npz'),
+      smallScan(false),
+      smallScan(true),
+    ],
     mutate: zipMutate,
     run: (b) => openDatasetSync(scratchFile(b), { requireProbe: false }),
     clean: [DatasetError, NpzError, NpyError, Hdf5Error, FileKindError],
@@ -128,7 +196,8 @@ export const TARGETS: FuzzTarget[] = [
   },
   {
     name: 'bundle',
-    input: 'decodeBundle (no ONNX Runtime) + config + training state as loadModel reads them, on a generated wts.h5.zip',
+    input:
+      'decodeBundle (no ONNX Runtime) + config + training state as loadModel reads them, on a generated wts.h5.zip',
     seeds: () => [smallBundle()],
     mutate: zipMutate,
     run: async (b) => {
@@ -144,10 +213,17 @@ export const TARGETS: FuzzTarget[] = [
     name: 'safetensors',
     input: 'readSafetensors on generated files (F32 tensors, __metadata__), header-as-JSON and byte-mutated',
     seeds: () => [
-      writeSafetensors({ a: { shape: [2, 3], data: new Float32Array(6).fill(1) }, b: { shape: [], data: Float32Array.of(7) } }, { format: 'x' }),
+      writeSafetensors(
+        {
+          a: { shape: [2, 3], data: new Float32Array(6).fill(1) },
+          b: { shape: [], data: Float32Array.of(7) },
+        },
+        { format: 'x' },
+      ),
       writeSafetensors({ w: { shape: [4, 4, 2], data: new Float32Array(32) } }),
     ],
-    mutate: (r, seed, other) => stacked(r, seed, (rr, b) => (rr() < 0.6 ? mutateSafetensorsHeader(rr, b) : mutateBytes(rr, b, other))),
+    mutate: (r, seed, other) =>
+      stacked(r, seed, (rr, b) => (rr() < 0.6 ? mutateSafetensorsHeader(rr, b) : mutateBytes(rr, b, other))),
     run: (b) => readSafetensors(b),
     clean: [EngineError],
   },

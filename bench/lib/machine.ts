@@ -59,10 +59,13 @@ export async function timeMedianMs(fn: () => Promise<unknown>, reps: number, war
 }
 
 /** Run the PyTorch peer (../shared/bench-reference) if Debian's torch is installed. */
-export function runTorchReference(args: string[]): { text: string; values: Record<string, number> } | { error: string } {
+export function runTorchReference(
+  args: string[],
+): { text: string; values: Record<string, number> } | { error: string } {
   const script = new URL('../../../shared/bench-reference/ptychopinn_ref.py', import.meta.url).pathname;
   const r = spawnSync('/usr/bin/python3', [script, ...args], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'failed').split('\n').slice(-3).join(' ') };
+  if (r.status !== 0)
+    return { error: (r.stderr || r.error?.message || 'failed').split('\n').slice(-3).join(' ') };
   const values: Record<string, number> = {};
   for (const m of r.stdout.matchAll(/(\w+)=([\d.,]+)/g)) values[m[1]!] = Number(m[2]!.replace(/,/g, ''));
   return { text: r.stdout.trim(), values };

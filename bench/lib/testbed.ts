@@ -23,11 +23,23 @@ export interface TestBed {
 }
 
 export function makeTestBed(seed = 42, nphotons = 1e9): TestBed {
-  const sim = simulate({ N: 64, object: 'natural', probe: 'zoneplate', spiral: { stepPx: 5, jitterPx: 0.5 }, nImages: 1087, nphotons, seed });
+  const sim = simulate({
+    N: 64,
+    object: 'natural',
+    probe: 'zoneplate',
+    spiral: { stepPx: 5, jitterPx: 0.5 },
+    nImages: 1087,
+    nphotons,
+    seed,
+  });
   const { train, test } = spatialSplit(sim.scan.ycoords, 0.78);
   const meta = { physics_parameters: { nphotons } };
   const asRaw = (idx: Uint32Array, name: string): RawDataset => {
-    const z: NpzContents = { arrays: new Map(Object.entries(sim.arrays(idx))), metadata: meta, skipped: new Map() };
+    const z: NpzContents = {
+      arrays: new Map(Object.entries(sim.arrays(idx))),
+      metadata: meta,
+      skipped: new Map(),
+    };
     return rawDatasetFromNpz(z, name);
   };
   return { train: asRaw(train, 'testbed_train.npz'), test: asRaw(test, 'testbed_test.npz') };
@@ -41,7 +53,11 @@ export interface BandScore {
 
 export function scoreStitched(s: Stitched, raw: RawDataset, centroids: ArrayLike<number>): BandScore {
   const rep = evaluateStitched(s, raw.objectGuess!, centroids);
-  return { ssimAmplitude: rep.amplitude.ssim, ssimPhase: rep.phase.ssim, frc50Amplitude: rep.amplitude.frc.frc50.frequencyPerPx };
+  return {
+    ssimAmplitude: rep.amplitude.ssim,
+    ssimPhase: rep.phase.ssim,
+    frc50Amplitude: rep.amplitude.frc.frc50.frequencyPerPx,
+  };
 }
 
 /** Reconstruct `raw` with `model` (infer's path) and score it against raw.objectGuess. */
@@ -70,7 +86,11 @@ export interface RecipePhase {
 }
 
 /** Train through the phases (each continuing from the last), scoring the unseen band every epoch. */
-export async function runRecipe(bed: TestBed, phases: RecipePhase[], o: { threads?: number; log?: (r: CurveRow) => void } = {}): Promise<{ curve: CurveRow[]; model: TrainedModel | null }> {
+export async function runRecipe(
+  bed: TestBed,
+  phases: RecipePhase[],
+  o: { threads?: number; log?: (r: CurveRow) => void } = {},
+): Promise<{ curve: CurveRow[]; model: TrainedModel | null }> {
   const threads = o.threads ?? 2;
   const curve: CurveRow[] = [];
   let t = 0;
@@ -98,8 +118,19 @@ export async function runRecipe(bed: TestBed, phases: RecipePhase[], o: { thread
       },
       onEpoch: async (rec, ps) => {
         t += rec.seconds;
-        const m = { config: ph.cfg, intensityScale: Math.exp(ps.get(LOG_SCALE)[0]!), inferenceOnnx: exportInferenceModel(modelSpecOf(ph.cfg), ps) } as unknown as TrainedModel;
-        const row: CurveRow = { phase: ph.name, epoch: rec.epoch, t, loss: rec.loss, excess: rec.loss - floor, ...(await scoreOnBand(m, bed.test, threads)) };
+        const m = {
+          config: ph.cfg,
+          intensityScale: Math.exp(ps.get(LOG_SCALE)[0]!),
+          inferenceOnnx: exportInferenceModel(modelSpecOf(ph.cfg), ps),
+        } as unknown as TrainedModel;
+        const row: CurveRow = {
+          phase: ph.name,
+          epoch: rec.epoch,
+          t,
+          loss: rec.loss,
+          excess: rec.loss - floor,
+          ...(await scoreOnBand(m, bed.test, threads)),
+        };
         curve.push(row);
         o.log?.(row);
         if (t - start >= ph.budgetS) ac.abort();

@@ -55,12 +55,14 @@ function parseValue(spec: FlagSpec, raw: string, shown: string): FlagValue {
     }
     case 'number': {
       const v = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(v)) throw new CliError(`${shown}: expected a number, got '${raw}'`);
+      if (raw.trim() === '' || !Number.isFinite(v))
+        throw new CliError(`${shown}: expected a number, got '${raw}'`);
       return v;
     }
     case 'int': {
       const v = Number(raw);
-      if (raw.trim() === '' || !Number.isInteger(v)) throw new CliError(`${shown}: expected an integer, got '${raw}'`);
+      if (raw.trim() === '' || !Number.isInteger(v))
+        throw new CliError(`${shown}: expected an integer, got '${raw}'`);
       return v;
     }
     case 'boolean': {
@@ -77,7 +79,11 @@ function normalise(name: string): string {
 }
 
 /** Parse argv against flag and positional specs. Unknown flags are errors. */
-export function parseArgs(flags: readonly FlagSpec[], positionals: readonly PositionalSpec[], argv: readonly string[]): ParsedArgs {
+export function parseArgs(
+  flags: readonly FlagSpec[],
+  positionals: readonly PositionalSpec[],
+  argv: readonly string[],
+): ParsedArgs {
   const byName = new Map<string, FlagSpec>();
   for (const f of flags) {
     byName.set(normalise(f.name), f);
@@ -122,7 +128,10 @@ export function parseArgs(flags: readonly FlagSpec[], positionals: readonly Posi
         value = parseValue(spec, inline, shown);
       } else {
         const next = argv[i + 1];
-        if (next !== undefined && (TRUE_WORDS.has(next.toLowerCase()) || FALSE_WORDS.has(next.toLowerCase()))) {
+        if (
+          next !== undefined &&
+          (TRUE_WORDS.has(next.toLowerCase()) || FALSE_WORDS.has(next.toLowerCase()))
+        ) {
           value = parseValue(spec, next, shown);
           i++;
         } else {
@@ -133,7 +142,8 @@ export function parseArgs(flags: readonly FlagSpec[], positionals: readonly Posi
       let raw = inline;
       if (raw === undefined) {
         raw = argv[i + 1];
-        if (raw === undefined || (raw.startsWith('--') && raw.length > 2)) throw new CliError(`${shown} needs a value`);
+        if (raw === undefined || (raw.startsWith('--') && raw.length > 2))
+          throw new CliError(`${shown} needs a value`);
         i++;
       }
       value = parseValue(spec, raw, shown);
@@ -141,7 +151,8 @@ export function parseArgs(flags: readonly FlagSpec[], positionals: readonly Posi
     out.flags[spec.name] = value;
   }
   for (const f of flags) {
-    if (f.required && out.flags[f.name] === undefined) throw new CliError(`missing required option --${f.name}`);
+    if (f.required && out.flags[f.name] === undefined)
+      throw new CliError(`missing required option --${f.name}`);
   }
   const required = positionals.filter((p) => p.required).length;
   if (out.positionals.length < required) {
@@ -154,7 +165,12 @@ export function parseArgs(flags: readonly FlagSpec[], positionals: readonly Posi
 }
 
 /** Render help text for a command. */
-export function formatHelp(usage: string, summary: string, flags: readonly FlagSpec[], positionals: readonly PositionalSpec[]): string {
+export function formatHelp(
+  usage: string,
+  summary: string,
+  flags: readonly FlagSpec[],
+  positionals: readonly PositionalSpec[],
+): string {
   const lines = [`usage: ${usage}`, '', summary, ''];
   if (positionals.length) {
     lines.push('arguments:');
@@ -164,7 +180,10 @@ export function formatHelp(usage: string, summary: string, flags: readonly FlagS
   if (flags.length) {
     lines.push('options:');
     for (const f of flags) {
-      const meta = f.type === 'boolean' ? '' : ` ${f.metavar ?? (f.choices ? `{${f.choices.join(',')}}` : f.type.toUpperCase())}`;
+      const meta =
+        f.type === 'boolean'
+          ? ''
+          : ` ${f.metavar ?? (f.choices ? `{${f.choices.join(',')}}` : f.type.toUpperCase())}`;
       const left = `  --${f.name}${meta}`;
       const extras: string[] = [];
       if (f.aliases?.length) extras.push(`alias: ${f.aliases.map((a) => `--${a}`).join(', ')}`);

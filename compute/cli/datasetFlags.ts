@@ -4,17 +4,53 @@ import { CliError } from './args';
 import type { OpenOptions } from '../ptycho/data/formats/index';
 
 export const DATASET_FLAGS: readonly FlagSpec[] = [
-  { name: 'diffraction_file', type: 'string', help: 'Ptychodus diffraction file (patterns, indexes, bad_pixels) paired with a product given as the dataset', metavar: 'FILE' },
-  { name: 'diffraction_path', type: 'string', help: 'patterns dataset of a generic HDF5 file, e.g. /entry/data/data', metavar: 'PATH' },
-  { name: 'positions_file', type: 'string', help: 'scan positions (CSV/TXT, x y per line) for --diffraction_path', metavar: 'FILE' },
-  { name: 'positions_path', type: 'string', help: 'scan positions in the HDF5 file: /x,/y or one (M, 2) dataset', metavar: 'PATH' },
-  { name: 'positions_unit', type: 'string', help: 'units of --positions_file/--positions_path', choices: ['px', 'm'], defaultText: 'px' },
+  {
+    name: 'diffraction_file',
+    type: 'string',
+    help: 'Ptychodus diffraction file (patterns, indexes, bad_pixels) paired with a product given as the dataset',
+    metavar: 'FILE',
+  },
+  {
+    name: 'diffraction_path',
+    type: 'string',
+    help: 'patterns dataset of a generic HDF5 file, e.g. /entry/data/data',
+    metavar: 'PATH',
+  },
+  {
+    name: 'positions_file',
+    type: 'string',
+    help: 'scan positions (CSV/TXT, x y per line) for --diffraction_path',
+    metavar: 'FILE',
+  },
+  {
+    name: 'positions_path',
+    type: 'string',
+    help: 'scan positions in the HDF5 file: /x,/y or one (M, 2) dataset',
+    metavar: 'PATH',
+  },
+  {
+    name: 'positions_unit',
+    type: 'string',
+    help: 'units of --positions_file/--positions_path',
+    choices: ['px', 'm'],
+    defaultText: 'px',
+  },
   { name: 'probe_path', type: 'string', help: 'probe dataset of a generic HDF5 file', metavar: 'PATH' },
   { name: 'crop', type: 'int', help: 'centre-crop detector frames to N×N' },
   { name: 'bin', type: 'int', help: 'bin detector frames B×B (sum) before cropping' },
-  { name: 'bad_pixels', type: 'string', help: 'masked detector pixels: refuse, or set to zero', choices: ['refuse', 'zero'], defaultText: 'refuse' },
+  {
+    name: 'bad_pixels',
+    type: 'string',
+    help: 'masked detector pixels: refuse, or set to zero',
+    choices: ['refuse', 'zero'],
+    defaultText: 'refuse',
+  },
   { name: 'energy_ev', type: 'number', help: 'photon energy (eV), when the file lacks it' },
-  { name: 'detector_distance_m', type: 'number', help: 'sample–detector distance (m), when the file lacks it' },
+  {
+    name: 'detector_distance_m',
+    type: 'number',
+    help: 'sample–detector distance (m), when the file lacks it',
+  },
   { name: 'detector_pixel_size_m', type: 'number', help: 'detector pixel size (m), when the file lacks it' },
 ];
 

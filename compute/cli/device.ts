@@ -7,7 +7,11 @@ import type { CliIO } from './command';
 import { chooseAutoDevice } from '../core/providers';
 import type { DeviceChoice } from '../ptycho/config/config';
 
-export async function resolveDevice(choice: DeviceChoice, io: CliIO, quiet: boolean): Promise<'cpu' | 'webgpu' | 'cuda'> {
+export async function resolveDevice(
+  choice: DeviceChoice,
+  io: CliIO,
+  quiet: boolean,
+): Promise<'cpu' | 'webgpu' | 'cuda'> {
   if (choice !== 'auto') {
     if (!quiet) io.err(`device: ${choice}`);
     return choice;

@@ -3,7 +3,6 @@ import type { CliIO } from './command';
 import { COMMANDS } from './commands/index';
 import { appVersion } from '../version';
 
-
 function topHelp(): string {
   const lines = [
     'usage: ptycho <command> [options]',
@@ -14,7 +13,12 @@ function topHelp(): string {
   ];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
   if (COMMANDS.length === 0) lines.push('  (none yet)');
-  lines.push('', 'options:', '  --help       show this help (also: ptycho <command> --help)', '  --version    print the version');
+  lines.push(
+    '',
+    'options:',
+    '  --help       show this help (also: ptycho <command> --help)',
+    '  --version    print the version',
+  );
   return lines.join('\n');
 }
 
@@ -40,7 +44,11 @@ export async function main(argv: readonly string[], io: CliIO = stdio): Promise<
     io.err(`ptycho: unknown command '${first}' (see ptycho --help)`);
     return 1;
   }
-  const usage = `ptycho ${cmd.name} ${(cmd.positionals ?? []).map((p) => (p.required ? p.name.toUpperCase() : `[${p.name.toUpperCase()}]`)).join(' ')} [options]`.replace(/\s+/g, ' ');
+  const usage =
+    `ptycho ${cmd.name} ${(cmd.positionals ?? []).map((p) => (p.required ? p.name.toUpperCase() : `[${p.name.toUpperCase()}]`)).join(' ')} [options]`.replace(
+      /\s+/g,
+      ' ',
+    );
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(formatHelp(usage, cmd.description ?? cmd.summary, cmd.flags, cmd.positionals ?? []));
     return 0;

@@ -19,7 +19,12 @@ function fmtDuration(s: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-export function createProgressBar(io: CliIO, label: string, total: number, opts: { quiet?: boolean; logEveryS?: number; showCount?: boolean } = {}): ProgressBar {
+export function createProgressBar(
+  io: CliIO,
+  label: string,
+  total: number,
+  opts: { quiet?: boolean; logEveryS?: number; showCount?: boolean } = {},
+): ProgressBar {
   const start = performance.now();
   let lastLog = 0;
   const width = 28;

@@ -35,7 +35,9 @@ export async function openDataset(session: CoreSession, path: string): Promise<D
     x: Float32Array.from(raw.xcoords),
     y: Float32Array.from(raw.ycoords),
     probe: raw.probe ? { re: raw.probe.re, im: raw.probe.im } : null,
-    object: raw.objectGuess ? { width: raw.objectGuess.width, height: raw.objectGuess.height, ...amplitudePhase(raw.objectGuess) } : null,
+    object: raw.objectGuess
+      ? { width: raw.objectGuess.width, height: raw.objectGuess.height, ...amplitudePhase(raw.objectGuess) }
+      : null,
     pixelSizeM: s.objectPixelSizeM,
     physicalFacts: s.physicalFacts,
     positionsUm: positionsUm(raw),
@@ -48,13 +50,20 @@ function positionsUm(raw: RawDataset): { x: Float32Array; y: Float32Array } | nu
   if (px === null) return null;
   const ox = raw.geometry?.originXM ?? 0;
   const oy = raw.geometry?.originYM ?? 0;
-  return { x: Float32Array.from(raw.xcoords, (v) => (ox + v * px) * 1e6), y: Float32Array.from(raw.ycoords, (v) => (oy + v * px) * 1e6) };
+  return {
+    x: Float32Array.from(raw.xcoords, (v) => (ox + v * px) * 1e6),
+    y: Float32Array.from(raw.ycoords, (v) => (oy + v * px) * 1e6),
+  };
 }
 
 export function datasetFrame(session: CoreSession, index: number): { index: number; data: Float32Array } {
   const ds = session.dataset;
   if (!ds) throw new CoreError('no dataset is open (File ▸ Open Dataset…)', 'no-dataset');
   const { M, N } = ds.raw;
-  if (index >= M) throw new CoreError(`frame ${index} is out of range: the dataset has ${M} patterns (0…${M - 1})`, 'out-of-range');
+  if (index >= M)
+    throw new CoreError(
+      `frame ${index} is out of range: the dataset has ${M} patterns (0…${M - 1})`,
+      'out-of-range',
+    );
   return { index, data: ds.raw.diffraction.slice(index * N * N, (index + 1) * N * N) };
 }

@@ -41,9 +41,16 @@ export function fileKind(path: string): FileKind {
 export function assertDatasetPath(path: string): void {
   const k = fileKind(path);
   if (k === 'missing') throw new CoreError(`${path} does not exist`, 'not-found');
-  if (k === 'bundle') throw new CoreError(`${basename(path)} is a model bundle, not a dataset: open it with File ▸ Open Model Bundle…`, 'wrong-kind');
+  if (k === 'bundle')
+    throw new CoreError(
+      `${basename(path)} is a model bundle, not a dataset: open it with File ▸ Open Model Bundle…`,
+      'wrong-kind',
+    );
   if (k === 'folder' && !statSafe(join(path, 'diffraction.h5'))) {
-    throw new CoreError(`${path} is a folder, not a scan: choose an .npz, .cxi or .h5 file (a folder opens only as a Ptychodus folder with diffraction.h5)`, 'wrong-kind');
+    throw new CoreError(
+      `${path} is a folder, not a scan: choose an .npz, .cxi or .h5 file (a folder opens only as a Ptychodus folder with diffraction.h5)`,
+      'wrong-kind',
+    );
   }
 }
 
@@ -52,10 +59,20 @@ export function assertBundlePath(path: string): void {
   const k = fileKind(path);
   const name = basename(path);
   if (k === 'missing') throw new CoreError(`${path} does not exist`, 'not-found');
-  if (k === 'folder') throw new CoreError(`${path} is a folder: choose the model bundle file (wts.h5.zip)`, 'wrong-kind');
-  if (k === 'npz' || k === 'hdf5') throw new CoreError(`${name} is a dataset (${k === 'npz' ? 'NPZ scan' : 'HDF5 file'}), not a model bundle: open it with File ▸ Open Dataset…`, 'wrong-kind');
-  if (k === 'zip') throw new CoreError(`${name} is a zip archive without manifest.json: not a model bundle (wts.h5.zip) written by Ptycho Workstation`, 'wrong-kind');
-  if (k === 'other') throw new CoreError(`${name} is not a model bundle (wts.h5.zip is a zip archive)`, 'wrong-kind');
+  if (k === 'folder')
+    throw new CoreError(`${path} is a folder: choose the model bundle file (wts.h5.zip)`, 'wrong-kind');
+  if (k === 'npz' || k === 'hdf5')
+    throw new CoreError(
+      `${name} is a dataset (${k === 'npz' ? 'NPZ scan' : 'HDF5 file'}), not a model bundle: open it with File ▸ Open Dataset…`,
+      'wrong-kind',
+    );
+  if (k === 'zip')
+    throw new CoreError(
+      `${name} is a zip archive without manifest.json: not a model bundle (wts.h5.zip) written by Ptycho Workstation`,
+      'wrong-kind',
+    );
+  if (k === 'other')
+    throw new CoreError(`${name} is not a model bundle (wts.h5.zip is a zip archive)`, 'wrong-kind');
 }
 
 function statSafe(p: string): boolean {

@@ -6,7 +6,12 @@ import type { CoreInfo, MethodName, ParamsOf, ResultOf } from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { datasetFrame, openDataset } from './datasetHandlers';
 import { cancelTraining, openModel, saveCurrentModel, startTraining } from './lifecycleHandlers';
-import { cancelReconstruction, compareReconstructions, exportReconstruction, runReconstruction } from './reconHandlers';
+import {
+  cancelReconstruction,
+  compareReconstructions,
+  exportReconstruction,
+  runReconstruction,
+} from './reconHandlers';
 
 export interface CoreContext {
   info: CoreInfo;
@@ -14,7 +19,10 @@ export interface CoreContext {
   emit: Emit;
 }
 
-export type Handler<M extends MethodName> = (params: ParamsOf<M>, ctx: CoreContext) => Promise<ResultOf<M>> | ResultOf<M>;
+export type Handler<M extends MethodName> = (
+  params: ParamsOf<M>,
+  ctx: CoreContext,
+) => Promise<ResultOf<M>> | ResultOf<M>;
 export type HandlerTable = { [M in MethodName]?: Handler<M> };
 
 export const handlers: HandlerTable = {

@@ -31,7 +31,11 @@ export function modelInfo(m: TrainedModel): ModelInfo {
     finalLoss: typeof last?.loss === 'number' ? last.loss : null,
     finalValLoss: typeof last?.val_loss === 'number' ? last.val_loss : null,
     config: JSON.parse(JSON.stringify(m.config)) as Record<string, unknown>,
-    history: m.history.map((h, i) => ({ epoch: typeof h.epoch === 'number' ? h.epoch : i + 1, loss: h.loss, val_loss: typeof h.val_loss === 'number' ? h.val_loss : null })),
+    history: m.history.map((h, i) => ({
+      epoch: typeof h.epoch === 'number' ? h.epoch : i + 1,
+      loss: h.loss,
+      val_loss: typeof h.val_loss === 'number' ? h.val_loss : null,
+    })),
   };
 }
 
@@ -52,11 +56,18 @@ function previewGroups(p: PreparedData, k: number): Uint32Array {
   }
   mx /= B;
   my /= B;
-  const order = Array.from({ length: B }, (_, b) => b).sort((a, b) => Math.hypot(c[2 * a]! - mx, c[2 * a + 1]! - my) - Math.hypot(c[2 * b]! - mx, c[2 * b + 1]! - my));
+  const order = Array.from({ length: B }, (_, b) => b).sort(
+    (a, b) => Math.hypot(c[2 * a]! - mx, c[2 * a + 1]! - my) - Math.hypot(c[2 * b]! - mx, c[2 * b + 1]! - my),
+  );
   return Uint32Array.from(order.slice(0, Math.min(k, B)));
 }
 
-async function preview(cfg: TrainingConfig, params: Parameters<typeof exportInferenceModel>[1], p: PreparedData, idx: Uint32Array): Promise<StitchedImage> {
+async function preview(
+  cfg: TrainingConfig,
+  params: Parameters<typeof exportInferenceModel>[1],
+  p: PreparedData,
+  idx: Uint32Array,
+): Promise<StitchedImage> {
   const onnx = exportInferenceModel(modelSpecOf(cfg), params);
   const scale = Math.exp(params.get('log_scale')[0]!);
   const C = cfg.model.gridsize ** 2;
@@ -70,20 +81,34 @@ async function preview(cfg: TrainingConfig, params: Parameters<typeof exportInfe
     cen[2 * i] = p.grouped.centroids[2 * b]!;
     cen[2 * i + 1] = p.grouped.centroids[2 * b + 1]!;
   });
-  const pred = await ObjectPredictor.create(onnx, { N: cfg.model.N, gridsize: cfg.model.gridsize, intensityScale: scale });
+  const pred = await ObjectPredictor.create(onnx, {
+    N: cfg.model.N,
+    gridsize: cfg.model.gridsize,
+    intensityScale: scale,
+  });
   try {
-    const out = await pred.predict({ amplitudes: X, coordsRelative: rel, count: idx.length }, { batchSize: 64 });
-    return stitchedImage(reassemblePosition({ re: out.re, im: out.im, count: out.count, N: out.N, offsets: cen }, 20));
+    const out = await pred.predict(
+      { amplitudes: X, coordsRelative: rel, count: idx.length },
+      { batchSize: 64 },
+    );
+    return stitchedImage(
+      reassemblePosition({ re: out.re, im: out.im, count: out.count, N: out.N, offsets: cen }, 20),
+    );
   } finally {
     await pred.release();
   }
 }
 
-export async function startTraining(session: CoreSession, emit: Emit, req: TrainRequest): Promise<{ started: true; groups: number; validationGroups: number }> {
+export async function startTraining(
+  session: CoreSession,
+  emit: Emit,
+  req: TrainRequest,
+): Promise<{ started: true; groups: number; validationGroups: number }> {
   const ds = session.dataset;
   if (!ds) throw new CoreError('open a dataset first (File ▸ Open Dataset…)', 'no-dataset');
   if (session.training) throw new CoreError('training is already running; cancel it first', 'busy');
-  if (!ds.raw.probe) throw new CoreError(`${ds.raw.file}: missing key 'probeGuess'; a probe is needed to train`, 'no-probe');
+  if (!ds.raw.probe)
+    throw new CoreError(`${ds.raw.file}: missing key 'probeGuess'; a probe is needed to train`, 'no-probe');
   const cfg = trainingConfigFromRequest(req, ds.path);
   const controller = new AbortController();
   session.training = controller;
@@ -113,7 +138,16 @@ export async function startTraining(session: CoreSession, emit: Emit, req: Train
           const now = performance.now();
           if (now - lastBatchEmit < 200 && b.batch !== b.batches) return;
           lastBatchEmit = now;
-          emit('train.batch', { epoch: b.epoch, batch: b.batch, batches: b.batches, loss: b.loss, samplesPerSec: b.samplesPerSec, etaSec: b.etaSec, lr: b.lr, progress: (b.epoch - 1 + b.batch / b.batches) / nepochs });
+          emit('train.batch', {
+            epoch: b.epoch,
+            batch: b.batch,
+            batches: b.batches,
+            loss: b.loss,
+            samplesPerSec: b.samplesPerSec,
+            etaSec: b.etaSec,
+            lr: b.lr,
+            progress: (b.epoch - 1 + b.batch / b.batches) / nepochs,
+          });
         },
         onEpoch: async (r, params) => {
           let img: StitchedImage | null = null;
@@ -124,7 +158,19 @@ export async function startTraining(session: CoreSession, emit: Emit, req: Train
               img = null;
             }
           }
-          emit('train.epoch', { epoch: r.epoch, nepochs, loss: r.loss, nll: r.nll, mae: r.mae, val_loss: r.val_loss, lr: r.lr, seconds: r.seconds, samples_per_sec: r.samples_per_sec, intensity_scale: r.intensity_scale, preview: img });
+          emit('train.epoch', {
+            epoch: r.epoch,
+            nepochs,
+            loss: r.loss,
+            nll: r.nll,
+            mae: r.mae,
+            val_loss: r.val_loss,
+            lr: r.lr,
+            seconds: r.seconds,
+            samples_per_sec: r.samples_per_sec,
+            intensity_scale: r.intensity_scale,
+            preview: img,
+          });
         },
       });
       const res = run.result;
@@ -132,11 +178,27 @@ export async function startTraining(session: CoreSession, emit: Emit, req: Train
         session.model = run.model;
         session.reconstruction = null;
       }
-      emit('train.done', { stoppedBy: res.stoppedBy, error: res.error ?? null, epochs: res.history.length, bestEpoch: res.bestEpoch, seconds: res.seconds, provider: res.provider, model: res.history.length > 0 ? modelInfo(run.model) : null });
+      emit('train.done', {
+        stoppedBy: res.stoppedBy,
+        error: res.error ?? null,
+        epochs: res.history.length,
+        bestEpoch: res.bestEpoch,
+        seconds: res.seconds,
+        provider: res.provider,
+        model: res.history.length > 0 ? modelInfo(run.model) : null,
+      });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       rejectStart(new CoreError(msg));
-      emit('train.done', { stoppedBy: 'failed', error: msg, epochs: 0, bestEpoch: 0, seconds: (performance.now() - t0) / 1000, provider: cfg.device, model: null });
+      emit('train.done', {
+        stoppedBy: 'failed',
+        error: msg,
+        epochs: 0,
+        bestEpoch: 0,
+        seconds: (performance.now() - t0) / 1000,
+        provider: cfg.device,
+        model: null,
+      });
     } finally {
       session.training = null;
     }
@@ -151,14 +213,19 @@ export function cancelTraining(session: CoreSession): { cancelled: boolean } {
 }
 
 export function saveCurrentModel(session: CoreSession, path: string): ModelInfo {
-  if (!session.model) throw new CoreError('there is no model to save: train one or open a bundle first', 'no-model');
+  if (!session.model)
+    throw new CoreError('there is no model to save: train one or open a bundle first', 'no-model');
   const target = extname(path) === '' ? join(path, 'wts.h5.zip') : path;
   try {
     assertFolderExists(target);
     saveModel(session.model, target);
   } catch (e) {
     const msg = (e as Error).message;
-    throw new CoreError(msg.startsWith('cannot write ') ? msg.replace(/^cannot write /, 'could not save ') : `could not save ${target}: ${msg}`);
+    throw new CoreError(
+      msg.startsWith('cannot write ')
+        ? msg.replace(/^cannot write /, 'could not save ')
+        : `could not save ${target}: ${msg}`,
+    );
   }
   return modelInfo(session.model);
 }

@@ -4,7 +4,13 @@
  * and gives the right numbers.
  */
 import ort from 'onnxruntime-node';
-import { encodeModel, describeDeviceChoice, explainProviderFailure, providerPrecheck, providerShortReason } from '../engine';
+import {
+  encodeModel,
+  describeDeviceChoice,
+  explainProviderFailure,
+  providerPrecheck,
+  providerShortReason,
+} from '../engine';
 import type { ExecutionProviderName, ProviderStatus } from '../protocol';
 
 export { explainProviderFailure };
@@ -46,14 +52,21 @@ export async function probeProvider(name: ExecutionProviderName): Promise<Provid
   const known = name === 'cpu' ? null : providerPrecheck(name);
   if (known) return { name, available: false, detail: known };
   try {
-    const session = await ort.InferenceSession.create(probeModelBytes(), { executionProviders: [name], logSeverityLevel: 4 });
+    const session = await ort.InferenceSession.create(probeModelBytes(), {
+      executionProviders: [name],
+      logSeverityLevel: 4,
+    });
     const x = new ort.Tensor('float32', new Float32Array([1, 2, 3, 4]), [1, 4]);
     const out = await session.run({ x });
     const y = out.y!.data as Float32Array;
     await session.release();
     // Expected: [1+3+0.5, 2+4-0.5] = [4.5, 5.5]
     if (Math.abs(y[0]! - 4.5) > 1e-5 || Math.abs(y[1]! - 5.5) > 1e-5) {
-      return { name, available: false, detail: `probe model returned wrong values ${Array.from(y).join(', ')}` };
+      return {
+        name,
+        available: false,
+        detail: `probe model returned wrong values ${Array.from(y).join(', ')}`,
+      };
     }
     return { name, available: true, detail: `probe ran in ${(performance.now() - t0).toFixed(0)} ms` };
   } catch (e) {
@@ -61,7 +74,9 @@ export async function probeProvider(name: ExecutionProviderName): Promise<Provid
   }
 }
 
-export async function probeProviders(names: readonly ExecutionProviderName[] = PROVIDERS): Promise<ProviderStatus[]> {
+export async function probeProviders(
+  names: readonly ExecutionProviderName[] = PROVIDERS,
+): Promise<ProviderStatus[]> {
   const out: ProviderStatus[] = [];
   // Expected failures (no GPU, no CUDA libraries) are reported in the result; keep ONNX
   // Runtime's own error log quiet while probing.
@@ -84,7 +99,11 @@ const AUTO_PREFERENCE: readonly ExecutionProviderName[] = ['cuda', 'webgpu', 'cp
  * cuda, webgpu, cpu that ran the probe. `line` says which and why not the others, e.g.
  * "cpu (webgpu: no adapter; cuda: provider libraries not installed)".
  */
-export async function chooseAutoDevice(): Promise<{ provider: ExecutionProviderName; line: string; statuses: ProviderStatus[] }> {
+export async function chooseAutoDevice(): Promise<{
+  provider: ExecutionProviderName;
+  line: string;
+  statuses: ProviderStatus[];
+}> {
   const statuses = await probeProviders();
   const by = (n: ExecutionProviderName): ProviderStatus | undefined => statuses.find((s) => s.name === n);
   const provider = AUTO_PREFERENCE.find((n) => by(n)?.available) ?? 'cpu';

@@ -6,7 +6,11 @@
  */
 import { basename } from 'node:path';
 import { reconstruct } from '../ptycho/lifecycle/reconstruct';
-import { writeReconstructionNpz, writeReconstructionPngs, writeReconstructionProduct } from '../ptycho/lifecycle/outputs';
+import {
+  writeReconstructionNpz,
+  writeReconstructionPngs,
+  writeReconstructionProduct,
+} from '../ptycho/lifecycle/outputs';
 import { objectPixelSize } from '../ptycho/data/units';
 import { evaluateStitched, evaluationSummary } from '../ptycho/lifecycle/evaluation';
 import { IterativeError, reconstructIterative } from '../ptycho/iterative/reconstruct';
@@ -14,7 +18,12 @@ import { parseReconRequest, type ReconRequest } from '../ptycho/config/reconRequ
 import { ConfigError } from '../ptycho/config/schema';
 import type { Stitched } from '../ptycho/stitch/reassemble';
 import type { ComplexImage } from '../ptycho/data/dataset';
-import type { ReconExportFormat, ReconRunParams, ReconstructionComparison, ReconstructionResult } from '../protocol';
+import type {
+  ReconExportFormat,
+  ReconRunParams,
+  ReconstructionComparison,
+  ReconstructionResult,
+} from '../protocol';
 import type { CoreSession, Emit } from './session';
 import { CoreError } from './errors';
 import { assertFolderExists } from '../io/atomicWrite';
@@ -33,15 +42,27 @@ function reconRequest(session: CoreSession, params: ReconRunParams): ReconReques
   }
 }
 
-export async function runReconstruction(session: CoreSession, emit: Emit, params: ReconRunParams): Promise<ReconstructionResult> {
+export async function runReconstruction(
+  session: CoreSession,
+  emit: Emit,
+  params: ReconRunParams,
+): Promise<ReconstructionResult> {
   const p = reconRequest(session, params);
   const method = p.method;
   const usesModel = method !== 'iterative';
-  if (usesModel && !session.model) throw new CoreError('open or train a model first (File ▸ Open Model Bundle…), or choose the iterative method', 'no-model');
+  if (usesModel && !session.model)
+    throw new CoreError(
+      'open or train a model first (File ▸ Open Model Bundle…), or choose the iterative method',
+      'no-model',
+    );
   const ds = session.dataset;
   if (!ds) throw new CoreError('open a dataset to reconstruct (File ▸ Open Dataset…)', 'no-dataset');
   if (session.reconstructing) throw new CoreError('a reconstruction is already running', 'busy');
-  if (usesModel && ds.raw.N !== session.model!.config.model.N) throw new CoreError(`the model expects ${session.model!.config.model.N}×${session.model!.config.model.N} patterns but ${basename(ds.path)} has ${ds.raw.N}×${ds.raw.N}`, 'mismatch');
+  if (usesModel && ds.raw.N !== session.model!.config.model.N)
+    throw new CoreError(
+      `the model expects ${session.model!.config.model.N}×${session.model!.config.model.N} patterns but ${basename(ds.path)} has ${ds.raw.N}×${ds.raw.N}`,
+      'mismatch',
+    );
   if (!ds.raw.probe) throw new CoreError(`${basename(ds.path)} has no probeGuess`, 'no-probe');
   const controller = new AbortController();
   session.reconstructing = controller;
@@ -90,8 +111,16 @@ export async function runReconstruction(session: CoreSession, emit: Emit, params
           onIteration: (r, current) => {
             iterations.push({ iteration: r.iteration, error: r.error });
             const showImage = r.iteration % PREVIEW_EVERY === 0 || r.iteration === n;
-            emit('recon.iteration', { iteration: r.iteration, iterations: n, error: r.error, image: showImage ? stitchedImage(current()) : null });
-            emit('recon.progress', usesModel ? { done: n + r.iteration, total: 2 * n } : { done: r.iteration, total: n });
+            emit('recon.iteration', {
+              iteration: r.iteration,
+              iterations: n,
+              error: r.error,
+              image: showImage ? stitchedImage(current()) : null,
+            });
+            emit(
+              'recon.progress',
+              usesModel ? { done: n + r.iteration, total: 2 * n } : { done: r.iteration, total: n },
+            );
           },
         });
       } catch (e) {
@@ -114,7 +143,12 @@ export async function runReconstruction(session: CoreSession, emit: Emit, params
     const pixelSizeM = objectPixelSize(ds.raw.geometry);
     if (ds.raw.objectGuess) {
       try {
-        evaluation = evaluationSummary(evaluateStitched(stitched, ds.raw.objectGuess, centroids, { stitchCropSize: p.stitch_crop_size, ...(pixelSizeM !== null ? { pixelSizeM } : {}) }));
+        evaluation = evaluationSummary(
+          evaluateStitched(stitched, ds.raw.objectGuess, centroids, {
+            stitchCropSize: p.stitch_crop_size,
+            ...(pixelSizeM !== null ? { pixelSizeM } : {}),
+          }),
+        );
       } catch {
         evaluation = null;
       }
@@ -152,20 +186,35 @@ export function cancelReconstruction(session: CoreSession): { cancelled: boolean
 export function compareReconstructions(session: CoreSession): ReconstructionComparison {
   const a = session.reconstruction;
   const b = session.previousReconstruction;
-  if (!a || !b) throw new CoreError('reconstruct the same dataset twice (e.g. PINN, then iterative) to compare them', 'no-reconstruction');
+  if (!a || !b)
+    throw new CoreError(
+      'reconstruct the same dataset twice (e.g. PINN, then iterative) to compare them',
+      'no-reconstruction',
+    );
   const bx = Math.round(b.stitched.x0);
   const by = Math.round(b.stitched.y0);
   // B as an image on object pixels offset by (bx, by), uncovered pixels zero; A placed in the same frame.
   const covered = b.stitched.re.map((_, k) => (b.stitched.weights[k]! >= 0.5 ? 1 : 0));
-  const reference: ComplexImage = { width: b.stitched.width, height: b.stitched.height, re: b.stitched.re.map((v, k) => v * covered[k]!), im: b.stitched.im.map((v, k) => v * covered[k]!) };
+  const reference: ComplexImage = {
+    width: b.stitched.width,
+    height: b.stitched.height,
+    re: b.stitched.re.map((v, k) => v * covered[k]!),
+    im: b.stitched.im.map((v, k) => v * covered[k]!),
+  };
   const shifted: Stitched = { ...a.stitched, x0: a.stitched.x0 - bx, y0: a.stitched.y0 - by };
   const report = evaluateStitched(shifted, reference, []);
   const al = report.aligned;
-  const diff = (x: { data: Float64Array }, y: { data: Float64Array }) => Float32Array.from(x.data, (v, k) => v - y.data[k]!);
+  const diff = (x: { data: Float64Array }, y: { data: Float64Array }) =>
+    Float32Array.from(x.data, (v, k) => v - y.data[k]!);
   return {
     labelA: a.label,
     labelB: b.label,
-    difference: { width: al.reconAmplitude.width, height: al.reconAmplitude.height, amplitude: diff(al.reconAmplitude, al.groundTruthAmplitude), phase: diff(al.reconPhase, al.groundTruthPhase) },
+    difference: {
+      width: al.reconAmplitude.width,
+      height: al.reconAmplitude.height,
+      amplitude: diff(al.reconAmplitude, al.groundTruthAmplitude),
+      phase: diff(al.reconPhase, al.groundTruthPhase),
+    },
     metrics: evaluationSummary(report),
   };
 }
@@ -174,7 +223,11 @@ export function compareReconstructions(session: CoreSession): ReconstructionComp
  * Export the last reconstruction: NPZ arrays, PNG figures (with a scale bar when the pixel size
  * is known), or a Ptychodus product — the same writer as product-out.h5 of `ptycho infer`.
  */
-export function exportReconstruction(session: CoreSession, path: string, format: ReconExportFormat): { paths: string[] } {
+export function exportReconstruction(
+  session: CoreSession,
+  path: string,
+  format: ReconExportFormat,
+): { paths: string[] } {
   const rec = session.reconstruction;
   if (!rec) throw new CoreError('reconstruct first, then export', 'no-reconstruction');
   try {
@@ -182,16 +235,39 @@ export function exportReconstruction(session: CoreSession, path: string, format:
   } catch (e) {
     throw new CoreError((e as Error).message, 'no-folder');
   }
-  if (format === 'npz') return { paths: [writeReconstructionNpz(path, rec.stitched, { dataset: rec.datasetPath, model: session.model?.path ?? null, method: rec.label }, rec.probe ? { probe: rec.probe } : {})] };
+  if (format === 'npz')
+    return {
+      paths: [
+        writeReconstructionNpz(
+          path,
+          rec.stitched,
+          { dataset: rec.datasetPath, model: session.model?.path ?? null, method: rec.label },
+          rec.probe ? { probe: rec.probe } : {},
+        ),
+      ],
+    };
   const ds = session.dataset?.path === rec.datasetPath ? session.dataset : null;
   if (format === 'product') {
-    if (!ds) throw new CoreError(`the scan this reconstruction was made from (${basename(rec.datasetPath)}) is no longer open; open it again to export a Ptychodus product`, 'no-dataset');
+    if (!ds)
+      throw new CoreError(
+        `the scan this reconstruction was made from (${basename(rec.datasetPath)}) is no longer open; open it again to export a Ptychodus product`,
+        'no-dataset',
+      );
     const probe = rec.probe ?? session.model?.probe ?? ds.raw.probe;
-    if (!probe) throw new CoreError(`${basename(rec.datasetPath)} has no probe to write into the product`, 'no-probe');
+    if (!probe)
+      throw new CoreError(`${basename(rec.datasetPath)} has no probe to write into the product`, 'no-probe');
     const history = rec.probe ? [] : (session.model?.history ?? []);
     return { paths: [writeReconstructionProduct(path, rec.stitched, { raw: ds.raw, probe, history })] };
   }
   const stem = path.replace(/\.png$/i, '');
   const pixelSizeM = objectPixelSize(ds?.raw.geometry);
-  return { paths: writeReconstructionPngs(`${stem}_amplitude.png`, `${stem}_phase.png`, rec.stitched, rec.label, pixelSizeM) };
+  return {
+    paths: writeReconstructionPngs(
+      `${stem}_amplitude.png`,
+      `${stem}_phase.png`,
+      rec.stitched,
+      rec.label,
+      pixelSizeM,
+    ),
+  };
 }

@@ -3,7 +3,14 @@
  * (process.parentPort) or a Node child process (process.send with advanced serialization).
  */
 import ort from 'onnxruntime-node';
-import type { CoreInfo, EventMessage, MethodName, RequestMessage, ResponseMessage, WireMessage } from '../protocol';
+import type {
+  CoreInfo,
+  EventMessage,
+  MethodName,
+  RequestMessage,
+  ResponseMessage,
+  WireMessage,
+} from '../protocol';
 import { PROTOCOL_VERSION } from '../protocol';
 import { handlers, type CoreContext, type Handler } from './handlers';
 import { probeProviders } from './providers';
@@ -27,21 +34,33 @@ export async function runCore(transport: CoreTransport): Promise<void> {
     const handler = handlers[req.method as MethodName] as Handler<MethodName> | undefined;
     let res: ResponseMessage;
     if (!handler) {
-      res = { type: 'response', id: req.id, ok: false, error: { code: 'unknown-method', message: `unknown method '${req.method}'` } };
+      res = {
+        type: 'response',
+        id: req.id,
+        ok: false,
+        error: { code: 'unknown-method', message: `unknown method '${req.method}'` },
+      };
     } else {
       try {
         const result = await handler((req.params ?? {}) as never, ctx!);
         res = { type: 'response', id: req.id, ok: true, result };
       } catch (e) {
         const code = e instanceof CoreError ? e.code : 'failed';
-        res = { type: 'response', id: req.id, ok: false, error: { code, message: e instanceof Error ? e.message : String(e) } };
+        res = {
+          type: 'response',
+          id: req.id,
+          ok: false,
+          error: { code, message: e instanceof Error ? e.message : String(e) },
+        };
       }
     }
     try {
       transport.send(res);
     } catch (e) {
       // The host's channel hiccuped (closed, message not serialisable): the core keeps running.
-      process.stderr.write(`compute core: could not send the answer to request ${req.id}: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(
+        `compute core: could not send the answer to request ${req.id}: ${e instanceof Error ? e.message : String(e)}\n`,
+      );
     }
   };
 
@@ -75,7 +94,9 @@ export async function runCore(transport: CoreTransport): Promise<void> {
       try {
         transport.send({ type: 'event', event, payload });
       } catch (e) {
-        process.stderr.write(`compute core: could not send event ${event}: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(
+          `compute core: could not send event ${event}: ${e instanceof Error ? e.message : String(e)}\n`,
+        );
       }
     },
   };

@@ -29,7 +29,14 @@ export interface SessionReconstruction {
 }
 
 export function newSession(): CoreSession {
-  return { dataset: null, model: null, training: null, reconstruction: null, previousReconstruction: null, reconstructing: null };
+  return {
+    dataset: null,
+    model: null,
+    training: null,
+    reconstruction: null,
+    previousReconstruction: null,
+    reconstructing: null,
+  };
 }
 
 export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;

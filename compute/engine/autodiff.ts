@@ -49,7 +49,10 @@ export interface GradOptions {
 export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {}): Tensor[] {
   const g: Graph = loss.graph;
   if (loss.dtype !== 'float32') throw new EngineError('grad: loss must be float32');
-  if (!opts.seed && loss.rank !== 0) throw new EngineError(`grad: loss must be a scalar, got shape [${loss.shape}] (reduce it or pass a seed)`);
+  if (!opts.seed && loss.rank !== 0)
+    throw new EngineError(
+      `grad: loss must be a scalar, got shape [${loss.shape}] (reduce it or pass a seed)`,
+    );
   for (const w of wrt) if (w.graph !== g) throw new EngineError(`grad: ${w} belongs to another graph`);
 
   // forward: which nodes depend on a wrt tensor through differentiable ops
@@ -58,7 +61,10 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
   const n = loss.id + 1;
   for (let i = 0; i < n; i++) {
     const t = g.nodes[i]!;
-    depends.set(i, wanted.has(i) || (!NON_DIFFERENTIABLE.has(t.op) && t.inputs.some((u) => depends.get(u.id))));
+    depends.set(
+      i,
+      wanted.has(i) || (!NON_DIFFERENTIABLE.has(t.op) && t.inputs.some((u) => depends.get(u.id))),
+    );
   }
 
   // backward: accumulate cotangents in reverse topological order
@@ -97,7 +103,11 @@ export function grad(loss: Tensor, wrt: readonly Tensor[], opts: GradOptions = {
 const overrides = new Map<OpName, Primitive>();
 
 /** Run `fn` with the VJP rule of `op` replaced (for tests that prove wrong rules are caught). */
-export async function withVjpOverride<T>(op: OpName, vjp: NonNullable<Primitive['vjp']>, fn: () => Promise<T> | T): Promise<T> {
+export async function withVjpOverride<T>(
+  op: OpName,
+  vjp: NonNullable<Primitive['vjp']>,
+  fn: () => Promise<T> | T,
+): Promise<T> {
   overrides.set(op, { ...PRIMITIVES[op], vjp });
   try {
     return await fn();

@@ -17,11 +17,17 @@ export type FeedValue = Float32Array | NamedArray;
 export function resolveDims(name: string, shape: Shape, length: number): number[] {
   const stat = shape.reduce<number>((p, d) => (d === 'B' ? p : p * d), 1);
   if (!shape.includes('B')) {
-    if (length !== stat) throw new EngineError(`feed '${name}': ${length} values, expected ${stat} for shape ${fmtShape(shape)}`);
+    if (length !== stat)
+      throw new EngineError(
+        `feed '${name}': ${length} values, expected ${stat} for shape ${fmtShape(shape)}`,
+      );
     return shape as number[];
   }
   const b = length / stat;
-  if (!Number.isInteger(b) || b < 1) throw new EngineError(`feed '${name}': ${length} values is not a whole batch of shape ${fmtShape(shape)}`);
+  if (!Number.isInteger(b) || b < 1)
+    throw new EngineError(
+      `feed '${name}': ${length} values is not a whole batch of shape ${fmtShape(shape)}`,
+    );
   return shape.map((d) => (d === 'B' ? b : d));
 }
 
@@ -33,7 +39,10 @@ export class CompiledGraph {
     readonly session: Session,
   ) {}
 
-  static async create(outputs: Readonly<Record<string, Tensor>>, opts: CompileOptions = {}): Promise<CompiledGraph> {
+  static async create(
+    outputs: Readonly<Record<string, Tensor>>,
+    opts: CompileOptions = {},
+  ): Promise<CompiledGraph> {
     const lowered = lower(outputs, opts);
     const session = await createSession(lowered.bytes, opts, opts.name ?? 'engine');
     return new CompiledGraph(lowered, session);
@@ -60,13 +69,18 @@ export class CompiledGraph {
       const data = v instanceof Float32Array ? v : v.data;
       const dims = resolveDims(f.name, f.shape, data.length);
       if (!(v instanceof Float32Array)) {
-        const ok = v.dims.length === f.shape.length && v.dims.every((d, i) => f.shape[i] === 'B' || d === f.shape[i]);
-        if (!ok) throw new EngineError(`feed '${f.name}': dims [${v.dims}] do not match ${fmtShape(f.shape)}`);
+        const ok =
+          v.dims.length === f.shape.length && v.dims.every((d, i) => f.shape[i] === 'B' || d === f.shape[i]);
+        if (!ok)
+          throw new EngineError(`feed '${f.name}': dims [${v.dims}] do not match ${fmtShape(f.shape)}`);
         dims.splice(0, dims.length, ...v.dims);
       }
       const bi = f.shape.indexOf('B');
       if (bi >= 0) {
-        if (batch && batch.size !== dims[bi]) throw new EngineError(`feed '${f.name}': batch size ${dims[bi]} differs from ${batch.size} (feed '${batch.from}')`);
+        if (batch && batch.size !== dims[bi])
+          throw new EngineError(
+            `feed '${f.name}': batch size ${dims[bi]} differs from ${batch.size} (feed '${batch.from}')`,
+          );
         batch ??= { size: dims[bi]!, from: f.name };
       }
       out[f.name] = f32Tensor(data, dims);
@@ -75,7 +89,10 @@ export class CompiledGraph {
   }
 
   /** Run once. `fetches` may hold preallocated output tensors (written in place). */
-  async run(feeds: Readonly<Record<string, FeedValue>>, fetches?: Record<string, ort.Tensor>): Promise<Record<string, NamedArray>> {
+  async run(
+    feeds: Readonly<Record<string, FeedValue>>,
+    fetches?: Record<string, ort.Tensor>,
+  ): Promise<Record<string, NamedArray>> {
     let f: Record<string, ort.Tensor | null> | undefined;
     if (fetches) {
       // ORT returns only what `fetches` names: null asks it to allocate the rest

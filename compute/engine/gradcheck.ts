@@ -39,11 +39,14 @@ export async function gradcheck(
   const g = out.graph;
   const eps = opts.eps ?? 1e-5;
   let s = (opts.seed ?? 7) >>> 0;
-  const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   // concrete output shape from the reference forward
   const outShape = evaluate([out], values)[0]!.shape;
   const R = g.input('__R', out.shape);
-  const rv = { shape: outShape, data: Float64Array.from({ length: outShape.reduce((p, d) => p * d, 1) }, () => rnd() * 2 - 1) };
+  const rv = {
+    shape: outShape,
+    data: Float64Array.from({ length: outShape.reduce((p, d) => p * d, 1) }, () => rnd() * 2 - 1),
+  };
   const loss = g.sum(out.mul(R));
   const grads = grad(loss, wrt);
   const outputs: Record<string, Tensor> = { loss };
@@ -52,7 +55,8 @@ export async function gradcheck(
   type Vals = Record<string, { shape: readonly number[]; data: ArrayLike<number> }>;
   const all: Vals = { ...values, __R: rv };
   const feeds: Record<string, { data: Float32Array; dims: number[] }> = {};
-  for (const f of cg.feeds) feeds[f.name] = { data: Float32Array.from(all[f.name]!.data), dims: [...all[f.name]!.shape] };
+  for (const f of cg.feeds)
+    feeds[f.name] = { data: Float32Array.from(all[f.name]!.data), dims: [...all[f.name]!.shape] };
   const res = await cg.run(feeds);
   await cg.release();
 
@@ -62,9 +66,13 @@ export async function gradcheck(
     const key = w.attrs.name ?? `#${w.id}`;
     const base = all[key]!;
     const n = base.data.length;
-    const pts = opts.maxPoints && opts.maxPoints < n ? Array.from({ length: opts.maxPoints }, () => Math.floor(rnd() * n)) : [...Array(n).keys()];
+    const pts =
+      opts.maxPoints && opts.maxPoints < n
+        ? Array.from({ length: opts.maxPoints }, () => Math.floor(rnd() * n))
+        : [...Array(n).keys()];
     const ge = res[`g${i}`]!.data;
-    let maxFd = 0, maxDiff = 0;
+    let maxFd = 0,
+      maxDiff = 0;
     for (const p of pts) {
       const pert = Float64Array.from(base.data);
       pert[p] = pert[p]! + eps;

@@ -17,13 +17,49 @@ export type DType = 'float32' | 'bool';
 export const BATCH = 'B' as const;
 
 export type OpName =
-  | 'input' | 'param' | 'const'
-  | 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'pow'
-  | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'swish' | 'sin' | 'cos' | 'erf'
-  | 'greater' | 'equal' | 'cast' | 'where'
-  | 'matmul' | 'conv2d' | 'conv2dFilterGrad' | 'maxpool2' | 'avgpool2' | 'upsample2'
-  | 'reshape' | 'transpose' | 'slice' | 'flip' | 'concat' | 'pad' | 'expand'
-  | 'sum' | 'mean' | 'stopGradient' | 'batchSize';
+  | 'input'
+  | 'param'
+  | 'const'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'sign'
+  | 'pow'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softplus'
+  | 'swish'
+  | 'sin'
+  | 'cos'
+  | 'erf'
+  | 'greater'
+  | 'equal'
+  | 'cast'
+  | 'where'
+  | 'matmul'
+  | 'conv2d'
+  | 'conv2dFilterGrad'
+  | 'maxpool2'
+  | 'avgpool2'
+  | 'upsample2'
+  | 'reshape'
+  | 'transpose'
+  | 'slice'
+  | 'flip'
+  | 'concat'
+  | 'pad'
+  | 'expand'
+  | 'sum'
+  | 'mean'
+  | 'stopGradient'
+  | 'batchSize';
 
 /** Op attributes (each primitive reads the few it needs). */
 export interface Attrs {
@@ -85,39 +121,99 @@ export class Tensor {
     return `${this.op}#${this.id}${fmtShape(this.shape)}`;
   }
 
-  add(o: Operand): Tensor { return this.graph.add(this, o); }
-  sub(o: Operand): Tensor { return this.graph.sub(this, o); }
-  mul(o: Operand): Tensor { return this.graph.mul(this, o); }
-  div(o: Operand): Tensor { return this.graph.div(this, o); }
-  neg(): Tensor { return this.graph.neg(this); }
-  exp(): Tensor { return this.graph.exp(this); }
-  log(): Tensor { return this.graph.log(this); }
-  sqrt(): Tensor { return this.graph.sqrt(this); }
-  abs(): Tensor { return this.graph.abs(this); }
-  pow(p: number): Tensor { return this.graph.pow(this, p); }
-  square(): Tensor { return this.graph.pow(this, 2); }
-  relu(): Tensor { return this.graph.relu(this); }
-  sigmoid(): Tensor { return this.graph.sigmoid(this); }
-  tanh(): Tensor { return this.graph.tanh(this); }
-  sin(): Tensor { return this.graph.sin(this); }
-  cos(): Tensor { return this.graph.cos(this); }
-  softplus(): Tensor { return this.graph.softplus(this); }
-  swish(): Tensor { return this.graph.swish(this); }
-  erf(): Tensor { return this.graph.erf(this); }
-  gelu(): Tensor { return this.graph.gelu(this); }
-  matmul(o: Tensor): Tensor { return this.graph.matmul(this, o); }
-  maxpool2(): Tensor { return this.graph.maxpool2(this); }
-  avgpool2(): Tensor { return this.graph.avgpool2(this); }
-  upsample2(): Tensor { return this.graph.upsample2(this); }
-  reshape(shape: Shape): Tensor { return this.graph.reshape(this, shape); }
-  transpose(perm: readonly number[]): Tensor { return this.graph.transpose(this, perm); }
+  add(o: Operand): Tensor {
+    return this.graph.add(this, o);
+  }
+  sub(o: Operand): Tensor {
+    return this.graph.sub(this, o);
+  }
+  mul(o: Operand): Tensor {
+    return this.graph.mul(this, o);
+  }
+  div(o: Operand): Tensor {
+    return this.graph.div(this, o);
+  }
+  neg(): Tensor {
+    return this.graph.neg(this);
+  }
+  exp(): Tensor {
+    return this.graph.exp(this);
+  }
+  log(): Tensor {
+    return this.graph.log(this);
+  }
+  sqrt(): Tensor {
+    return this.graph.sqrt(this);
+  }
+  abs(): Tensor {
+    return this.graph.abs(this);
+  }
+  pow(p: number): Tensor {
+    return this.graph.pow(this, p);
+  }
+  square(): Tensor {
+    return this.graph.pow(this, 2);
+  }
+  relu(): Tensor {
+    return this.graph.relu(this);
+  }
+  sigmoid(): Tensor {
+    return this.graph.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return this.graph.tanh(this);
+  }
+  sin(): Tensor {
+    return this.graph.sin(this);
+  }
+  cos(): Tensor {
+    return this.graph.cos(this);
+  }
+  softplus(): Tensor {
+    return this.graph.softplus(this);
+  }
+  swish(): Tensor {
+    return this.graph.swish(this);
+  }
+  erf(): Tensor {
+    return this.graph.erf(this);
+  }
+  gelu(): Tensor {
+    return this.graph.gelu(this);
+  }
+  matmul(o: Tensor): Tensor {
+    return this.graph.matmul(this, o);
+  }
+  maxpool2(): Tensor {
+    return this.graph.maxpool2(this);
+  }
+  avgpool2(): Tensor {
+    return this.graph.avgpool2(this);
+  }
+  upsample2(): Tensor {
+    return this.graph.upsample2(this);
+  }
+  reshape(shape: Shape): Tensor {
+    return this.graph.reshape(this, shape);
+  }
+  transpose(perm: readonly number[]): Tensor {
+    return this.graph.transpose(this, perm);
+  }
   slice(axes: readonly number[], starts: readonly number[], ends: readonly number[]): Tensor {
     return this.graph.slice(this, axes, starts, ends);
   }
-  pad(pads: readonly (readonly [number, number])[]): Tensor { return this.graph.pad(this, pads); }
-  sum(axes?: readonly number[], keepdims = false): Tensor { return this.graph.sum(this, axes, keepdims); }
-  mean(axes?: readonly number[], keepdims = false): Tensor { return this.graph.mean(this, axes, keepdims); }
-  stopGradient(): Tensor { return this.graph.stopGradient(this); }
+  pad(pads: readonly (readonly [number, number])[]): Tensor {
+    return this.graph.pad(this, pads);
+  }
+  sum(axes?: readonly number[], keepdims = false): Tensor {
+    return this.graph.sum(this, axes, keepdims);
+  }
+  mean(axes?: readonly number[], keepdims = false): Tensor {
+    return this.graph.mean(this, axes, keepdims);
+  }
+  stopGradient(): Tensor {
+    return this.graph.stopGradient(this);
+  }
 }
 
 /** A graph under construction. Nodes are kept in creation (= topological) order. */
@@ -159,7 +255,8 @@ export class Graph {
   }
   /** A named parameter; its value lives in a ParamStore (or is fed). */
   param(name: string, shape: Shape): Tensor {
-    if (shape.includes(BATCH)) throw new EngineError(`param '${name}': parameters cannot have the batch dimension`);
+    if (shape.includes(BATCH))
+      throw new EngineError(`param '${name}': parameters cannot have the batch dimension`);
     return this.leaf('param', name, shape);
   }
   private leaf(op: 'input' | 'param', name: string, shape: Shape): Tensor {
@@ -167,7 +264,9 @@ export class Graph {
     const prev = this.feeds.get(name);
     if (prev) {
       if (prev.op !== op || fmtShape(prev.shape) !== fmtShape(shape)) {
-        throw new EngineError(`${op} '${name}': already declared as ${prev.op} ${fmtShape(prev.shape)}, now ${fmtShape(shape)}`);
+        throw new EngineError(
+          `${op} '${name}': already declared as ${prev.op} ${fmtShape(prev.shape)}, now ${fmtShape(shape)}`,
+        );
       }
       return prev;
     }
@@ -195,33 +294,79 @@ export class Graph {
   }
 
   // ---- elementwise (numpy broadcasting) ----
-  add(a: Operand, b: Operand): Tensor { return this.apply('add', [this.lift(a), this.lift(b)]); }
-  sub(a: Operand, b: Operand): Tensor { return this.apply('sub', [this.lift(a), this.lift(b)]); }
-  mul(a: Operand, b: Operand): Tensor { return this.apply('mul', [this.lift(a), this.lift(b)]); }
-  div(a: Operand, b: Operand): Tensor { return this.apply('div', [this.lift(a), this.lift(b)]); }
-  neg(x: Tensor): Tensor { return this.apply('neg', [x]); }
-  exp(x: Tensor): Tensor { return this.apply('exp', [x]); }
-  log(x: Tensor): Tensor { return this.apply('log', [x]); }
-  sqrt(x: Tensor): Tensor { return this.apply('sqrt', [x]); }
-  abs(x: Tensor): Tensor { return this.apply('abs', [x]); }
-  sign(x: Tensor): Tensor { return this.apply('sign', [x]); }
-  pow(x: Tensor, p: number): Tensor { return this.apply('pow', [x], { p }); }
-  relu(x: Tensor): Tensor { return this.apply('relu', [x]); }
-  sigmoid(x: Tensor): Tensor { return this.apply('sigmoid', [x]); }
-  tanh(x: Tensor): Tensor { return this.apply('tanh', [x]); }
-  sin(x: Tensor): Tensor { return this.apply('sin', [x]); }
-  cos(x: Tensor): Tensor { return this.apply('cos', [x]); }
-  softplus(x: Tensor): Tensor { return this.apply('softplus', [x]); }
-  swish(x: Tensor): Tensor { return this.apply('swish', [x]); }
-  erf(x: Tensor): Tensor { return this.apply('erf', [x]); }
+  add(a: Operand, b: Operand): Tensor {
+    return this.apply('add', [this.lift(a), this.lift(b)]);
+  }
+  sub(a: Operand, b: Operand): Tensor {
+    return this.apply('sub', [this.lift(a), this.lift(b)]);
+  }
+  mul(a: Operand, b: Operand): Tensor {
+    return this.apply('mul', [this.lift(a), this.lift(b)]);
+  }
+  div(a: Operand, b: Operand): Tensor {
+    return this.apply('div', [this.lift(a), this.lift(b)]);
+  }
+  neg(x: Tensor): Tensor {
+    return this.apply('neg', [x]);
+  }
+  exp(x: Tensor): Tensor {
+    return this.apply('exp', [x]);
+  }
+  log(x: Tensor): Tensor {
+    return this.apply('log', [x]);
+  }
+  sqrt(x: Tensor): Tensor {
+    return this.apply('sqrt', [x]);
+  }
+  abs(x: Tensor): Tensor {
+    return this.apply('abs', [x]);
+  }
+  sign(x: Tensor): Tensor {
+    return this.apply('sign', [x]);
+  }
+  pow(x: Tensor, p: number): Tensor {
+    return this.apply('pow', [x], { p });
+  }
+  relu(x: Tensor): Tensor {
+    return this.apply('relu', [x]);
+  }
+  sigmoid(x: Tensor): Tensor {
+    return this.apply('sigmoid', [x]);
+  }
+  tanh(x: Tensor): Tensor {
+    return this.apply('tanh', [x]);
+  }
+  sin(x: Tensor): Tensor {
+    return this.apply('sin', [x]);
+  }
+  cos(x: Tensor): Tensor {
+    return this.apply('cos', [x]);
+  }
+  softplus(x: Tensor): Tensor {
+    return this.apply('softplus', [x]);
+  }
+  swish(x: Tensor): Tensor {
+    return this.apply('swish', [x]);
+  }
+  erf(x: Tensor): Tensor {
+    return this.apply('erf', [x]);
+  }
   /** Exact GELU x·Φ(x) = ½x(1 + erf(x/√2)) (composite; ORT fuses this pattern into its Gelu kernel). */
-  gelu(x: Tensor): Tensor { return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1)); }
+  gelu(x: Tensor): Tensor {
+    return x.mul(0.5).mul(x.mul(Math.SQRT1_2).erf().add(1));
+  }
   /** Boolean a > b. */
-  greater(a: Operand, b: Operand): Tensor { return this.apply('greater', [this.lift(a), this.lift(b)]); }
+  greater(a: Operand, b: Operand): Tensor {
+    return this.apply('greater', [this.lift(a), this.lift(b)]);
+  }
   /** Boolean a == b. */
-  equal(a: Operand, b: Operand): Tensor { return this.apply('equal', [this.lift(a), this.lift(b)]); }
+  equal(a: Operand, b: Operand): Tensor {
+    return this.apply('equal', [this.lift(a), this.lift(b)]);
+  }
   /** Boolean → float32 0/1 mask (for mask multiplies). */
-  cast(cond: Tensor): Tensor { return this.apply('cast', [cond]); }
+  cast(cond: Tensor): Tensor {
+    return this.apply('cast', [cond]);
+  }
   /** cond ? a : b (broadcasting). */
   where(cond: Tensor, a: Operand, b: Operand): Tensor {
     return this.apply('where', [cond, this.lift(a), this.lift(b)]);
@@ -229,25 +374,43 @@ export class Graph {
 
   // ---- linear algebra / conv ----
   /** Batched matmul (..., m, k) @ (..., k, n), batch dims broadcast. Rank ≥ 2. */
-  matmul(a: Tensor, b: Tensor): Tensor { return this.apply('matmul', [a, b]); }
+  matmul(a: Tensor, b: Tensor): Tensor {
+    return this.apply('matmul', [a, b]);
+  }
   /** NCHW conv, stride 1, same padding, odd square kernel; w (Co,Ci,k,k); bias (Co) optional. */
   conv2d(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     const k = w.shape[2];
     return this.apply('conv2d', b ? [x, w, b] : [x, w], { kernel: typeof k === 'number' ? k : -1 });
   }
-  maxpool2(x: Tensor): Tensor { return this.apply('maxpool2', [x]); }
-  avgpool2(x: Tensor): Tensor { return this.apply('avgpool2', [x]); }
-  upsample2(x: Tensor): Tensor { return this.apply('upsample2', [x]); }
+  maxpool2(x: Tensor): Tensor {
+    return this.apply('maxpool2', [x]);
+  }
+  avgpool2(x: Tensor): Tensor {
+    return this.apply('avgpool2', [x]);
+  }
+  upsample2(x: Tensor): Tensor {
+    return this.apply('upsample2', [x]);
+  }
 
   // ---- layout ----
-  reshape(x: Tensor, shape: Shape): Tensor { return this.apply('reshape', [x], { shape }); }
-  transpose(x: Tensor, perm: readonly number[]): Tensor { return this.apply('transpose', [x], { perm }); }
+  reshape(x: Tensor, shape: Shape): Tensor {
+    return this.apply('reshape', [x], { shape });
+  }
+  transpose(x: Tensor, perm: readonly number[]): Tensor {
+    return this.apply('transpose', [x], { perm });
+  }
   slice(x: Tensor, axes: readonly number[], starts: readonly number[], ends: readonly number[]): Tensor {
     return this.apply('slice', [x], { axes, starts, ends });
   }
-  flip(x: Tensor, axes: readonly number[]): Tensor { return this.apply('flip', [x], { axes }); }
-  concat(xs: readonly Tensor[], axis: number): Tensor { return this.apply('concat', xs, { axis }); }
-  pad(x: Tensor, pads: readonly (readonly [number, number])[]): Tensor { return this.apply('pad', [x], { pads }); }
+  flip(x: Tensor, axes: readonly number[]): Tensor {
+    return this.apply('flip', [x], { axes });
+  }
+  concat(xs: readonly Tensor[], axis: number): Tensor {
+    return this.apply('concat', xs, { axis });
+  }
+  pad(x: Tensor, pads: readonly (readonly [number, number])[]): Tensor {
+    return this.apply('pad', [x], { pads });
+  }
   /** Broadcast to `shape` (numpy rules). When `shape` has a 'B' that x lacks, pass `batchOf`
    *  (any tensor with the batch dim) so the run-time batch size is known. */
   expand(x: Tensor, shape: Shape, batchOf?: Tensor): Tensor {
@@ -261,7 +424,9 @@ export class Graph {
   mean(x: Tensor, axes?: readonly number[], keepdims = false): Tensor {
     return this.apply('mean', [x], { axes: axes ?? x.shape.map((_, i) => i), keepdims });
   }
-  stopGradient(x: Tensor): Tensor { return this.apply('stopGradient', [x]); }
+  stopGradient(x: Tensor): Tensor {
+    return this.apply('stopGradient', [x]);
+  }
   /** The run-time batch size as a float scalar (x must have 'B' on `axis`). */
   batchSize(x: Tensor): Tensor {
     const axis = x.shape.indexOf(BATCH);

@@ -27,7 +27,8 @@ export class Layers {
   /** 3×3 (or k×k) same-padded conv with bias; weights Glorot-uniform, bias zero. */
   conv2d(name: string, x: Tensor, cout: number, { kernel = 3, bias = true } = {}): Tensor {
     const cin = x.shape[1];
-    if (typeof cin !== 'number') throw new EngineError(`conv2d '${this.prefix}${name}': input channels must be static`);
+    if (typeof cin !== 'number')
+      throw new EngineError(`conv2d '${this.prefix}${name}': input channels must be static`);
     const s = this.scope(name);
     const wShape = [cout, cin, kernel, kernel];
     const w = s.param('w', wShape, glorotFor(wShape));
@@ -37,7 +38,8 @@ export class Layers {
   /** x (..., in) @ W (in, units) + b. */
   dense(name: string, x: Tensor, units: number, { bias = true } = {}): Tensor {
     const cin = x.shape[x.rank - 1];
-    if (typeof cin !== 'number') throw new EngineError(`dense '${this.prefix}${name}': input features must be static`);
+    if (typeof cin !== 'number')
+      throw new EngineError(`dense '${this.prefix}${name}': input features must be static`);
     const s = this.scope(name);
     const y = x.rank >= 2 ? x.matmul(s.param('w', [cin, units], glorotFor([cin, units]))) : x;
     return bias ? y.add(s.param('b', [units], { kind: 'zeros' })) : y;

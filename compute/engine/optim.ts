@@ -25,7 +25,9 @@ export interface Optimizer {
   /** Names of the per-parameter state slots (each has the parameter's shape, starts at 0). */
   readonly slots: readonly string[];
   /** Shared scalars computed once per graph (e.g. Adam's α_t); returns the per-parameter rule. */
-  prepare(ctx: OptimizerContext): (param: Tensor, grad: Tensor, slots: readonly Tensor[]) => { param: Tensor; slots: Tensor[] };
+  prepare(
+    ctx: OptimizerContext,
+  ): (param: Tensor, grad: Tensor, slots: readonly Tensor[]) => { param: Tensor; slots: Tensor[] };
 }
 
 export interface AdamOptions {
@@ -35,13 +37,16 @@ export interface AdamOptions {
 }
 
 export function adam(o: AdamOptions = {}): Optimizer {
-  const b1 = o.beta1 ?? 0.9, b2 = o.beta2 ?? 0.999, eps = o.epsilon ?? 1e-7;
+  const b1 = o.beta1 ?? 0.9,
+    b2 = o.beta2 ?? 0.999,
+    eps = o.epsilon ?? 1e-7;
   return {
     kind: 'adam',
     slots: ['m', 'v'],
     prepare({ lr, step }) {
       // α_t = lr·√(1−β2^t)/(1−β1^t), with βᵗ = exp(t·ln β)
-      const b1t = step.mul(Math.log(b1)).exp(), b2t = step.mul(Math.log(b2)).exp();
+      const b1t = step.mul(Math.log(b1)).exp(),
+        b2t = step.mul(Math.log(b2)).exp();
       const alpha = lr.mul(b2t.neg().add(1).sqrt()).div(b1t.neg().add(1));
       return (p, g, [m, v]) => {
         const m1 = m!.mul(b1).add(g.mul(1 - b1));

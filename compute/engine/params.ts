@@ -17,7 +17,11 @@ import { EngineError } from './ir';
 import { mulberry32 } from '../numerics/rng';
 import { JsonLimitError, describeJson, parseJsonLimited } from '../io/json';
 import { firstIssue as firstIssueOf } from '../io/zodIssue';
-import { safetensorsEntrySchema, safetensorsHeaderSchema, safetensorsMetadataSchema } from './safetensorsSchema';
+import {
+  safetensorsEntrySchema,
+  safetensorsHeaderSchema,
+  safetensorsMetadataSchema,
+} from './safetensorsSchema';
 
 export type Init =
   | { kind: 'glorotUniform'; fanIn: number; fanOut: number }
@@ -63,7 +67,8 @@ export function initialise(shape: readonly number[], init: Init, rand: () => num
     }
     case 'normal':
       for (let i = 0; i < n; i += 2) {
-        const r = Math.sqrt(-2 * Math.log(1 - rand())), th = 2 * Math.PI * rand();
+        const r = Math.sqrt(-2 * Math.log(1 - rand())),
+          th = 2 * Math.PI * rand();
         a[i] = r * Math.cos(th) * init.std;
         if (i + 1 < n) a[i + 1] = r * Math.sin(th) * init.std;
       }
@@ -85,7 +90,8 @@ export class ParamStore {
   create(name: string, shape: readonly number[], init: Init): string {
     const prev = this.shapes.get(name);
     if (prev) {
-      if (prev.join(',') !== shape.join(',')) throw new EngineError(`param '${name}': exists with shape [${prev}], requested [${shape}]`);
+      if (prev.join(',') !== shape.join(','))
+        throw new EngineError(`param '${name}': exists with shape [${prev}], requested [${shape}]`);
       return name;
     }
     this.shapes.set(name, [...shape]);
@@ -114,7 +120,8 @@ export class ParamStore {
     const n = s.reduce((p, d) => p * d, 1);
     if (data.length !== n) throw new EngineError(`param '${name}': ${data.length} values for shape [${s}]`);
     const prev = this.shapes.get(name);
-    if (prev && prev.join(',') !== s.join(',')) throw new EngineError(`param '${name}': shape [${prev}] cannot become [${s}]`);
+    if (prev && prev.join(',') !== s.join(','))
+      throw new EngineError(`param '${name}': shape [${prev}] cannot become [${s}]`);
     this.shapes.set(name, s);
     this.vals.set(name, data);
   }
@@ -135,15 +142,21 @@ export class ParamStore {
   }
 
   toSafetensors(metadata: Record<string, string> = {}): Uint8Array {
-    return writeSafetensors(Object.fromEntries(this.names().map((n) => [n, { shape: this.shape(n), data: this.get(n) }])), metadata);
+    return writeSafetensors(
+      Object.fromEntries(this.names().map((n) => [n, { shape: this.shape(n), data: this.get(n) }])),
+      metadata,
+    );
   }
   /** Load values into this store. `strict`: every stored parameter must be present in the file. */
   loadSafetensors(bytes: Uint8Array, { strict = true } = {}): Record<string, string> {
     const { tensors, metadata } = readSafetensors(bytes);
-    for (const n of this.names()) if (strict && !tensors[n]) throw new EngineError(`safetensors: parameter '${n}' missing from file`);
+    for (const n of this.names())
+      if (strict && !tensors[n]) throw new EngineError(`safetensors: parameter '${n}' missing from file`);
     for (const [n, t] of Object.entries(tensors)) {
       if (this.has(n) && this.shape(n).join(',') !== t.shape.join(','))
-        throw new EngineError(`safetensors: '${n}' has shape [${t.shape}] in the file, [${this.shape(n)}] in the model`);
+        throw new EngineError(
+          `safetensors: '${n}' has shape [${t.shape}] in the file, [${this.shape(n)}] in the model`,
+        );
       this.set(n, t.data, t.shape);
     }
     return metadata;
@@ -160,7 +173,10 @@ export interface SafeTensor {
   data: Float32Array;
 }
 
-export function writeSafetensors(tensors: Record<string, { shape: readonly number[]; data: Float32Array }>, metadata: Record<string, string> = {}): Uint8Array {
+export function writeSafetensors(
+  tensors: Record<string, { shape: readonly number[]; data: Float32Array }>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let off = 0;
@@ -180,7 +196,8 @@ export function writeSafetensors(tensors: Record<string, { shape: readonly numbe
   let p = 8 + hb.length;
   for (const t of Object.values(tensors)) {
     const view = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new EngineError('safetensors: big-endian hosts are not supported');
+    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
+      throw new EngineError('safetensors: big-endian hosts are not supported');
     out.set(view, p);
     p += view.length;
   }
@@ -203,21 +220,33 @@ const DTYPE_WIDTH = { F32: 4, F64: 8, F16: 2 } as const;
  * each entry's dtype, shape and data_offsets, __metadata__ strings, offsets inside the data and
  * not overlapping) without copying any tensor data. Every failure is an EngineError.
  */
-export function checkSafetensors(bytes: Uint8Array): { entries: SafeTensorEntry[]; metadata: Record<string, string>; dataStart: number } {
+export function checkSafetensors(bytes: Uint8Array): {
+  entries: SafeTensorEntry[];
+  metadata: Record<string, string>;
+  dataStart: number;
+} {
   if (bytes.length < 8) throw new EngineError(`safetensors: file too short (${bytes.length} bytes)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const hl = dv.getBigUint64(0, true);
-  if (hl > BigInt(bytes.length - 8) || hl > 100_000_000n) throw new EngineError(`safetensors: header length ${hl} exceeds file size ${bytes.length}`);
+  if (hl > BigInt(bytes.length - 8) || hl > 100_000_000n)
+    throw new EngineError(`safetensors: header length ${hl} exceeds file size ${bytes.length}`);
   const n = Number(hl);
   let header: unknown;
   try {
-    header = parseJsonLimited(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)), 'safetensors: header', 8);
+    header = parseJsonLimited(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)),
+      'safetensors: header',
+      8,
+    );
   } catch (e) {
     if (e instanceof JsonLimitError) throw new EngineError(e.message);
     throw new EngineError(`safetensors: header is not valid JSON (${(e as Error).message})`);
   }
   const top = safetensorsHeaderSchema.safeParse(header);
-  if (!top.success) throw new EngineError(`safetensors: header must be a JSON object of tensor entries, found ${describeJson(header)}`);
+  if (!top.success)
+    throw new EngineError(
+      `safetensors: header must be a JSON object of tensor entries, found ${describeJson(header)}`,
+    );
   const base = 8 + n;
   const dataLen = bytes.length - base;
   const entries: SafeTensorEntry[] = [];
@@ -226,7 +255,10 @@ export function checkSafetensors(bytes: Uint8Array): { entries: SafeTensorEntry[
     const label = JSON.stringify(name.slice(0, 80));
     if (name === '__metadata__') {
       const m = safetensorsMetadataSchema.safeParse(e);
-      if (!m.success) throw new EngineError(`safetensors: __metadata__ must map names to strings (${firstIssueOf(m.error)})`);
+      if (!m.success)
+        throw new EngineError(
+          `safetensors: __metadata__ must map names to strings (${firstIssueOf(m.error)})`,
+        );
       metadata = m.data;
       continue;
     }
@@ -234,22 +266,35 @@ export function checkSafetensors(bytes: Uint8Array): { entries: SafeTensorEntry[
     if (!t.success) throw new EngineError(`safetensors: tensor ${label}: ${firstIssueOf(t.error)}`);
     const { dtype, shape, data_offsets: off } = t.data;
     const width = DTYPE_WIDTH[dtype as keyof typeof DTYPE_WIDTH];
-    if (!width) throw new EngineError(`safetensors: tensor ${label} has unsupported dtype ${dtype.slice(0, 20)} (F32, F64, F16 are read)`);
+    if (!width)
+      throw new EngineError(
+        `safetensors: tensor ${label} has unsupported dtype ${dtype.slice(0, 20)} (F32, F64, F16 are read)`,
+      );
     let count = 1;
     for (const d of shape) count *= d;
-    if (!Number.isSafeInteger(count * width)) throw new EngineError(`safetensors: tensor ${label} shape [${shape.join(', ')}] is too large`);
+    if (!Number.isSafeInteger(count * width))
+      throw new EngineError(`safetensors: tensor ${label} shape [${shape.join(', ')}] is too large`);
     const [b, en] = off;
-    if (b > en || en > dataLen || en - b !== count * width) throw new EngineError(`safetensors: tensor ${label} data_offsets [${b}, ${en}] do not fit ${dtype} [${shape.join(', ')}] in ${dataLen} data bytes`);
+    if (b > en || en > dataLen || en - b !== count * width)
+      throw new EngineError(
+        `safetensors: tensor ${label} data_offsets [${b}, ${en}] do not fit ${dtype} [${shape.join(', ')}] in ${dataLen} data bytes`,
+      );
     entries.push({ name, dtype: dtype as SafeTensorEntry['dtype'], shape, begin: b, end: en });
   }
   const sorted = [...entries].sort((x, y) => x.begin - y.begin);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.begin < sorted[i - 1]!.end) throw new EngineError(`safetensors: tensors ${JSON.stringify(sorted[i - 1]!.name)} and ${JSON.stringify(sorted[i]!.name)} overlap`);
+    if (sorted[i]!.begin < sorted[i - 1]!.end)
+      throw new EngineError(
+        `safetensors: tensors ${JSON.stringify(sorted[i - 1]!.name)} and ${JSON.stringify(sorted[i]!.name)} overlap`,
+      );
   }
   return { entries, metadata, dataStart: base };
 }
 
-export function readSafetensors(bytes: Uint8Array): { tensors: Record<string, SafeTensor>; metadata: Record<string, string> } {
+export function readSafetensors(bytes: Uint8Array): {
+  tensors: Record<string, SafeTensor>;
+  metadata: Record<string, string>;
+} {
   const { entries, metadata, dataStart: base } = checkSafetensors(bytes);
   const tensors: Record<string, SafeTensor> = {};
   for (const { name, dtype, shape, begin, end } of entries) {
@@ -264,7 +309,9 @@ export function readSafetensors(bytes: Uint8Array): { tensors: Record<string, Sa
 }
 
 function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+  const s = h & 0x8000 ? -1 : 1,
+    e = (h >> 10) & 0x1f,
+    f = h & 0x3ff;
   if (e === 0) return s * 2 ** -14 * (f / 1024);
   if (e === 31) return f ? NaN : s * Infinity;
   return s * 2 ** (e - 15) * (1 + f / 1024);

@@ -41,10 +41,14 @@ export function broadcastShapes(...shapes: Shape[]): Shape {
 }
 
 const float = (...ts: readonly Tensor[]) => {
-  for (const t of ts) if (t.dtype !== 'float32') fail(`expected float32 operand, got ${t.dtype} ${fmt(t.shape)}`);
+  for (const t of ts)
+    if (t.dtype !== 'float32') fail(`expected float32 operand, got ${t.dtype} ${fmt(t.shape)}`);
 };
 const same = (ins: readonly Tensor[]): ShapeResult => (float(...ins), { shape: ins[0]!.shape });
-const bcast = (ins: readonly Tensor[]): ShapeResult => (float(...ins), { shape: broadcastShapes(...ins.map((t) => t.shape)) });
+const bcast = (ins: readonly Tensor[]): ShapeResult => (
+  float(...ins),
+  { shape: broadcastShapes(...ins.map((t) => t.shape)) }
+);
 const cmp = (ins: readonly Tensor[]): ShapeResult => ({ ...bcast(ins), dtype: 'bool' });
 const normAxes = (axes: readonly number[], rank: number) =>
   axes.map((a) => {
@@ -58,10 +62,15 @@ const nchw = (x: Tensor, what: string) => {
   if (x.shape[1] === 'B') fail(`channel dim cannot be the batch dim`);
 };
 const even = (x: Tensor) => {
-  if ((x.shape[2] as number) % 2 || (x.shape[3] as number) % 2) fail(`spatial dims must be even, got ${fmt(x.shape)}`);
+  if ((x.shape[2] as number) % 2 || (x.shape[3] as number) % 2)
+    fail(`spatial dims must be even, got ${fmt(x.shape)}`);
 };
 /** Last two dims swapped (matrix transpose of a batched matmul operand). */
-const mT = (g: Graph, t: Tensor) => g.transpose(t, t.shape.map((_, i) => (i < t.rank - 2 ? i : 2 * t.rank - 3 - i)));
+const mT = (g: Graph, t: Tensor) =>
+  g.transpose(
+    t,
+    t.shape.map((_, i) => (i < t.rank - 2 ? i : 2 * t.rank - 3 - i)),
+  );
 const zeroLike = (g: Graph) => g.scalar(0);
 /** A tensor that carries the batch dim but is cheap to depend on: a fed input if one is upstream. */
 export function batchSource(t: Tensor): Tensor {
@@ -84,7 +93,10 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
   param: { shape: (_, a) => ({ shape: a.shape! }) },
   const: {
     shape: (_, a) => {
-      const n = a.shape!.reduce<number>((p, d) => (d === 'B' ? fail('constants cannot have the batch dim') : p * d), 1);
+      const n = a.shape!.reduce<number>(
+        (p, d) => (d === 'B' ? fail('constants cannot have the batch dim') : p * d),
+        1,
+      );
       if (a.data!.length !== n) fail(`data length ${a.data!.length} does not match shape ${fmt(a.shape!)}`);
       const bad = a.data!.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) fail(`non-finite constant value ${a.data![bad]} at index ${bad}`);
@@ -94,10 +106,16 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
   // elementwise binary (broadcasting)
   add: { shape: bcast, vjp: (_, __, dy) => [dy, dy] },
   sub: { shape: bcast, vjp: (g, _, dy, n) => [dy, n[1] ? g.neg(dy) : null] },
-  mul: { shape: bcast, vjp: (_, y, dy, n) => [n[0] ? dy.mul(y.inputs[1]!) : null, n[1] ? dy.mul(y.inputs[0]!) : null] },
+  mul: {
+    shape: bcast,
+    vjp: (_, y, dy, n) => [n[0] ? dy.mul(y.inputs[1]!) : null, n[1] ? dy.mul(y.inputs[0]!) : null],
+  },
   div: {
     shape: bcast,
-    vjp: (g, y, dy, n) => [n[0] ? dy.div(y.inputs[1]!) : null, n[1] ? g.neg(dy.mul(y).div(y.inputs[1]!)) : null],
+    vjp: (g, y, dy, n) => [
+      n[0] ? dy.div(y.inputs[1]!) : null,
+      n[1] ? g.neg(dy.mul(y).div(y.inputs[1]!)) : null,
+    ],
   },
   // elementwise unary
   neg: { shape: same, vjp: (g, _, dy) => [g.neg(dy)] },
@@ -113,19 +131,35 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
   sin: { shape: same, vjp: (_, y, dy) => [dy.mul(y.inputs[0]!.cos())] },
   cos: { shape: same, vjp: (_, y, dy) => [dy.mul(y.inputs[0]!.sin()).neg()] },
   // d/dx erf(x) = 2/√π · exp(−x²)
-  erf: { shape: same, vjp: (_, y, dy) => [dy.mul(y.inputs[0]!.square().neg().exp().mul(2 / Math.sqrt(Math.PI)))] },
+  erf: {
+    shape: same,
+    vjp: (_, y, dy) => [
+      dy.mul(
+        y.inputs[0]!.square()
+          .neg()
+          .exp()
+          .mul(2 / Math.sqrt(Math.PI)),
+      ),
+    ],
+  },
   softplus: { shape: same, vjp: (_, y, dy) => [dy.mul(y.inputs[0]!.sigmoid())] },
   swish: {
     shape: same, // d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x)))
     vjp: (_, y, dy) => {
-      const x = y.inputs[0]!, s = x.sigmoid();
+      const x = y.inputs[0]!,
+        s = x.sigmoid();
       return [dy.mul(s.mul(x.mul(s.neg().add(1)).add(1)))];
     },
   },
   // comparisons and masks
   greater: { shape: cmp },
   equal: { shape: cmp },
-  cast: { shape: (ins) => (ins[0]!.dtype !== 'bool' && fail('cast expects a boolean operand'), { shape: ins[0]!.shape }) },
+  cast: {
+    shape: (ins) => (
+      ins[0]!.dtype !== 'bool' && fail('cast expects a boolean operand'),
+      { shape: ins[0]!.shape }
+    ),
+  },
   where: {
     shape: ([c, a, b]) => {
       if (c!.dtype !== 'bool') fail('condition must be boolean (use greater/equal)');
@@ -133,7 +167,8 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
       return { shape: broadcastShapes(c!.shape, a!.shape, b!.shape) };
     },
     vjp: (g, y, dy, n) => {
-      const c = y.inputs[0]!, z = zeroLike(g);
+      const c = y.inputs[0]!,
+        z = zeroLike(g);
       return [null, n[1] ? g.where(c, dy, z) : null, n[2] ? g.where(c, z, dy) : null];
     },
   },
@@ -142,7 +177,8 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
     shape: ([a, b]) => {
       float(a!, b!);
       if (a!.rank < 2 || b!.rank < 2) fail('operands must have rank ≥ 2');
-      if (a!.shape[a!.rank - 1] !== b!.shape[b!.rank - 2]) fail(`inner dims differ: ${fmt(a!.shape)} @ ${fmt(b!.shape)}`);
+      if (a!.shape[a!.rank - 1] !== b!.shape[b!.rank - 2])
+        fail(`inner dims differ: ${fmt(a!.shape)} @ ${fmt(b!.shape)}`);
       const batch = broadcastShapes(a!.shape.slice(0, -2), b!.shape.slice(0, -2));
       return { shape: [...batch, a!.shape[a!.rank - 2]!, b!.shape[b!.rank - 1]!] };
     },
@@ -159,8 +195,10 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
       const k = a.kernel!;
       if (w!.rank !== 4 || w!.shape[2] !== k || w!.shape[3] !== k || k % 2 !== 1)
         fail(`weight must be (Co,Ci,k,k) with odd k, got ${fmt(w!.shape)}`);
-      if (w!.shape[1] !== x!.shape[1]) fail(`input has ${x!.shape[1]} channels, weight expects ${w!.shape[1]}`);
-      if (b && (b.rank !== 1 || b.shape[0] !== w!.shape[0])) fail(`bias must be (${w!.shape[0]}), got ${fmt(b.shape)}`);
+      if (w!.shape[1] !== x!.shape[1])
+        fail(`input has ${x!.shape[1]} channels, weight expects ${w!.shape[1]}`);
+      if (b && (b.rank !== 1 || b.shape[0] !== w!.shape[0]))
+        fail(`bias must be (${w!.shape[0]}), got ${fmt(b.shape)}`);
       return { shape: [x!.shape[0]!, w!.shape[0]!, x!.shape[2]!, x!.shape[3]!] };
     },
     vjp: (g, y, dy, n) => {
@@ -183,16 +221,27 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
     },
   },
   maxpool2: {
-    shape: ([x]) => (nchw(x!, 'maxpool2'), even(x!), { shape: [x!.shape[0]!, x!.shape[1]!, (x!.shape[2] as number) / 2, (x!.shape[3] as number) / 2] }),
+    shape: ([x]) => (
+      nchw(x!, 'maxpool2'),
+      even(x!),
+      { shape: [x!.shape[0]!, x!.shape[1]!, (x!.shape[2] as number) / 2, (x!.shape[3] as number) / 2] }
+    ),
     // gradient to the window's maximum (equality mask; exact ties all receive it)
     vjp: (g, y, dy) => [g.where(g.equal(y.inputs[0]!, y.upsample2()), dy.upsample2(), 0)],
   },
   avgpool2: {
-    shape: ([x]) => (nchw(x!, 'avgpool2'), even(x!), { shape: [x!.shape[0]!, x!.shape[1]!, (x!.shape[2] as number) / 2, (x!.shape[3] as number) / 2] }),
+    shape: ([x]) => (
+      nchw(x!, 'avgpool2'),
+      even(x!),
+      { shape: [x!.shape[0]!, x!.shape[1]!, (x!.shape[2] as number) / 2, (x!.shape[3] as number) / 2] }
+    ),
     vjp: (_, __, dy) => [dy.upsample2().mul(0.25)],
   },
   upsample2: {
-    shape: ([x]) => (nchw(x!, 'upsample2'), { shape: [x!.shape[0]!, x!.shape[1]!, (x!.shape[2] as number) * 2, (x!.shape[3] as number) * 2] }),
+    shape: ([x]) => (
+      nchw(x!, 'upsample2'),
+      { shape: [x!.shape[0]!, x!.shape[1]!, (x!.shape[2] as number) * 2, (x!.shape[3] as number) * 2] }
+    ),
     vjp: (_, __, dy) => [dy.avgpool2().mul(4)],
   },
   // layout
@@ -200,7 +249,8 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
     shape: ([x], a) => {
       const s = a.shape!;
       const nb = (t: Shape) => t.filter((d) => d === 'B').length;
-      if (nb(s) !== nb(x!.shape) || nb(s) > 1) fail(`batch dim must appear once in both shapes: ${fmt(x!.shape)} → ${fmt(s)}`);
+      if (nb(s) !== nb(x!.shape) || nb(s) > 1)
+        fail(`batch dim must appear once in both shapes: ${fmt(x!.shape)} → ${fmt(s)}`);
       const n = (t: Shape) => t.reduce<number>((p, d) => (d === 'B' ? p : p * d), 1);
       if (s.some((d) => d !== 'B' && (!Number.isInteger(d) || d < 0))) fail(`invalid target shape ${fmt(s)}`);
       if (n(s) !== n(x!.shape)) fail(`cannot reshape ${fmt(x!.shape)} to ${fmt(s)}`);
@@ -211,7 +261,8 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
   transpose: {
     shape: ([x], a) => {
       const p = a.perm!;
-      if (p.length !== x!.rank || [...p].sort().some((v, i) => v !== i)) fail(`invalid permutation [${p}] for rank ${x!.rank}`);
+      if (p.length !== x!.rank || [...p].sort().some((v, i) => v !== i))
+        fail(`invalid permutation [${p}] for rank ${x!.rank}`);
       return { shape: p.map((i) => x!.shape[i]!), dtype: x!.dtype };
     },
     vjp: (g, y, dy) => {
@@ -224,17 +275,22 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
     shape: ([x], a) => {
       const s = [...x!.shape];
       const axes = normAxes(a.axes!, x!.rank);
-      if (a.starts!.length !== axes.length || a.ends!.length !== axes.length) fail('axes/starts/ends lengths differ');
+      if (a.starts!.length !== axes.length || a.ends!.length !== axes.length)
+        fail('axes/starts/ends lengths differ');
       axes.forEach((ax, i) => {
-        const d = s[ax]!, st = a.starts![i]!, en = a.ends![i]!;
+        const d = s[ax]!,
+          st = a.starts![i]!,
+          en = a.ends![i]!;
         if (d === 'B') fail(`cannot slice the batch dim`);
-        if (!(0 <= st && st < en && en <= d)) fail(`slice [${st}, ${en}) out of range for axis ${ax} of size ${d}`);
+        if (!(0 <= st && st < en && en <= d))
+          fail(`slice [${st}, ${en}) out of range for axis ${ax} of size ${d}`);
         s[ax] = en - st;
       });
       return { shape: s, dtype: x!.dtype };
     },
     vjp: (g, y, dy) => {
-      const x = y.inputs[0]!, axes = normAxes(y.attrs.axes!, x.rank);
+      const x = y.inputs[0]!,
+        axes = normAxes(y.attrs.axes!, x.rank);
       const pads = x.shape.map((d, i): [number, number] => {
         const k = axes.indexOf(i);
         return k < 0 ? [0, 0] : [y.attrs.starts![k]!, (d as number) - y.attrs.ends![k]!];
@@ -244,7 +300,8 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
   },
   flip: {
     shape: ([x], a) => {
-      for (const ax of normAxes(a.axes!, x!.rank)) if (x!.shape[ax] === 'B') fail('cannot flip the batch dim');
+      for (const ax of normAxes(a.axes!, x!.rank))
+        if (x!.shape[ax] === 'B') fail('cannot flip the batch dim');
       return { shape: x!.shape, dtype: x!.dtype };
     },
     vjp: (g, y, dy) => [g.flip(dy, y.attrs.axes!)],
@@ -257,7 +314,8 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
       const s = [...xs[0]!.shape];
       let tot = 0;
       for (const t of xs) {
-        if (t.rank !== s.length || t.shape.some((d, i) => i !== ax && d !== s[i])) fail(`shapes differ off axis ${ax}: ${xs.map((u) => fmt(u.shape)).join(', ')}`);
+        if (t.rank !== s.length || t.shape.some((d, i) => i !== ax && d !== s[i]))
+          fail(`shapes differ off axis ${ax}: ${xs.map((u) => fmt(u.shape)).join(', ')}`);
         if (t.shape[ax!] === 'B') fail('cannot concat along the batch dim');
         tot += t.shape[ax!] as number;
       }
@@ -268,7 +326,8 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
       const [ax] = normAxes([y.attrs.axis!], y.rank);
       let off = 0;
       return y.inputs.map((t, i) => {
-        const len = t.shape[ax!] as number, st = off;
+        const len = t.shape[ax!] as number,
+          st = off;
         off += len;
         return n[i] ? g.slice(dy, [ax!], [st], [st + len]) : null;
       });
@@ -282,16 +341,27 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
       return {
         shape: x!.shape.map((d, i) => {
           const [b, e] = p[i]!;
-          if (!(Number.isInteger(b) && Number.isInteger(e) && b >= 0 && e >= 0)) fail(`pads must be non-negative integers`);
+          if (!(Number.isInteger(b) && Number.isInteger(e) && b >= 0 && e >= 0))
+            fail(`pads must be non-negative integers`);
           if (d === 'B' && (b || e)) fail('cannot pad the batch dim');
           return d === 'B' ? d : d + b + e;
         }),
       };
     },
     vjp: (g, y, dy) => {
-      const x = y.inputs[0]!, p = y.attrs.pads!;
+      const x = y.inputs[0]!,
+        p = y.attrs.pads!;
       const axes = x.shape.map((_, i) => i).filter((i) => p[i]![0] || p[i]![1]);
-      return [axes.length ? g.slice(dy, axes, axes.map((i) => p[i]![0]), axes.map((i) => p[i]![0] + (x.shape[i] as number))) : dy];
+      return [
+        axes.length
+          ? g.slice(
+              dy,
+              axes,
+              axes.map((i) => p[i]![0]),
+              axes.map((i) => p[i]![0] + (x.shape[i] as number)),
+            )
+          : dy,
+      ];
     },
   },
   expand: {
@@ -301,7 +371,8 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
       if (fmt(s) !== fmt(a.shape!)) fail(`cannot expand ${fmt(x!.shape)} to ${fmt(a.shape!)}`);
       const off = s.length - x!.rank;
       const needsB = s.some((d, i) => d === 'B' && x!.shape[i - off] !== 'B');
-      if (needsB && !src?.shape.includes('B')) fail(`expanding to the batch dim needs a batch-size source operand`);
+      if (needsB && !src?.shape.includes('B'))
+        fail(`expanding to the batch dim needs a batch-size source operand`);
       return { shape: s };
     },
     vjp: (_, __, dy) => [dy, null], // grad() reduces the broadcast dims
@@ -314,14 +385,16 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
       return { shape: a.keepdims ? keepShape(x!.shape, axes) : x!.shape.filter((_, i) => !axes.includes(i)) };
     },
     vjp: (g, y, dy) => {
-      const x = y.inputs[0]!, axes = normAxes(y.attrs.axes!, x.rank);
+      const x = y.inputs[0]!,
+        axes = normAxes(y.attrs.axes!, x.rank);
       return [g.expand(g.reshape(dy, keepShape(x.shape, axes)), x.shape, batchSource(x))];
     },
   },
   mean: {
     shape: (ins, a) => PRIMITIVES.sum.shape(ins, a),
     vjp: (g, y, dy) => {
-      const x = y.inputs[0]!, axes = normAxes(y.attrs.axes!, x.rank);
+      const x = y.inputs[0]!,
+        axes = normAxes(y.attrs.axes!, x.rank);
       let n = 1;
       let count: Tensor | null = null;
       for (const ax of axes) {
@@ -336,6 +409,9 @@ export const PRIMITIVES: Record<OpName, Primitive> = {
   },
   stopGradient: { shape: same },
   batchSize: {
-    shape: ([x], a) => (x!.shape[a.axis!] !== 'B' && fail(`${fmt(x!.shape)} has no batch dim`), { shape: [] }),
+    shape: ([x], a) => (
+      x!.shape[a.axis!] !== 'B' && fail(`${fmt(x!.shape)} has no batch dim`),
+      { shape: [] }
+    ),
   },
 };

@@ -20,7 +20,10 @@ const strides = (s: readonly number[]) => {
   }
   return r;
 };
-const arr = (shape: number[], data?: Float64Array): RefArray => ({ shape, data: data ?? new Float64Array(size(shape)) });
+const arr = (shape: number[], data?: Float64Array): RefArray => ({
+  shape,
+  data: data ?? new Float64Array(size(shape)),
+});
 
 /** Iterate all multi-indices of `shape`, calling fn(index, flatOffset). */
 function forEachIndex(shape: readonly number[], fn: (idx: number[], flat: number) => void): void {
@@ -64,7 +67,8 @@ const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 export function erf(x: number): number {
   const a = Math.abs(x);
   if (a <= 2.5) {
-    let term = x, sum = x;
+    let term = x,
+      sum = x;
     for (let n = 1; n < 60 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
       term *= (-x * x) / n;
       sum += term / (2 * n + 1);
@@ -78,10 +82,13 @@ export function erf(x: number): number {
 }
 
 function matmul(a: RefArray, b: RefArray): RefArray {
-  const m = a.shape.at(-2)!, k = a.shape.at(-1)!, n = b.shape.at(-1)!;
+  const m = a.shape.at(-2)!,
+    k = a.shape.at(-1)!,
+    n = b.shape.at(-1)!;
   const batch = bshape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const out = arr([...batch, m, n]);
-  const sa = strides(a.shape.slice(0, -2)), sb = strides(b.shape.slice(0, -2));
+  const sa = strides(a.shape.slice(0, -2)),
+    sb = strides(b.shape.slice(0, -2));
   const offOf = (shape: number[], st: number[], idx: number[]) => {
     const off = batch.length - shape.length;
     let f = 0;
@@ -90,7 +97,8 @@ function matmul(a: RefArray, b: RefArray): RefArray {
   };
   let o = 0;
   forEachIndex(batch, (idx) => {
-    const ao = offOf(a.shape.slice(0, -2), sa, idx) * m * k, bo = offOf(b.shape.slice(0, -2), sb, idx) * k * n;
+    const ao = offOf(a.shape.slice(0, -2), sa, idx) * m * k,
+      bo = offOf(b.shape.slice(0, -2), sb, idx) * k * n;
     for (let i = 0; i < m; i++)
       for (let j = 0; j < n; j++) {
         let s = 0;
@@ -114,7 +122,8 @@ function conv2d(x: RefArray, w: RefArray, b?: RefArray): RefArray {
           for (let ci = 0; ci < Ci; ci++)
             for (let i = 0; i < K; i++)
               for (let j = 0; j < K; j++) {
-                const hh = h + i - p, vv = v + j - p;
+                const hh = h + i - p,
+                  vv = v + j - p;
                 if (hh < 0 || hh >= H || vv < 0 || vv >= W) continue;
                 s += x.data[((n * Ci + ci) * H + hh) * W + vv]! * w.data[((co * Ci + ci) * K + i) * K + j]!;
               }
@@ -125,7 +134,8 @@ function conv2d(x: RefArray, w: RefArray, b?: RefArray): RefArray {
 
 function filterGrad(x: RefArray, dy: RefArray, K: number): RefArray {
   const [B, Ci, H, W] = x.shape as [number, number, number, number];
-  const Co = dy.shape[1]!, p = (K - 1) / 2;
+  const Co = dy.shape[1]!,
+    p = (K - 1) / 2;
   const out = arr([Co, Ci, K, K]);
   for (let co = 0; co < Co; co++)
     for (let ci = 0; ci < Ci; ci++)
@@ -135,7 +145,8 @@ function filterGrad(x: RefArray, dy: RefArray, K: number): RefArray {
           for (let n = 0; n < B; n++)
             for (let h = 0; h < H; h++)
               for (let v = 0; v < W; v++) {
-                const hh = h + i - p, vv = v + j - p;
+                const hh = h + i - p,
+                  vv = v + j - p;
                 if (hh < 0 || hh >= H || vv < 0 || vv >= W) continue;
                 s += dy.data[((n * Co + co) * H + h) * W + v]! * x.data[((n * Ci + ci) * H + hh) * W + vv]!;
               }
@@ -160,7 +171,10 @@ function pool(x: RefArray, kind: 'max' | 'avg'): RefArray {
 function upsample2(x: RefArray): RefArray {
   const [B, C, H, W] = x.shape as [number, number, number, number];
   const out = arr([B, C, 2 * H, 2 * W]);
-  forEachIndex(out.shape, (idx, f) => (out.data[f] = x.data[((idx[0]! * C + idx[1]!) * H + (idx[2]! >> 1)) * W + (idx[3]! >> 1)]!));
+  forEachIndex(
+    out.shape,
+    (idx, f) => (out.data[f] = x.data[((idx[0]! * C + idx[1]!) * H + (idx[2]! >> 1)) * W + (idx[3]! >> 1)]!),
+  );
   return out;
 }
 
@@ -242,12 +256,27 @@ const REF: Record<OpName, (c: RefContext) => RefArray> = {
   avgpool2: ({ x }) => pool(x, 'avg'),
   upsample2: ({ x }) => upsample2(x),
   reshape: ({ x, conc, t }) => ({ shape: conc(t), data: x.data }),
-  transpose: ({ x, a }) => gather(x, a.perm!.map((p) => x.shape[p]!), (idx) => { const s: number[] = []; a.perm!.forEach((p, i) => (s[p] = idx[i]!)); return s; }),
+  transpose: ({ x, a }) =>
+    gather(
+      x,
+      a.perm!.map((p) => x.shape[p]!),
+      (idx) => {
+        const s: number[] = [];
+        a.perm!.forEach((p, i) => (s[p] = idx[i]!));
+        return s;
+      },
+    ),
   slice: ({ x, a, conc, t }) => {
     const shape = conc(t);
-    return gather(x, shape, (idx) => idx.map((v, d) => { const k = a.axes!.indexOf(d); return k < 0 ? v : v + a.starts![k]!; }));
+    return gather(x, shape, (idx) =>
+      idx.map((v, d) => {
+        const k = a.axes!.indexOf(d);
+        return k < 0 ? v : v + a.starts![k]!;
+      }),
+    );
   },
-  flip: ({ x, a }) => gather(x, x.shape, (idx) => idx.map((v, d) => (a.axes!.includes(d) ? x.shape[d]! - 1 - v : v))),
+  flip: ({ x, a }) =>
+    gather(x, x.shape, (idx) => idx.map((v, d) => (a.axes!.includes(d) ? x.shape[d]! - 1 - v : v))),
   concat: ({ x, ins, a, conc, t }) => {
     const ax = a.axis! < 0 ? a.axis! + x.shape.length : a.axis!;
     const shape = conc(t);
@@ -257,7 +286,8 @@ const REF: Record<OpName, (c: RefContext) => RefArray> = {
     for (const i of ins) bounds.push((acc += i.shape[ax]!));
     forEachIndex(shape, (idx, f) => {
       const k = bounds.findIndex((b) => idx[ax]! < b);
-      const src = ins[k]!, st = strides(src.shape);
+      const src = ins[k]!,
+        st = strides(src.shape);
       const lo = k ? bounds[k - 1]! : 0;
       out.data[f] = src.data[idx.reduce((p, v, d) => p + (d === ax ? v - lo : v) * st[d]!, 0)]!;
     });
@@ -281,7 +311,10 @@ const REF: Record<OpName, (c: RefContext) => RefArray> = {
  * Evaluate `outputs` in float64. `feeds` gives every input/param by name (row-major data);
  * the batch dim 'B' is inferred from the fed shapes.
  */
-export function evaluate(outputs: readonly Tensor[], feeds: Readonly<Record<string, { shape: readonly number[]; data: ArrayLike<number> }>>): RefArray[] {
+export function evaluate(
+  outputs: readonly Tensor[],
+  feeds: Readonly<Record<string, { shape: readonly number[]; data: ArrayLike<number> }>>,
+): RefArray[] {
   const memo = new Map<number, RefArray>();
   let B: number | undefined;
   const conc = (t: Tensor) => t.shape.map((d) => (d === 'B' ? B! : d));
@@ -292,7 +325,8 @@ export function evaluate(outputs: readonly Tensor[], feeds: Readonly<Record<stri
       if (d === 'B') {
         if (B !== undefined && B !== f.shape[i]) throw new EngineError(`reference: inconsistent batch size`);
         B = f.shape[i]!;
-      } else if (d !== f.shape[i]) throw new EngineError(`reference: feed '${name}' has shape [${f.shape}], expected [${t.shape}]`);
+      } else if (d !== f.shape[i])
+        throw new EngineError(`reference: feed '${name}' has shape [${f.shape}], expected [${t.shape}]`);
     });
     return { shape: [...f.shape], data: Float64Array.from(f.data) };
   };
@@ -305,7 +339,8 @@ export function evaluate(outputs: readonly Tensor[], feeds: Readonly<Record<stri
     const rule = REF[t.op];
     if (!rule) throw new EngineError(`reference: no semantics for op '${t.op as string}'`);
     const r = rule({ t, ins, x, y, z, a: t.attrs, u, conc, feed });
-    if (t.op === 'reshape' && r.data.length !== size(r.shape)) throw new EngineError('reference: reshape size mismatch');
+    if (t.op === 'reshape' && r.data.length !== size(r.shape))
+      throw new EngineError('reference: reshape size mismatch');
     memo.set(t.id, r);
     return r;
   };

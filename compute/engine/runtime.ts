@@ -32,7 +32,11 @@ export interface SessionOptions {
 
 export class ProviderError extends EngineError {
   override name = 'ProviderError';
-  constructor(readonly provider: Provider, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly provider: Provider,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
@@ -49,7 +53,13 @@ function ortLibDir(): string | undefined {
 }
 
 function vulkanPresent(): boolean {
-  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
+  const dirs = [
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/usr/local/lib',
+  ];
   const extra = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
   return [...dirs, ...extra].some((d) => existsSync(join(d, 'libvulkan.so.1')));
 }
@@ -79,26 +89,39 @@ export function explainProviderFailure(provider: Provider, err: unknown): string
  */
 export function providerPrecheck(provider: Provider): string | null {
   if (provider === 'webgpu' && process.platform === 'linux' && !vulkanPresent())
-    return explainProviderFailure('webgpu', new Error('libvulkan.so.1 not found (checked before asking Dawn)'));
+    return explainProviderFailure(
+      'webgpu',
+      new Error('libvulkan.so.1 not found (checked before asking Dawn)'),
+    );
   if (provider === 'cuda') {
     const dir = ortLibDir();
     const lib = dir ? join(dir, 'libonnxruntime_providers_cuda.so') : undefined;
     if (process.platform === 'linux' && lib && !existsSync(lib))
-      return explainProviderFailure('cuda', new Error('provider libraries not installed (checked before asking ONNX Runtime)'));
+      return explainProviderFailure(
+        'cuda',
+        new Error('provider libraries not installed (checked before asking ONNX Runtime)'),
+      );
   }
   return null;
 }
 
 /** A few words for a status line ("no adapter", "provider libraries not installed"), from explainProviderFailure's sentence. */
 export function providerShortReason(provider: Provider, explanation: string): string {
-  if (provider === 'webgpu') return /libvulkan/.test(explanation) ? 'no adapter, Vulkan loader libvulkan.so.1 missing' : 'no adapter';
-  if (provider === 'cuda') return /not installed/.test(explanation) ? 'provider libraries not installed' : 'could not start';
+  if (provider === 'webgpu')
+    return /libvulkan/.test(explanation) ? 'no adapter, Vulkan loader libvulkan.so.1 missing' : 'no adapter';
+  if (provider === 'cuda')
+    return /not installed/.test(explanation) ? 'provider libraries not installed' : 'could not start';
   return 'could not start';
 }
 
 /** "cpu (webgpu: no adapter; cuda: provider libraries not installed)": the provider `auto` chose, and why not the others. */
-export function describeDeviceChoice(chosen: Provider, skipped: readonly { provider: Provider; reason: string }[]): string {
-  return skipped.length === 0 ? chosen : `${chosen} (${skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ')})`;
+export function describeDeviceChoice(
+  chosen: Provider,
+  skipped: readonly { provider: Provider; reason: string }[],
+): string {
+  return skipped.length === 0
+    ? chosen
+    : `${chosen} (${skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ')})`;
 }
 
 export interface Session {
@@ -107,7 +130,10 @@ export interface Session {
   /** Why other providers were skipped (for `auto`). */
   readonly notes: readonly string[];
   readonly name: string;
-  run(feeds: Record<string, ort.Tensor>, fetches?: Record<string, ort.Tensor | null> | readonly string[]): Promise<Record<string, ort.Tensor>>;
+  run(
+    feeds: Record<string, ort.Tensor>,
+    fetches?: Record<string, ort.Tensor | null> | readonly string[],
+  ): Promise<Record<string, ort.Tensor>>;
   release(): Promise<void>;
   /** Stop profiling (when `profilePrefix` was set); ORT writes the JSON file. */
   endProfiling(): void;
@@ -116,7 +142,11 @@ export interface Session {
 const AUTO_ORDER: Provider[] = ['cuda', 'webgpu', 'cpu'];
 
 /** Create a session once; reuse it for every run. Throws ProviderError naming the provider. */
-export async function createSession(model: Uint8Array, opts: SessionOptions = {}, name = 'model'): Promise<Session> {
+export async function createSession(
+  model: Uint8Array,
+  opts: SessionOptions = {},
+  name = 'model',
+): Promise<Session> {
   const choice = opts.provider ?? 'cpu';
   const candidates = choice === 'auto' ? AUTO_ORDER : [choice];
   const notes: string[] = [];
@@ -145,7 +175,12 @@ export async function createSession(model: Uint8Array, opts: SessionOptions = {}
     } catch (e) {
       const msg = explainProviderFailure(provider, e);
       if (choice !== 'auto' || provider === 'cpu') {
-        if (provider === 'cpu') throw new ProviderError('cpu', `cpu session for '${name}' could not be created: ${(e as Error).message}`, { cause: e });
+        if (provider === 'cpu')
+          throw new ProviderError(
+            'cpu',
+            `cpu session for '${name}' could not be created: ${(e as Error).message}`,
+            { cause: e },
+          );
         throw new ProviderError(provider, msg);
       }
       notes.push(msg);
@@ -162,7 +197,9 @@ function wrap(s: ort.InferenceSession, provider: Provider, notes: string[], name
     name,
     async run(feeds, fetches) {
       try {
-        return (await (fetches ? s.run(feeds, fetches as ort.InferenceSession.FetchesType) : s.run(feeds))) as Record<string, ort.Tensor>;
+        return (await (fetches
+          ? s.run(feeds, fetches as ort.InferenceSession.FetchesType)
+          : s.run(feeds))) as Record<string, ort.Tensor>;
       } catch (e) {
         throw new ProviderError(provider, `${provider} run of '${name}' failed: ${(e as Error).message}`);
       }

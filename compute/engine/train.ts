@@ -53,14 +53,19 @@ export interface StepResult {
   step: number;
 }
 
-const LR = '__lr', STEP = '__step';
+const LR = '__lr',
+  STEP = '__step';
 const stateName = (slot: string, p: string) => `opt.${slot}.${p}`;
 const newName = (n: string) => `new.${n}`;
 const paramOfState = (s: string) => s.replace(/^opt\.[^.]+\./, '');
 
 function groupOf(groups: readonly ParamGroup[], name: string): ParamGroup | undefined {
   return groups.find((gr) =>
-    typeof gr.match === 'string' ? name.startsWith(gr.match) : gr.match instanceof RegExp ? gr.match.test(name) : gr.match.includes(name),
+    typeof gr.match === 'string'
+      ? name.startsWith(gr.match)
+      : gr.match instanceof RegExp
+        ? gr.match.test(name)
+        : gr.match.includes(name),
   );
 }
 
@@ -71,7 +76,9 @@ export class NonFiniteLossError extends EngineError {
     readonly step: number,
     readonly loss: number,
   ) {
-    super(`training step ${step}: loss is ${loss}; the update was discarded (parameters and optimizer state are those of step ${step - 1})`);
+    super(
+      `training step ${step}: loss is ${loss}; the update was discarded (parameters and optimizer state are those of step ${step - 1})`,
+    );
   }
 }
 
@@ -107,22 +114,28 @@ export class TrainStep {
   static async compile(spec: TrainStepSpec): Promise<TrainStep> {
     const { loss, params, optimizer } = spec;
     const g = loss.graph;
-    if (loss.rank !== 0) throw new EngineError(`compileTrainStep: loss must be a scalar, got [${loss.shape}]`);
+    if (loss.rank !== 0)
+      throw new EngineError(`compileTrainStep: loss must be a scalar, got [${loss.shape}]`);
     const groups = spec.groups ?? [];
     const used = reachable([loss, ...Object.values(spec.extraOutputs ?? {})]).filter((t) => t.op === 'param');
     for (const p of used) {
       const n = p.attrs.name!;
-      if (!params.has(n)) throw new EngineError(`compileTrainStep: graph parameter '${n}' is not in the ParamStore`);
-      if (params.shape(n).join(',') !== p.shape.join(',')) throw new EngineError(`param '${n}': graph shape [${p.shape}] vs store [${params.shape(n)}]`);
+      if (!params.has(n))
+        throw new EngineError(`compileTrainStep: graph parameter '${n}' is not in the ParamStore`);
+      if (params.shape(n).join(',') !== p.shape.join(','))
+        throw new EngineError(`param '${n}': graph shape [${p.shape}] vs store [${params.shape(n)}]`);
     }
     const train = used.filter((p) => !groupOf(groups, p.attrs.name!)?.frozen);
     if (train.length === 0) throw new EngineError('compileTrainStep: no trainable parameters');
     const grads = grad(loss, train);
-    const lr = g.input(LR, []), step = g.input(STEP, []);
+    const lr = g.input(LR, []),
+      step = g.input(STEP, []);
     const outputs: Record<string, Tensor> = { loss };
     for (const [k, v] of Object.entries(spec.extraOutputs ?? {})) {
-      if (k === 'loss' || k.startsWith('new.') || k.startsWith('__')) throw new EngineError(`compileTrainStep: extra output name '${k}' is reserved`);
-      if (v.graph !== g) throw new EngineError(`compileTrainStep: extra output '${k}' belongs to another graph`);
+      if (k === 'loss' || k.startsWith('new.') || k.startsWith('__'))
+        throw new EngineError(`compileTrainStep: extra output name '${k}' is reserved`);
+      if (v.graph !== g)
+        throw new EngineError(`compileTrainStep: extra output '${k}' belongs to another graph`);
       outputs[k] = v;
     }
     const rules = new Map<number, ReturnType<Optimizer['prepare']>>();
@@ -131,7 +144,8 @@ export class TrainStep {
       const name = p.attrs.name!;
       const scale = groupOf(groups, name)?.lrScale ?? 1;
       let rule = rules.get(scale);
-      if (!rule) rules.set(scale, (rule = optimizer.prepare({ g, lr: scale === 1 ? lr : lr.mul(scale), step })));
+      if (!rule)
+        rules.set(scale, (rule = optimizer.prepare({ g, lr: scale === 1 ? lr : lr.mul(scale), step })));
       const slots = optimizer.slots.map((s) => {
         stateNames.push(stateName(s, name));
         return g.input(stateName(s, name), p.shape);
@@ -140,9 +154,20 @@ export class TrainStep {
       outputs[newName(name)] = upd.param;
       optimizer.slots.forEach((s, k) => (outputs[newName(stateName(s, name))] = upd.slots[k]!));
     });
-    const opts: CompileOptions = { ...(spec.session ?? {}), ...(spec.lowering ?? {}), name: spec.name ?? 'train_step' };
+    const opts: CompileOptions = {
+      ...(spec.session ?? {}),
+      ...(spec.lowering ?? {}),
+      name: spec.name ?? 'train_step',
+    };
     const compiled = await CompiledGraph.create(outputs, opts);
-    return new TrainStep(compiled, params, train.map((p) => p.attrs.name!), stateNames, Object.keys(spec.extraOutputs ?? {}), spec.constants ?? {});
+    return new TrainStep(
+      compiled,
+      params,
+      train.map((p) => p.attrs.name!),
+      stateNames,
+      Object.keys(spec.extraOutputs ?? {}),
+      spec.constants ?? {},
+    );
   }
 
   get provider(): Provider {
@@ -161,7 +186,8 @@ export class TrainStep {
   async step(feeds: Readonly<Record<string, FeedValue>>, lr: number): Promise<StepResult> {
     if (!Number.isFinite(lr)) throw new EngineError(`step: learning rate must be finite, got ${lr}`);
     const all: Record<string, FeedValue> = { ...this.constants, ...feeds };
-    for (const f of this.compiled.feeds) if (f.kind === 'param' && !all[f.name]) all[f.name] = this.cur.get(f.name) ?? this.params.get(f.name);
+    for (const f of this.compiled.feeds)
+      if (f.kind === 'param' && !all[f.name]) all[f.name] = this.cur.get(f.name) ?? this.params.get(f.name);
     for (const s of this.stateNames) all[s] = this.cur.get(s)!;
     all[LR] = Float32Array.of(lr);
     all[STEP] = Float32Array.of(this.t + 1);
@@ -203,7 +229,8 @@ export class TrainStep {
     for (const s of this.stateNames) {
       const v = st.tensors[s];
       if (!v) throw new EngineError(`loadState: missing '${s}'`);
-      if (v.data.length !== this.cur.get(s)!.length) throw new EngineError(`loadState: '${s}' has ${v.data.length} values`);
+      if (v.data.length !== this.cur.get(s)!.length)
+        throw new EngineError(`loadState: '${s}' has ${v.data.length} values`);
       this.cur.get(s)!.set(v.data);
     }
     for (const p of this.trainable) this.cur.get(p)!.set(this.params.get(p));
@@ -228,5 +255,9 @@ export function compileInference(
   params: ParamStore,
   opts: SessionOptions & { name?: string; metadata?: Record<string, string> } = {},
 ): Promise<CompiledGraph> {
-  return CompiledGraph.create(outputs, { ...opts, name: opts.name ?? 'inference', bake: (n) => (params.has(n) ? params.get(n).slice() : undefined) });
+  return CompiledGraph.create(outputs, {
+    ...opts,
+    name: opts.name ?? 'inference',
+    bake: (n) => (params.has(n) ? params.get(n).slice() : undefined),
+  });
 }

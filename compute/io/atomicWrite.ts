@@ -12,7 +12,18 @@
  * next write to the folder, or `recoverFolder`, completes. Either way every file of the set
  * comes from the same run.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -169,7 +180,20 @@ function readJournal(path: string): Journal | null {
   try {
     const j = JSON.parse(readFileSync(path, 'utf8')) as Partial<Journal>;
     if (!Array.isArray(j.renames)) return null;
-    const ok = j.renames.every((r) => Array.isArray(r) && r.length === 2 && r.every((n) => typeof n === 'string' && n.length > 0 && !n.includes('/') && !n.includes('\\') && n !== '..' && n !== '.'));
+    const ok = j.renames.every(
+      (r) =>
+        Array.isArray(r) &&
+        r.length === 2 &&
+        r.every(
+          (n) =>
+            typeof n === 'string' &&
+            n.length > 0 &&
+            !n.includes('/') &&
+            !n.includes('\\') &&
+            n !== '..' &&
+            n !== '.',
+        ),
+    );
     return ok ? (j as Journal) : null;
   } catch {
     return null;
@@ -177,7 +201,8 @@ function readJournal(path: string): Journal | null {
 }
 
 function carryOut(dir: string, j: Journal): void {
-  for (const [tmp, final] of j.renames) if (existsSync(join(dir, tmp))) renameSync(join(dir, tmp), join(dir, final));
+  for (const [tmp, final] of j.renames)
+    if (existsSync(join(dir, tmp))) renameSync(join(dir, tmp), join(dir, final));
 }
 
 /**
@@ -224,7 +249,10 @@ export function commitFilesSync(dir: string, files: Readonly<Record<string, Uint
   const journal = join(dir, `.commit.${process.pid}-${randomBytes(6).toString('hex')}.json`);
   active.add(journal);
   try {
-    const rel = staged.map(([tmp, name]): [string, string] => [tmp.slice(dir.length).replace(/^[\\/]+/, ''), name]);
+    const rel = staged.map(([tmp, name]): [string, string] => [
+      tmp.slice(dir.length).replace(/^[\\/]+/, ''),
+      name,
+    ]);
     const jt = writeTempFileSync(journal, JSON.stringify({ renames: rel } satisfies Journal));
     commitTempFileSync(jt, journal);
     fsyncDir(dir);

@@ -34,9 +34,28 @@ export function hasHdf5Signature(head: Uint8Array): boolean {
   return false;
 }
 
-const BUILT_IN_FILTERS: Record<number, string> = { 1: 'deflate', 2: 'shuffle', 3: 'fletcher32', 4: 'szip', 5: 'nbit', 6: 'scaleoffset' };
+const BUILT_IN_FILTERS: Record<number, string> = {
+  1: 'deflate',
+  2: 'shuffle',
+  3: 'fletcher32',
+  4: 'szip',
+  5: 'nbit',
+  6: 'scaleoffset',
+};
 /** Filter id → h5wasm-plugins library name. */
-const PLUGIN_FILTERS: Record<number, string> = { 32000: 'lzf', 32008: 'bshuf', 32001: 'blosc', 32026: 'blosc2', 307: 'bz2', 32004: 'lz4', 32013: 'zfp', 32015: 'zstd', 32019: 'jpeg', 32022: 'bitgroom', 32023: 'bitround' };
+const PLUGIN_FILTERS: Record<number, string> = {
+  32000: 'lzf',
+  32008: 'bshuf',
+  32001: 'blosc',
+  32026: 'blosc2',
+  307: 'bz2',
+  32004: 'lz4',
+  32013: 'zfp',
+  32015: 'zstd',
+  32019: 'jpeg',
+  32022: 'bitgroom',
+  32023: 'bitround',
+};
 
 let lib: H5wasm | null = null;
 let mod: H5Module | null = null;
@@ -48,7 +67,8 @@ export async function initHdf5(): Promise<void> {
   if (lib) return;
   // Electron defines `navigator`, which makes emscripten pick its web code path (h5wasm README).
   const nav = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
-  if (nav?.configurable) Object.defineProperty(globalThis, 'navigator', { value: undefined, configurable: true, writable: true });
+  if (nav?.configurable)
+    Object.defineProperty(globalThis, 'navigator', { value: undefined, configurable: true, writable: true });
   try {
     const h5 = (await import('h5wasm/node')).default;
     mod = await h5.ready;
@@ -72,14 +92,18 @@ export function hdf5Ready(): boolean {
 }
 
 function need(): { h5: H5wasm; m: H5Module } {
-  if (!lib || !mod) throw new Hdf5Error('HDF5 support is not initialised: await initHdf5() (or use openDataset) first');
+  if (!lib || !mod)
+    throw new Hdf5Error('HDF5 support is not initialised: await initHdf5() (or use openDataset) first');
   return { h5: lib, m: mod };
 }
 
 /** The most specific line of an HDF5 error stack ("truncated file: eof = …"). */
 export function hdf5Reason(e: unknown): string {
   const text = String((e as Error)?.message ?? e);
-  const lines = text.split('\n').map((l) => /#\d+:.* in [\w]+\(\): (.*)$/.exec(l)?.[1]).filter((l): l is string => Boolean(l));
+  const lines = text
+    .split('\n')
+    .map((l) => /#\d+:.* in [\w]+\(\): (.*)$/.exec(l)?.[1])
+    .filter((l): l is string => Boolean(l));
   return lines.length ? lines[lines.length - 1]! : text.split('\n')[0]!;
 }
 
@@ -147,7 +171,8 @@ export class H5Reader {
 
   private dataset(path: string): H5DatasetT {
     const d = this.entity(path);
-    if (!(d instanceof need().h5.Dataset)) throw new Hdf5Error(`${this.file}: dataset '${path}' ${d ? 'is a group, not a dataset' : 'not found'}`);
+    if (!(d instanceof need().h5.Dataset))
+      throw new Hdf5Error(`${this.file}: dataset '${path}' ${d ? 'is a group, not a dataset' : 'not found'}`);
     return d as H5DatasetT;
   }
 
@@ -170,13 +195,25 @@ export class H5Reader {
     } else if (md.type === 8 && md.size === 1) {
       kind = 'bool';
       dtype = 'bool';
-    } else if (md.type === 6 && md.compound_type?.nmembers === 2 && md.compound_type.members.every((m) => m.type === 1 && m.size === md.size / 2)) {
+    } else if (
+      md.type === 6 &&
+      md.compound_type?.nmembers === 2 &&
+      md.compound_type.members.every((m) => m.type === 1 && m.size === md.size / 2)
+    ) {
       kind = 'complex';
       bytes = md.size / 2;
       dtype = `complex${8 * md.size}`;
     }
     const littleEndian = kind === 'complex' ? md.compound_type!.members[0]!.littleEndian : md.littleEndian;
-    return { path, shape, kind, bytes, dtype, filters: d.filters.map((x) => ({ id: x.id, name: x.name })), littleEndian };
+    return {
+      path,
+      shape,
+      kind,
+      bytes,
+      dtype,
+      filters: d.filters.map((x) => ({ id: x.id, name: x.name })),
+      littleEndian,
+    };
   }
 
   /** Refuse filters that cannot be decoded here, naming them. */
@@ -186,8 +223,12 @@ export class H5Reader {
       const plugin = PLUGIN_FILTERS[flt.id];
       if (plugin && pluginDir) continue;
       const name = flt.name && flt.name !== 'unknown' ? `'${flt.name}' (id ${flt.id})` : `id ${flt.id}`;
-      const why = plugin ? (pluginProblem ?? 'h5wasm-plugins is not installed') : 'no decoder for it is available (built in: deflate/gzip, shuffle, szip, nbit, scaleoffset; plugins: lzf, bitshuffle, blosc, blosc2, bz2, lz4, zfp, zstd)';
-      throw new Hdf5Error(`${this.file}: dataset '${info.path}' is compressed with HDF5 filter ${name}, which cannot be read: ${why}; re-save it with gzip or lzf (e.g. h5repack -f GZIP=4)`);
+      const why = plugin
+        ? (pluginProblem ?? 'h5wasm-plugins is not installed')
+        : 'no decoder for it is available (built in: deflate/gzip, shuffle, szip, nbit, scaleoffset; plugins: lzf, bitshuffle, blosc, blosc2, bz2, lz4, zfp, zstd)';
+      throw new Hdf5Error(
+        `${this.file}: dataset '${info.path}' is compressed with HDF5 filter ${name}, which cannot be read: ${why}; re-save it with gzip or lzf (e.g. h5repack -f GZIP=4)`,
+      );
     }
   }
 
@@ -197,10 +238,15 @@ export class H5Reader {
     this.checkFilters(info);
     const shape = info.shape;
     const elem = info.kind === 'complex' ? 2 * info.bytes : info.bytes;
-    const n = rows ? rows.count * shape.slice(1).reduce((p, q) => p * q, 1) : shape.reduce((p, q) => p * q, 1);
+    const n = rows
+      ? rows.count * shape.slice(1).reduce((p, q) => p * q, 1)
+      : shape.reduce((p, q) => p * q, 1);
     const nbytes = n * elem;
     const ptr = m._malloc(Math.max(nbytes, 1));
-    if (!ptr) throw new Hdf5Error(`${this.file}: dataset '${info.path}': out of WebAssembly memory for ${nbytes} bytes`);
+    if (!ptr)
+      throw new Hdf5Error(
+        `${this.file}: dataset '${info.path}': out of WebAssembly memory for ${nbytes} bytes`,
+      );
     try {
       const count = rows ? [BigInt(rows.count), ...shape.slice(1).map(BigInt)] : null;
       const offset = rows ? [BigInt(rows.start), ...shape.slice(1).map(() => 0n)] : null;
@@ -230,9 +276,26 @@ export class H5Reader {
       for (let i = 0; i < n; i++) {
         const o = i * sz;
         if (k === 'float') out[i] = sz === 4 ? v.getFloat32(o, le) : v.getFloat64(o, le);
-        else if (k === 'uint' || k === 'bool') out[i] = sz === 1 ? v.getUint8(o) : sz === 2 ? v.getUint16(o, le) : sz === 4 ? v.getUint32(o, le) : Number(v.getBigUint64(o, le));
-        else if (k === 'int') out[i] = sz === 1 ? v.getInt8(o) : sz === 2 ? v.getInt16(o, le) : sz === 4 ? v.getInt32(o, le) : Number(v.getBigInt64(o, le));
-        else throw new Hdf5Error(`${this.file}: dataset '${info.path}': expected numbers, found ${info.dtype}`);
+        else if (k === 'uint' || k === 'bool')
+          out[i] =
+            sz === 1
+              ? v.getUint8(o)
+              : sz === 2
+                ? v.getUint16(o, le)
+                : sz === 4
+                  ? v.getUint32(o, le)
+                  : Number(v.getBigUint64(o, le));
+        else if (k === 'int')
+          out[i] =
+            sz === 1
+              ? v.getInt8(o)
+              : sz === 2
+                ? v.getInt16(o, le)
+                : sz === 4
+                  ? v.getInt32(o, le)
+                  : Number(v.getBigInt64(o, le));
+        else
+          throw new Hdf5Error(`${this.file}: dataset '${info.path}': expected numbers, found ${info.dtype}`);
       }
     }
     return out;
@@ -242,7 +305,9 @@ export class H5Reader {
   readReal(path: string, as: 'f32' | 'f64' = 'f64', rows?: { start: number; count: number }): RealBlock {
     const info = this.info(path);
     if (info.kind === 'complex' || info.kind === 'string' || info.kind === 'other') {
-      throw new Hdf5Error(`${this.file}: dataset '${path}': expected real numbers, found ${info.dtype} with shape (${info.shape.join(', ')})`);
+      throw new Hdf5Error(
+        `${this.file}: dataset '${path}': expected real numbers, found ${info.dtype} with shape (${info.shape.join(', ')})`,
+      );
     }
     const shape = rows ? [rows.count, ...info.shape.slice(1)] : info.shape;
     return { shape, data: this.toNumbers(info, this.readBytes(info, rows), as) };
@@ -270,7 +335,10 @@ export class H5Reader {
   scalar(path: string): number | null {
     if (!this.has(path)) return null;
     const r = this.readReal(path);
-    if (r.data.length !== 1) throw new Hdf5Error(`${this.file}: dataset '${path}': expected a scalar, found shape (${r.shape.join(', ')})`);
+    if (r.data.length !== 1)
+      throw new Hdf5Error(
+        `${this.file}: dataset '${path}': expected a scalar, found shape (${r.shape.join(', ')})`,
+      );
     return r.data[0]!;
   }
 
@@ -280,7 +348,11 @@ export class H5Reader {
     const a = e?.attrs?.[name];
     if (!a) return null;
     const v = a.value as unknown;
-    const first = ArrayBuffer.isView(v) ? (v as unknown as ArrayLike<number | bigint>)[0] : Array.isArray(v) ? v[0] : v;
+    const first = ArrayBuffer.isView(v)
+      ? (v as unknown as ArrayLike<number | bigint>)[0]
+      : Array.isArray(v)
+        ? v[0]
+        : v;
     if (typeof first === 'bigint') return Number(first);
     return typeof first === 'number' || typeof first === 'string' ? first : null;
   }
@@ -323,10 +395,33 @@ export function writeHdf5(file: string, nodes: readonly H5Node[], rootAttrs: H5A
           f.create_group(name);
         } else {
           const d = n.data;
-          const chunked = n.compress && d.kind !== 'str' && d.shape.length >= 2 ? { chunks: [1, ...d.shape.slice(1)], compression: 'gzip' as const, compression_opts: 4 } : {};
+          const chunked =
+            n.compress && d.kind !== 'str' && d.shape.length >= 2
+              ? { chunks: [1, ...d.shape.slice(1)], compression: 'gzip' as const, compression_opts: 4 }
+              : {};
           if (d.kind === 'str') f.create_dataset({ name, data: d.value });
-          else if (d.kind === 'c64') f.create_dataset({ name, data: new Map([['r', d.re], ['i', d.im]]), shape: d.shape, dtype: [['r', '<f'], ['i', '<f']], ...chunked });
-          else f.create_dataset({ name, data: d.data, shape: d.shape, dtype: d.kind === 'f32' ? '<f' : d.kind === 'f64' ? '<d' : d.kind === 'u32' ? '<I' : '<q', ...chunked });
+          else if (d.kind === 'c64')
+            f.create_dataset({
+              name,
+              data: new Map([
+                ['r', d.re],
+                ['i', d.im],
+              ]),
+              shape: d.shape,
+              dtype: [
+                ['r', '<f'],
+                ['i', '<f'],
+              ],
+              ...chunked,
+            });
+          else
+            f.create_dataset({
+              name,
+              data: d.data,
+              shape: d.shape,
+              dtype: d.kind === 'f32' ? '<f' : d.kind === 'f64' ? '<d' : d.kind === 'u32' ? '<I' : '<q',
+              ...chunked,
+            });
         }
         if (n.attrs) {
           const e = f.get(name) as H5GroupT;

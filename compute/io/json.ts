@@ -19,7 +19,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -33,10 +34,19 @@ export function jsonDepth(text: string): number {
  * JSON.parse after the depth check. Throws JsonLimitError (too deep) or SyntaxError (not JSON);
  * `what` names the file or member in the message.
  */
-export function parseJsonLimited(text: string, what: string, maxDepth = MAX_JSON_DEPTH, reviver?: (key: string, value: unknown) => unknown): unknown {
+export function parseJsonLimited(
+  text: string,
+  what: string,
+  maxDepth = MAX_JSON_DEPTH,
+  reviver?: (key: string, value: unknown) => unknown,
+): unknown {
   const d = jsonDepth(text);
-  if (d > maxDepth) throw new JsonLimitError(`${what}: JSON nested ${d} levels deep (limit ${maxDepth}); refusing to parse`);
-  return JSON.parse(text, reviver as ((this: unknown, key: string, value: unknown) => unknown) | undefined) as unknown;
+  if (d > maxDepth)
+    throw new JsonLimitError(`${what}: JSON nested ${d} levels deep (limit ${maxDepth}); refusing to parse`);
+  return JSON.parse(
+    text,
+    reviver as ((this: unknown, key: string, value: unknown) => unknown) | undefined,
+  ) as unknown;
 }
 
 /** A short, safe description of any parsed JSON value for error messages (never recursive). */

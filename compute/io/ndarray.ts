@@ -4,7 +4,8 @@
  * (`complex64`) or Float64Array (`complex128`), like numpy's memory layout.
  */
 
-export type DType = 'float32' | 'float64' | 'complex64' | 'complex128' | 'uint8' | 'uint16' | 'int32' | 'int64' | 'bool';
+export type DType =
+  'float32' | 'float64' | 'complex64' | 'complex128' | 'uint8' | 'uint16' | 'int32' | 'int64' | 'bool';
 
 export type DataOf<D extends DType> = D extends 'float32' | 'complex64'
   ? Float32Array
@@ -70,7 +71,11 @@ export function toComplexSplit(a: AnyNdArray): { re: Float32Array; im: Float32Ar
   return { re, im };
 }
 
-export function complexFromSplit(re: ArrayLike<number>, im: ArrayLike<number>, shape: number[]): NdArray<'complex64'> {
+export function complexFromSplit(
+  re: ArrayLike<number>,
+  im: ArrayLike<number>,
+  shape: number[],
+): NdArray<'complex64'> {
   const n = sizeOf(shape);
   const data = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) {

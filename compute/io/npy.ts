@@ -46,11 +46,19 @@ const WRITE_DESCR: Record<DType, string> = {
 function parseDescr(descr: string, where: string): DescrInfo {
   const m = /^([<>|=])([a-zA-Z]\d+)$/.exec(descr);
   if (!m) {
-    if (descr.includes('O') || descr.startsWith('[')) throw new NpyError(`${where}: object or structured arrays (dtype ${descr}) are not supported; they need unpickling, which is refused`);
-    throw new NpyError(`${where}: unsupported dtype '${descr}' (supported: <f4 <f8 <c8 <c16 |u1 <u2 <i4 <i8 |b1, also big-endian)`);
+    if (descr.includes('O') || descr.startsWith('['))
+      throw new NpyError(
+        `${where}: object or structured arrays (dtype ${descr}) are not supported; they need unpickling, which is refused`,
+      );
+    throw new NpyError(
+      `${where}: unsupported dtype '${descr}' (supported: <f4 <f8 <c8 <c16 |u1 <u2 <i4 <i8 |b1, also big-endian)`,
+    );
   }
   const info = DESCR[m[2]!];
-  if (!info) throw new NpyError(`${where}: unsupported dtype '${descr}' (supported: <f4 <f8 <c8 <c16 |u1 <u2 <i4 <i8 |b1, also big-endian)`);
+  if (!info)
+    throw new NpyError(
+      `${where}: unsupported dtype '${descr}' (supported: <f4 <f8 <c8 <c16 |u1 <u2 <i4 <i8 |b1, also big-endian)`,
+    );
   return { dtype: info.dtype, itemBytes: info.bytes, bigEndian: m[1] === '>' };
 }
 
@@ -70,7 +78,10 @@ function parseHeader(text: string, where: string): { descr: string; fortran: boo
     .filter((s) => s.length > 0)
     .map((s) => {
       // Decimal digits only: "1e200", "0x10", "-1", "3.0" are not numpy dimensions.
-      if (!/^\d{1,16}L?$/.test(s)) throw new NpyError(`${where}: bad dimension '${s.slice(0, 40)}' in shape (expected a non-negative integer)`);
+      if (!/^\d{1,16}L?$/.test(s))
+        throw new NpyError(
+          `${where}: bad dimension '${s.slice(0, 40)}' in shape (expected a non-negative integer)`,
+        );
       const v = Number(s.replace(/L$/, ''));
       if (!Number.isSafeInteger(v)) throw new NpyError(`${where}: dimension ${s} in shape is too large`);
       return v;
@@ -81,14 +92,20 @@ function parseHeader(text: string, where: string): { descr: string; fortran: boo
     let n = 1;
     for (const d of dims) {
       n *= d;
-      if (!Number.isSafeInteger(n)) throw new NpyError(`${where}: shape (${dims.join(', ')}) holds more elements than any array can`);
+      if (!Number.isSafeInteger(n))
+        throw new NpyError(`${where}: shape (${dims.join(', ')}) holds more elements than any array can`);
     }
   }
   return { descr: descr[1]!, fortran: fortran[1] === 'True', shape: dims };
 }
 
 /** C-order index permutation for a Fortran-ordered buffer. */
-function fortranToC<T extends { length: number; [i: number]: number | bigint }>(src: T, dst: T, shape: number[], comps: number): void {
+function fortranToC<T extends { length: number; [i: number]: number | bigint }>(
+  src: T,
+  dst: T,
+  shape: number[],
+  comps: number,
+): void {
   const nd = shape.length;
   const n = sizeOf(shape);
   const fStride = new Array<number>(nd);
@@ -128,19 +145,29 @@ export function readNpy(bytes: Uint8Array, where = 'array.npy'): AnyNdArray {
   } else {
     throw new NpyError(`${where}: unsupported .npy version ${major}.${bytes[7]}`);
   }
-  if (headerStart + headerLen > bytes.length) throw new NpyError(`${where}: truncated header (needs ${headerLen} bytes)`);
-  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
+  if (headerStart + headerLen > bytes.length)
+    throw new NpyError(`${where}: truncated header (needs ${headerLen} bytes)`);
+  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
+    bytes.subarray(headerStart, headerStart + headerLen),
+  );
   const h = parseHeader(text, where);
   const info = parseDescr(h.descr, where);
   const n = sizeOf(h.shape);
   const dataStart = headerStart + headerLen;
   const need = n * info.itemBytes;
-  if (!Number.isSafeInteger(need)) throw new NpyError(`${where}: shape (${h.shape.join(', ')}) of ${h.descr} needs more bytes than any array can hold`);
+  if (!Number.isSafeInteger(need))
+    throw new NpyError(
+      `${where}: shape (${h.shape.join(', ')}) of ${h.descr} needs more bytes than any array can hold`,
+    );
   if (bytes.length - dataStart < need) {
-    throw new NpyError(`${where}: header says shape (${h.shape.join(', ')}) of ${h.descr} = ${need} bytes, but only ${bytes.length - dataStart} bytes of data follow (file truncated or header lies)`);
+    throw new NpyError(
+      `${where}: header says shape (${h.shape.join(', ')}) of ${h.descr} = ${need} bytes, but only ${bytes.length - dataStart} bytes of data follow (file truncated or header lies)`,
+    );
   }
   if (bytes.length - dataStart > need) {
-    throw new NpyError(`${where}: header says shape (${h.shape.join(', ')}) of ${h.descr} = ${need} bytes, but ${bytes.length - dataStart} bytes of data follow (header lies or the file holds more than one array)`);
+    throw new NpyError(
+      `${where}: header says shape (${h.shape.join(', ')}) of ${h.descr} = ${need} bytes, but ${bytes.length - dataStart} bytes of data follow (header lies or the file holds more than one array)`,
+    );
   }
   const raw = bytes.subarray(dataStart, dataStart + need);
   const comps = info.dtype === 'complex64' || info.dtype === 'complex128' ? 2 : 1;
@@ -148,7 +175,8 @@ export function readNpy(bytes: Uint8Array, where = 'array.npy'): AnyNdArray {
   // Copy into an aligned buffer, swapping bytes when big-endian.
   const aligned = new Uint8Array(need);
   if (info.bigEndian && scalarBytes > 1) {
-    for (let i = 0; i < need; i += scalarBytes) for (let k = 0; k < scalarBytes; k++) aligned[i + k] = raw[i + scalarBytes - 1 - k]!;
+    for (let i = 0; i < need; i += scalarBytes)
+      for (let k = 0; k < scalarBytes; k++) aligned[i + k] = raw[i + scalarBytes - 1 - k]!;
   } else aligned.set(raw);
   const make = (): AnyNdArray['data'] => {
     const b = aligned.buffer;
@@ -183,7 +211,8 @@ export function readNpy(bytes: Uint8Array, where = 'array.npy'): AnyNdArray {
 export function writeNpy(a: AnyNdArray): Uint8Array {
   const n = sizeOf(a.shape);
   const comps = a.dtype === 'complex64' || a.dtype === 'complex128' ? 2 : 1;
-  if (a.data.length !== n * comps) throw new NpyError(`writeNpy: ${a.data.length} values for shape (${a.shape.join(', ')}) of ${a.dtype}`);
+  if (a.data.length !== n * comps)
+    throw new NpyError(`writeNpy: ${a.data.length} values for shape (${a.shape.join(', ')}) of ${a.dtype}`);
   const shapeText = a.shape.length === 1 ? `(${a.shape[0]},)` : `(${a.shape.join(', ')})`;
   let dict = `{'descr': '${WRITE_DESCR[a.dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   let version = 1;

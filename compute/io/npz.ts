@@ -60,7 +60,8 @@ function stringFromPickle(bytes: Uint8Array): string | null {
 
 /** Read a 0-d string array (`<U` unicode, or a pickled object array holding one JSON string). */
 export function readNpyString(bytes: Uint8Array, where: string): string {
-  if (bytes.length < 12 || bytes[0] !== 0x93) throw new NpyError(`${where}: not an .npy file (wrong magic bytes)`);
+  if (bytes.length < 12 || bytes[0] !== 0x93)
+    throw new NpyError(`${where}: not an .npy file (wrong magic bytes)`);
   const major = bytes[6]!;
   if (major < 1 || major > 3) throw new NpyError(`${where}: unsupported .npy version ${major}`);
   const dv0 = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -106,18 +107,29 @@ export function writeNpyString(s: string): Uint8Array {
 }
 
 function isZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05);
+  return (
+    bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05)
+  );
 }
 
 /** Read an NPZ from a path or bytes. `name` is used in messages when bytes are given. */
 export function readNpz(source: string | Uint8Array, name?: string): NpzContents {
   const file = typeof source === 'string' ? basename(source) : (name ?? 'archive.npz');
-  const bytes = typeof source === 'string' ? readRegularFile(source, { what: 'an NPZ archive', maxBytes: MAX_NPZ_FILE_BYTES, error: NpzError }) : source;
+  const bytes =
+    typeof source === 'string'
+      ? readRegularFile(source, { what: 'an NPZ archive', maxBytes: MAX_NPZ_FILE_BYTES, error: NpzError })
+      : source;
   if (!isZip(bytes)) {
-    if (bytes[0] === 0x93 && bytes[1] === 0x4e) throw new NpzError(`${file}: this is a single .npy array, not an .npz archive`);
+    if (bytes[0] === 0x93 && bytes[1] === 0x4e)
+      throw new NpzError(`${file}: this is a single .npy array, not an .npz archive`);
     throw new NpzError(`${file}: not an NPZ/zip archive (wrong magic bytes)`);
   }
-  const { members } = readZip(bytes, file, { maxMemberBytes: MAX_MEMBER_BYTES, maxTotalBytes: MAX_TOTAL_BYTES, error: NpzError, want: (e) => !e.name.endsWith('/') });
+  const { members } = readZip(bytes, file, {
+    maxMemberBytes: MAX_MEMBER_BYTES,
+    maxTotalBytes: MAX_TOTAL_BYTES,
+    error: NpzError,
+    want: (e) => !e.name.endsWith('/'),
+  });
   const arrays = new Map<string, AnyNdArray>();
   const skipped = new Map<string, string>();
   let metadata: Record<string, unknown> | null = null;
@@ -127,10 +139,17 @@ export function readNpz(source: string | Uint8Array, name?: string): NpzContents
     if (key === '_metadata') {
       try {
         const parsed = parseJsonLimited(readNpyString(data, where), where);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) metadata = parsed as Record<string, unknown>;
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+          metadata = parsed as Record<string, unknown>;
         else skipped.set(key, 'not a JSON object');
       } catch (e) {
-        if (!(e instanceof SyntaxError || e instanceof JsonLimitError || e instanceof NpyError || e instanceof NpzError)) throw e;
+        if (!(
+          e instanceof SyntaxError ||
+          e instanceof JsonLimitError ||
+          e instanceof NpyError ||
+          e instanceof NpzError
+        ))
+          throw e;
         skipped.set(key, e instanceof SyntaxError ? `invalid JSON (${e.message})` : e.message);
       }
       continue;
@@ -138,7 +157,11 @@ export function readNpz(source: string | Uint8Array, name?: string): NpzContents
     try {
       arrays.set(key, readNpy(data, where));
     } catch (e) {
-      if (e instanceof NpyError && /object or structured|unsupported dtype/.test(e.message) && !/^(diffraction|diff3d|probeGuess|objectGuess|xcoords|ycoords|Y)$/.test(key)) {
+      if (
+        e instanceof NpyError &&
+        /object or structured|unsupported dtype/.test(e.message) &&
+        !/^(diffraction|diff3d|probeGuess|objectGuess|xcoords|ycoords|Y)$/.test(key)
+      ) {
         skipped.set(key, e.message);
       } else throw e;
     }
@@ -154,7 +177,10 @@ export interface NpzWriteOptions {
   mtime?: Date;
 }
 
-export function encodeNpz(arrays: Readonly<Record<string, AnyNdArray>>, opts: NpzWriteOptions = {}): Uint8Array {
+export function encodeNpz(
+  arrays: Readonly<Record<string, AnyNdArray>>,
+  opts: NpzWriteOptions = {},
+): Uint8Array {
   const files: Zippable = {};
   const level = opts.compress ? 6 : 0;
   for (const [k, a] of Object.entries(arrays)) files[`${k}.npy`] = [writeNpy(a), { level }];
@@ -163,6 +189,10 @@ export function encodeNpz(arrays: Readonly<Record<string, AnyNdArray>>, opts: Np
 }
 
 /** Write an NPZ atomically. */
-export function writeNpz(path: string, arrays: Readonly<Record<string, AnyNdArray>>, opts: NpzWriteOptions = {}): void {
+export function writeNpz(
+  path: string,
+  arrays: Readonly<Record<string, AnyNdArray>>,
+  opts: NpzWriteOptions = {},
+): void {
   atomicWriteFileSync(path, encodeNpz(arrays, opts));
 }

@@ -15,18 +15,47 @@ export interface PngOptions {
   scale?: 'linear' | 'log' | 'sqrt';
 }
 
-export function encodeMapPng(values: ArrayLike<number>, width: number, height: number, o: PngOptions): Uint8Array {
-  const rgba = renderToImageData(values, width, height, { colormap: o.colormap, scale: o.scale ?? 'linear', vmin: o.vmin ?? null, vmax: o.vmax ?? null, nanColor: [0, 0, 0, 255] });
-  return encode({ width, height, data: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength), channels: 4, depth: 8 });
+export function encodeMapPng(
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  o: PngOptions,
+): Uint8Array {
+  const rgba = renderToImageData(values, width, height, {
+    colormap: o.colormap,
+    scale: o.scale ?? 'linear',
+    vmin: o.vmin ?? null,
+    vmax: o.vmax ?? null,
+    nanColor: [0, 0, 0, 255],
+  });
+  return encode({
+    width,
+    height,
+    data: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength),
+    channels: 4,
+    depth: 8,
+  });
 }
 
-export function writeMapPng(path: string, values: ArrayLike<number>, width: number, height: number, o: PngOptions): void {
+export function writeMapPng(
+  path: string,
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  o: PngOptions,
+): void {
   atomicWriteFileSync(path, encodeMapPng(values, width, height, o));
 }
 
 /** A figure (compute/render/figure.ts: title, image, colour bar) as PNG bytes, RGBA. */
 export function encodeFigurePng(f: FigureImage): Uint8Array {
-  return encode({ width: f.width, height: f.height, data: new Uint8Array(f.rgba.buffer, f.rgba.byteOffset, f.rgba.byteLength), channels: 4, depth: 8 });
+  return encode({
+    width: f.width,
+    height: f.height,
+    data: new Uint8Array(f.rgba.buffer, f.rgba.byteOffset, f.rgba.byteLength),
+    channels: 4,
+    depth: 8,
+  });
 }
 
 export function writeFigurePng(path: string, f: FigureImage): void {
@@ -34,7 +63,12 @@ export function writeFigurePng(path: string, f: FigureImage): void {
 }
 
 /** Decode (for tests and `inspect`). */
-export function decodePng(bytes: Uint8Array): { width: number; height: number; data: Uint8Array | Uint16Array; channels: number } {
+export function decodePng(bytes: Uint8Array): {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint16Array;
+  channels: number;
+} {
   const d = decode(bytes);
   return { width: d.width, height: d.height, data: d.data as Uint8Array, channels: d.channels };
 }

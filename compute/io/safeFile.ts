@@ -45,12 +45,21 @@ export function checkRegularFile(path: string, o: RegularFileOptions = {}): Stat
     st = statSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    fail(o, code === 'ENOENT' || code === 'ENOTDIR' ? `${path}: file not found` : `${path}: cannot read (${(e as Error).message})`);
+    fail(
+      o,
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `${path}: file not found`
+        : `${path}: cannot read (${(e as Error).message})`,
+    );
   }
   if (st.isDirectory() && o.allowDirectory) return st;
   const kind = notRegularFile(st);
   if (kind) fail(o, `${path} is ${kind}, not a regular file; ${o.what ?? 'it'} must be a regular file`);
-  if (o.maxBytes !== undefined && st.size > o.maxBytes) fail(o, `${path}: ${st.size} bytes is larger than ${o.what ?? 'a file of this kind'} can be (limit ${o.maxBytes} bytes); refusing to read it`);
+  if (o.maxBytes !== undefined && st.size > o.maxBytes)
+    fail(
+      o,
+      `${path}: ${st.size} bytes is larger than ${o.what ?? 'a file of this kind'} can be (limit ${o.maxBytes} bytes); refusing to read it`,
+    );
   return st;
 }
 
@@ -81,7 +90,11 @@ export function readRegularFileHead(path: string, n: number, o: RegularFileOptio
 }
 
 /** Run `f` on a descriptor of a checked regular file; closes it afterwards. */
-export function withRegularFile<T>(path: string, o: RegularFileOptions, f: (fd: number, size: number) => T): T {
+export function withRegularFile<T>(
+  path: string,
+  o: RegularFileOptions,
+  f: (fd: number, size: number) => T,
+): T {
   checkRegularFile(path, o);
   let fd: number;
   try {
@@ -93,7 +106,11 @@ export function withRegularFile<T>(path: string, o: RegularFileOptions, f: (fd: 
     const st = fstatSync(fd);
     const kind = notRegularFile(st);
     if (kind) fail(o, `${path} is ${kind}, not a regular file; ${o.what ?? 'it'} must be a regular file`);
-    if (o.maxBytes !== undefined && st.size > o.maxBytes) fail(o, `${path}: ${st.size} bytes is larger than ${o.what ?? 'a file of this kind'} can be (limit ${o.maxBytes} bytes); refusing to read it`);
+    if (o.maxBytes !== undefined && st.size > o.maxBytes)
+      fail(
+        o,
+        `${path}: ${st.size} bytes is larger than ${o.what ?? 'a file of this kind'} can be (limit ${o.maxBytes} bytes); refusing to read it`,
+      );
     return f(fd, st.size);
   } finally {
     closeSync(fd);

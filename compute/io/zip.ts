@@ -60,7 +60,12 @@ function decodeName(b: Uint8Array, utf8: boolean): string {
 }
 
 /** Parse and check the central directory and every local header (nothing inflated). */
-export function listZip(bytes: Uint8Array, file: string, error: new (message: string) => Error, label = 'zip archive'): ZipEntry[] {
+export function listZip(
+  bytes: Uint8Array,
+  file: string,
+  error: new (message: string) => Error,
+  label = 'zip archive',
+): ZipEntry[] {
   const bad = (why: string): never => {
     throw new error(`${file}: ${why}`);
   };
@@ -75,7 +80,8 @@ export function listZip(bytes: Uint8Array, file: string, error: new (message: st
   let cdSize = dv.getUint32(e + 12, true);
   let cdOff = dv.getUint32(e + 16, true);
   let cdEnd = e;
-  if (dv.getUint16(e + 4, true) !== 0 || dv.getUint16(e + 6, true) !== 0) bad('multi-volume zip archives are not supported');
+  if (dv.getUint16(e + 4, true) !== 0 || dv.getUint16(e + 6, true) !== 0)
+    bad('multi-volume zip archives are not supported');
   if (e >= 20 && dv.getUint32(e - 20, true) === SIG_LOC64) {
     const z = Number(dv.getBigUint64(e - 12, true));
     if (!(z + 56 <= e - 20) || dv.getUint32(z, true) !== SIG_EOCD64) bad('corrupt zip64 end record');
@@ -84,12 +90,14 @@ export function listZip(bytes: Uint8Array, file: string, error: new (message: st
     cdOff = Number(dv.getBigUint64(z + 48, true));
     cdEnd = z;
   }
-  if (count > MAX_ENTRIES) bad(`${count} entries is more than any archive of this kind holds (limit ${MAX_ENTRIES})`);
+  if (count > MAX_ENTRIES)
+    bad(`${count} entries is more than any archive of this kind holds (limit ${MAX_ENTRIES})`);
   if (cdOff + cdSize > cdEnd) bad(`corrupt or truncated ${label} (central directory outside the file)`);
   const entries: ZipEntry[] = [];
   let o = cdOff;
   for (let i = 0; i < count; i++) {
-    if (o + 46 > cdOff + cdSize || dv.getUint32(o, true) !== SIG_CENTRAL) bad(`corrupt or truncated ${label} (central directory entry ${i + 1} of ${count} is damaged)`);
+    if (o + 46 > cdOff + cdSize || dv.getUint32(o, true) !== SIG_CENTRAL)
+      bad(`corrupt or truncated ${label} (central directory entry ${i + 1} of ${count} is damaged)`);
     const flags = dv.getUint16(o + 8, true);
     const method = dv.getUint16(o + 10, true);
     const crc = dv.getUint32(o + 16, true);
@@ -100,7 +108,8 @@ export function listZip(bytes: Uint8Array, file: string, error: new (message: st
     const commentLen = dv.getUint16(o + 32, true);
     let localOffset = dv.getUint32(o + 42, true);
     const next = o + 46 + nameLen + extraLen + commentLen;
-    if (next > cdOff + cdSize) bad(`corrupt or truncated ${label} (central directory entry ${i + 1} runs past the directory)`);
+    if (next > cdOff + cdSize)
+      bad(`corrupt or truncated ${label} (central directory entry ${i + 1} runs past the directory)`);
     const name = decodeName(bytes.subarray(o + 46, o + 46 + nameLen), (flags & 0x800) !== 0);
     // zip64 extra field: the 0xFFFFFFFF fields, in order size, compressed size, offset.
     if (size === 0xffffffff || compressedSize === 0xffffffff || localOffset === 0xffffffff) {
@@ -130,13 +139,24 @@ export function listZip(bytes: Uint8Array, file: string, error: new (message: st
       if (!found) bad(`member '${name}': zip64 sizes without a zip64 extra field`);
     }
     if (localOffset + 30 > cdOff) bad(`member '${name}': local header outside the archive data`);
-    if (dv.getUint32(localOffset, true) !== SIG_LOCAL) bad(`member '${name}': no local header where the central directory says (corrupt archive)`);
-    const dataStart = localOffset + 30 + dv.getUint16(localOffset + 26, true) + dv.getUint16(localOffset + 28, true);
-    if (!Number.isSafeInteger(dataStart + compressedSize) || dataStart + compressedSize > cdOff) bad(`member '${name}': its ${compressedSize} bytes of data run past the archive data (truncated or corrupt)`);
+    if (dv.getUint32(localOffset, true) !== SIG_LOCAL)
+      bad(`member '${name}': no local header where the central directory says (corrupt archive)`);
+    const dataStart =
+      localOffset + 30 + dv.getUint16(localOffset + 26, true) + dv.getUint16(localOffset + 28, true);
+    if (!Number.isSafeInteger(dataStart + compressedSize) || dataStart + compressedSize > cdOff)
+      bad(
+        `member '${name}': its ${compressedSize} bytes of data run past the archive data (truncated or corrupt)`,
+      );
     const prev = entries[entries.length - 1];
     if (prev) {
-      if (localOffset <= prev.localOffset) bad(`member '${name}' is out of order: it starts at byte ${localOffset}, before '${prev.name}' (${prev.localOffset}); refusing a rearranged archive`);
-      if (localOffset < prev.dataStart + prev.compressedSize) bad(`members '${prev.name}' and '${name}' overlap (bytes ${localOffset}…${prev.dataStart + prev.compressedSize}); refusing an archive whose entries share data`);
+      if (localOffset <= prev.localOffset)
+        bad(
+          `member '${name}' is out of order: it starts at byte ${localOffset}, before '${prev.name}' (${prev.localOffset}); refusing a rearranged archive`,
+        );
+      if (localOffset < prev.dataStart + prev.compressedSize)
+        bad(
+          `members '${prev.name}' and '${name}' overlap (bytes ${localOffset}…${prev.dataStart + prev.compressedSize}); refusing an archive whose entries share data`,
+        );
     }
     entries.push({ name, method, flags, crc, compressedSize, size, localOffset, dataStart });
     o = next;
@@ -145,7 +165,11 @@ export function listZip(bytes: Uint8Array, file: string, error: new (message: st
 }
 
 /** Check every entry, then inflate the wanted ones with size and CRC-32 checks. */
-export function readZip(bytes: Uint8Array, file: string, o: ZipReadOptions): { entries: ZipEntry[]; members: Map<string, Uint8Array> } {
+export function readZip(
+  bytes: Uint8Array,
+  file: string,
+  o: ZipReadOptions,
+): { entries: ZipEntry[]; members: Map<string, Uint8Array> } {
   const bad = (why: string): never => {
     throw new o.error(`${file}: ${why}`);
   };
@@ -158,12 +182,23 @@ export function readZip(bytes: Uint8Array, file: string, o: ZipReadOptions): { e
     if (seen.has(e.name)) bad(`duplicate archive member '${e.name}'`);
     seen.add(e.name);
     if (e.flags & 1) bad(`member '${e.name}' is encrypted; refusing it`);
-    if (e.method !== 0 && e.method !== 8) bad(`member '${e.name}' uses compression method ${e.method}; only stored (0) and deflate (8) are supported`);
-    if (e.size > o.maxMemberBytes) bad(`member '${e.name}' declares ${e.size} bytes (limit ${o.maxMemberBytes}); refusing to inflate`);
-    if (e.method === 0 && e.size !== e.compressedSize) bad(`stored member '${e.name}' declares ${e.size} bytes but occupies ${e.compressedSize}; corrupt archive`);
-    if (e.method === 8 && e.size > MAX_DEFLATE_RATIO * e.compressedSize + 4096) bad(`member '${e.name}' claims a ${Math.round(e.size / Math.max(1, e.compressedSize))}:1 compression ratio, impossible for deflate; refusing to inflate`);
+    if (e.method !== 0 && e.method !== 8)
+      bad(
+        `member '${e.name}' uses compression method ${e.method}; only stored (0) and deflate (8) are supported`,
+      );
+    if (e.size > o.maxMemberBytes)
+      bad(`member '${e.name}' declares ${e.size} bytes (limit ${o.maxMemberBytes}); refusing to inflate`);
+    if (e.method === 0 && e.size !== e.compressedSize)
+      bad(
+        `stored member '${e.name}' declares ${e.size} bytes but occupies ${e.compressedSize}; corrupt archive`,
+      );
+    if (e.method === 8 && e.size > MAX_DEFLATE_RATIO * e.compressedSize + 4096)
+      bad(
+        `member '${e.name}' claims a ${Math.round(e.size / Math.max(1, e.compressedSize))}:1 compression ratio, impossible for deflate; refusing to inflate`,
+      );
     total += e.size;
-    if (total > o.maxTotalBytes) bad(`archive declares more than ${o.maxTotalBytes} bytes in total; refusing to inflate`);
+    if (total > o.maxTotalBytes)
+      bad(`archive declares more than ${o.maxTotalBytes} bytes in total; refusing to inflate`);
   }
   const members = new Map<string, Uint8Array>();
   for (const e of entries) {
@@ -178,8 +213,14 @@ export function readZip(bytes: Uint8Array, file: string, o: ZipReadOptions): { e
         bad(`member '${e.name}' has corrupt deflate data (${(err as Error).message})`);
       }
     }
-    if (data!.length !== e.size) bad(`member '${e.name}' inflates to ${data!.length} bytes, not the declared ${e.size}; corrupt or truncated archive`);
-    if (crc32(data!) !== e.crc) bad(`member '${e.name}' fails its CRC-32 check; corrupt archive (recorded ${e.crc.toString(16).padStart(8, '0')}, data ${crc32(data!).toString(16).padStart(8, '0')})`);
+    if (data!.length !== e.size)
+      bad(
+        `member '${e.name}' inflates to ${data!.length} bytes, not the declared ${e.size}; corrupt or truncated archive`,
+      );
+    if (crc32(data!) !== e.crc)
+      bad(
+        `member '${e.name}' fails its CRC-32 check; corrupt archive (recorded ${e.crc.toString(16).padStart(8, '0')}, data ${crc32(data!).toString(16).padStart(8, '0')})`,
+      );
     members.set(e.name, data!);
   }
   return { entries, members };

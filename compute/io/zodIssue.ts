@@ -4,6 +4,11 @@ import type { z } from 'zod';
 export function firstIssue(error: z.ZodError): string {
   const i = error.issues[0];
   if (!i) return 'invalid value';
-  const path = i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p).slice(0, 80)}`)).join('').replace(/^\./, '') : '(root)';
+  const path = i.path.length
+    ? i.path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p).slice(0, 80)}`))
+        .join('')
+        .replace(/^\./, '')
+    : '(root)';
   return `${path}: ${i.message}`;
 }

@@ -14,7 +14,13 @@ export type RealArray = Float32Array | Float64Array;
 
 export type ComplexComponent = 'amplitude' | 'phase' | 'intensity' | 'real' | 'imag';
 
-export const COMPLEX_COMPONENTS: readonly ComplexComponent[] = ['amplitude', 'phase', 'intensity', 'real', 'imag'];
+export const COMPLEX_COMPONENTS: readonly ComplexComponent[] = [
+  'amplitude',
+  'phase',
+  'intensity',
+  'real',
+  'imag',
+];
 
 function output<T extends RealArray>(n: number, out?: T): T {
   if (out && out.length !== n) throw new RangeError(`out has length ${out.length}, expected ${n}`);
@@ -22,7 +28,8 @@ function output<T extends RealArray>(n: number, out?: T): T {
 }
 
 function checkLengths(re: ArrayLike<number>, im: ArrayLike<number>): number {
-  if (re.length !== im.length) throw new RangeError(`re and im differ in length (${re.length} vs ${im.length})`);
+  if (re.length !== im.length)
+    throw new RangeError(`re and im differ in length (${re.length} vs ${im.length})`);
   return re.length;
 }
 
@@ -34,14 +41,22 @@ export function wrapPhase(x: number): number {
   return y;
 }
 
-export function amplitude<T extends RealArray = Float32Array>(re: ArrayLike<number>, im: ArrayLike<number>, out?: T): T {
+export function amplitude<T extends RealArray = Float32Array>(
+  re: ArrayLike<number>,
+  im: ArrayLike<number>,
+  out?: T,
+): T {
   const n = checkLengths(re, im);
   const o = output(n, out);
   for (let i = 0; i < n; i++) o[i] = Math.hypot(re[i]!, im[i]!);
   return o;
 }
 
-export function intensity<T extends RealArray = Float32Array>(re: ArrayLike<number>, im: ArrayLike<number>, out?: T): T {
+export function intensity<T extends RealArray = Float32Array>(
+  re: ArrayLike<number>,
+  im: ArrayLike<number>,
+  out?: T,
+): T {
   const n = checkLengths(re, im);
   const o = output(n, out);
   for (let i = 0; i < n; i++) {
@@ -52,7 +67,11 @@ export function intensity<T extends RealArray = Float32Array>(re: ArrayLike<numb
   return o;
 }
 
-export function phase<T extends RealArray = Float32Array>(re: ArrayLike<number>, im: ArrayLike<number>, out?: T): T {
+export function phase<T extends RealArray = Float32Array>(
+  re: ArrayLike<number>,
+  im: ArrayLike<number>,
+  out?: T,
+): T {
   const n = checkLengths(re, im);
   const o = output(n, out);
   for (let i = 0; i < n; i++) o[i] = Math.atan2(im[i]!, re[i]!);
@@ -60,7 +79,10 @@ export function phase<T extends RealArray = Float32Array>(re: ArrayLike<number>,
 }
 
 /** Amplitude and phase together (Float32Array). */
-export function amplitudePhase(re: ArrayLike<number>, im: ArrayLike<number>): { amplitude: Float32Array; phase: Float32Array } {
+export function amplitudePhase(
+  re: ArrayLike<number>,
+  im: ArrayLike<number>,
+): { amplitude: Float32Array; phase: Float32Array } {
   return { amplitude: amplitude(re, im), phase: phase(re, im) };
 }
 

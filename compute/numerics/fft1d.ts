@@ -199,8 +199,12 @@ function radix2Plan(n: number): Plan {
       for (let i = 0; i < n; i++) {
         const j = rev[i]!;
         if (j > i) {
-          let t = re[i]!; re[i] = re[j]!; re[j] = t;
-          t = im[i]!; im[i] = im[j]!; im[j] = t;
+          let t = re[i]!;
+          re[i] = re[j]!;
+          re[j] = t;
+          t = im[i]!;
+          im[i] = im[j]!;
+          im[j] = t;
         }
       }
       for (let size = 2; size <= n; size *= 2) {

@@ -67,7 +67,12 @@ export function fft2(
 }
 
 /** Out-of-place numpy-style `ifft2` (normalised by 1/(width·height)). */
-export function ifft2(width: number, height: number, re: ArrayLike<number>, im: ArrayLike<number>): ComplexArray2D {
+export function ifft2(
+  width: number,
+  height: number,
+  re: ArrayLike<number>,
+  im: ArrayLike<number>,
+): ComplexArray2D {
   const r = Float64Array.from(re);
   const i = Float64Array.from(im);
   fft2InPlace(r, i, width, height, true);

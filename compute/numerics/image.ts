@@ -51,7 +51,10 @@ export function complexImage(
 ): ComplexImage2D {
   checkShape(width, height);
   const n = width * height;
-  for (const [name, a] of [['re', re], ['im', im]] as const) {
+  for (const [name, a] of [
+    ['re', re],
+    ['im', im],
+  ] as const) {
     if (a !== undefined && a.length !== n) {
       throw new Error(`complex image ${name} has ${a.length} samples, expected ${width}×${height} = ${n}`);
     }
@@ -135,7 +138,8 @@ export function centreCropBox(
 
 /** Removes `px` pixels from every edge. */
 export function borderBox(shape: { width: number; height: number }, px: number): PixelBox {
-  if (!Number.isInteger(px) || px < 0) throw new Error(`border crop must be a non-negative integer, got ${px}`);
+  if (!Number.isInteger(px) || px < 0)
+    throw new Error(`border crop must be a non-negative integer, got ${px}`);
   if (2 * px >= shape.height || 2 * px >= shape.width) {
     throw new Error(`border crop of ${px} px leaves nothing of a ${shape.height}×${shape.width} image`);
   }
@@ -171,7 +175,12 @@ function checkBox(img: { width: number; height: number }, box: PixelBox): { w: n
   const { row0, row1, col0, col1 } = box;
   if (
     ![row0, row1, col0, col1].every(Number.isInteger) ||
-    row0 < 0 || col0 < 0 || row1 > img.height || col1 > img.width || row1 <= row0 || col1 <= col0
+    row0 < 0 ||
+    col0 < 0 ||
+    row1 > img.height ||
+    col1 > img.width ||
+    row1 <= row0 ||
+    col1 <= col0
   ) {
     throw new Error(
       `crop rows [${row0}, ${row1}) × cols [${col0}, ${col1}) is empty or outside a ${img.height}×${img.width} image`,

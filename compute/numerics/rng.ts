@@ -137,7 +137,11 @@ export class Rng {
       if (us >= 0.07 && V <= vr) return k;
       if (k < 0 || (us < 0.013 && V > us)) continue;
       if (loglam !== loglam) loglam = Math.log(lambda);
-      if (Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k)) return k;
+      if (
+        Math.log(V) + Math.log(invalpha) - Math.log(a / (us * us) + b) <=
+        -lambda + k * loglam - logFactorial(k)
+      )
+        return k;
     }
   }
 

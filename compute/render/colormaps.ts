@@ -22,8 +22,22 @@
 
 export type ColormapName = 'viridis' | 'magma' | 'inferno' | 'cividis' | 'gray' | 'twilight' | 'hsv';
 
-export const COLORMAP_NAMES: readonly ColormapName[] = ['viridis', 'magma', 'inferno', 'cividis', 'gray', 'twilight', 'hsv'];
-export const SEQUENTIAL_COLORMAPS: readonly ColormapName[] = ['viridis', 'magma', 'inferno', 'cividis', 'gray'];
+export const COLORMAP_NAMES: readonly ColormapName[] = [
+  'viridis',
+  'magma',
+  'inferno',
+  'cividis',
+  'gray',
+  'twilight',
+  'hsv',
+];
+export const SEQUENTIAL_COLORMAPS: readonly ColormapName[] = [
+  'viridis',
+  'magma',
+  'inferno',
+  'cividis',
+  'gray',
+];
 export const CYCLIC_COLORMAPS: readonly ColormapName[] = ['twilight', 'hsv'];
 
 export const LUT_SIZE = 256;
@@ -70,7 +84,8 @@ function lutFromAnchors(hex: string): Uint8ClampedArray {
     const i0 = anchorIndex(k, count);
     const i1 = anchorIndex(k + 1, count);
     const f = (i - i0) / (i1 - i0);
-    for (let c = 0; c < 3; c++) lut[i * 4 + c] = Math.round(rgb[k]![c]! + f * (rgb[k + 1]![c]! - rgb[k]![c]!));
+    for (let c = 0; c < 3; c++)
+      lut[i * 4 + c] = Math.round(rgb[k]![c]! + f * (rgb[k + 1]![c]! - rgb[k]![c]!));
     lut[i * 4 + 3] = 255;
   }
   return lut;
@@ -142,7 +157,8 @@ function build(name: ColormapName): Uint8ClampedArray {
       // neutral point and phase 0 (index 128) is the dark neutral point.
       const base = lutFromFunction(twilight);
       const lut = new Uint8ClampedArray(LUT_SIZE * 4);
-      for (let i = 0; i < LUT_SIZE; i++) lut.set(base.subarray(((i + 128) % LUT_SIZE) * 4, ((i + 128) % LUT_SIZE) * 4 + 4), i * 4);
+      for (let i = 0; i < LUT_SIZE; i++)
+        lut.set(base.subarray(((i + 128) % LUT_SIZE) * 4, ((i + 128) % LUT_SIZE) * 4 + 4), i * 4);
       return lut;
     }
     case 'hsv':
@@ -170,7 +186,9 @@ export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([0x01020304]).buffer
 
 /** Packs r, g, b, a bytes into one 32-bit word in the host's byte order (for Uint32Array views of RGBA). */
 export function packRgba(r: number, g: number, b: number, a: number): number {
-  return LITTLE_ENDIAN ? ((a << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | a) >>> 0;
+  return LITTLE_ENDIAN
+    ? ((a << 24) | (b << 16) | (g << 8) | r) >>> 0
+    : ((r << 24) | (g << 16) | (b << 8) | a) >>> 0;
 }
 
 /** The LUT as 256 packed RGBA words, so a renderer writes one 32-bit word per pixel. */
@@ -179,7 +197,8 @@ export function getPackedColormap(name: ColormapName): Uint32Array {
   if (!packed) {
     const lut = getColormap(name);
     packed = new Uint32Array(LUT_SIZE);
-    for (let i = 0; i < LUT_SIZE; i++) packed[i] = packRgba(lut[i * 4]!, lut[i * 4 + 1]!, lut[i * 4 + 2]!, lut[i * 4 + 3]!);
+    for (let i = 0; i < LUT_SIZE; i++)
+      packed[i] = packRgba(lut[i * 4]!, lut[i * 4 + 1]!, lut[i * 4 + 2]!, lut[i * 4 + 3]!);
     packedCache.set(name, packed);
   }
   return packed;

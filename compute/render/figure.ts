@@ -62,7 +62,9 @@ const M = 16; // margin
 const BAR_W = 18;
 
 function fill(img: FigureImage, x: number, y: number, w: number, h: number, c: Rgba): void {
-  for (let r = Math.max(0, y); r < Math.min(img.height, y + h); r++) for (let q = Math.max(0, x); q < Math.min(img.width, x + w); q++) img.rgba.set(c, (r * img.width + q) * 4);
+  for (let r = Math.max(0, y); r < Math.min(img.height, y + h); r++)
+    for (let q = Math.max(0, x); q < Math.min(img.width, x + w); q++)
+      img.rgba.set(c, (r * img.width + q) * 4);
 }
 
 /** The integer enlargement that brings the longer side of w×h closest to `target`. */
@@ -83,7 +85,13 @@ export function renderFigure(p: FigurePanel, layout: FigureLayout = {}): FigureI
     values = v;
   }
   const kind = p.scale ?? 'linear';
-  const { rgba: src, limits } = renderWithLimits(values, w, h, { colormap: p.colormap, scale: kind, vmin: p.vmin ?? null, vmax: p.vmax ?? null, nanColor: [0, 0, 0, 0] });
+  const { rgba: src, limits } = renderWithLimits(values, w, h, {
+    colormap: p.colormap,
+    scale: kind,
+    vmin: p.vmin ?? null,
+    vmax: p.vmax ?? null,
+    nanColor: [0, 0, 0, 0],
+  });
   const ticks = colorbarTicks(kind, limits.vmin, limits.vmax, 6);
   const labelW = Math.max(textWidth(p.unit, TEXT), ...ticks.map((t) => textWidth(t.label, TEXT)));
 
@@ -94,20 +102,45 @@ export function renderFigure(p: FigurePanel, layout: FigureLayout = {}): FigureI
   const imgH = h * k;
   const barX = imgX + imgW + 16;
   const barH = Math.max(imgH, 240); // wide images: the bar keeps room for its ticks
-  const width = Math.max(layout.minWidth ?? 600, barX + BAR_W + 11 + labelW + M, M + textWidth(p.title, TEXT) + M);
+  const width = Math.max(
+    layout.minWidth ?? 600,
+    barX + BAR_W + 11 + labelW + M,
+    M + textWidth(p.title, TEXT) + M,
+  );
   // scale bar: at most a quarter of the image wide, under its lower left corner
   const sb = p.pixelSizeM ? scaleBar(p.pixelSizeM, k, imgW / 4) : null;
   const sbY = imgY + imgH + 10;
   const height = Math.max(imgY + barH + 8 + lineH + M, sb ? sbY + lineH + M : 0);
-  const img: FigureImage = { width, height, rgba: new Uint8ClampedArray(width * height * 4), layout: { image: { x: imgX, y: imgY, width: imgW, height: imgH }, bar: { x: barX, y: imgY, width: BAR_W, height: barH }, zoom: k } };
-  if (sb) img.layout!.scaleBar = { x: imgX, y: sbY + lineH / 2 - 2, width: Math.max(1, Math.round(sb.lengthPx)), height: 4, label: sb.label, lengthM: sb.lengthM };
+  const img: FigureImage = {
+    width,
+    height,
+    rgba: new Uint8ClampedArray(width * height * 4),
+    layout: {
+      image: { x: imgX, y: imgY, width: imgW, height: imgH },
+      bar: { x: barX, y: imgY, width: BAR_W, height: barH },
+      zoom: k,
+    },
+  };
+  if (sb)
+    img.layout!.scaleBar = {
+      x: imgX,
+      y: sbY + lineH / 2 - 2,
+      width: Math.max(1, Math.round(sb.lengthPx)),
+      height: 4,
+      label: sb.label,
+      lengthM: sb.lengthM,
+    };
   fill(img, 0, 0, width, height, WHITE);
 
   drawText(img.rgba, width, height, p.title, M, M, INK, TEXT);
   // the image, enlarged; no-data pixels stay transparent
   for (let r = 0; r < imgH; r++) {
     const sr = Math.floor(r / k);
-    for (let q = 0; q < imgW; q++) img.rgba.set(src.subarray((sr * w + Math.floor(q / k)) * 4, (sr * w + Math.floor(q / k)) * 4 + 4), ((imgY + r) * width + imgX + q) * 4);
+    for (let q = 0; q < imgW; q++)
+      img.rgba.set(
+        src.subarray((sr * w + Math.floor(q / k)) * 4, (sr * w + Math.floor(q / k)) * 4 + 4),
+        ((imgY + r) * width + imgX + q) * 4,
+      );
   }
   // colour bar: top = vmax, in the scale's spacing, framed, ticks and labels on its right
   const lut = getColormap(p.colormap);
@@ -123,7 +156,16 @@ export function renderFigure(p: FigurePanel, layout: FigureLayout = {}): FigureI
   for (const t of ticks) {
     const y = imgY + Math.round((1 - t.position) * (barH - 1));
     fill(img, barX + BAR_W, y, 6, 1, INK);
-    drawText(img.rgba, width, height, t.label, barX + BAR_W + 11, Math.min(Math.max(y - lineH / 2 + 1, imgY - 4), imgY + barH - lineH + 4), INK, TEXT);
+    drawText(
+      img.rgba,
+      width,
+      height,
+      t.label,
+      barX + BAR_W + 11,
+      Math.min(Math.max(y - lineH / 2 + 1, imgY - 4), imgY + barH - lineH + 4),
+      INK,
+      TEXT,
+    );
   }
   drawText(img.rgba, width, height, p.unit, barX, imgY + barH + 8, GREY, TEXT);
   const sbBox = img.layout!.scaleBar;
@@ -142,12 +184,17 @@ export function tileFigures(figs: readonly FigureImage[], columns: number): Figu
   const ch = Math.max(...figs.map((f) => f.height));
   const cols = Math.max(1, Math.min(columns, figs.length));
   const rows = Math.ceil(figs.length / cols);
-  const out: FigureImage = { width: cw * cols, height: ch * rows, rgba: new Uint8ClampedArray(cw * cols * ch * rows * 4) };
+  const out: FigureImage = {
+    width: cw * cols,
+    height: ch * rows,
+    rgba: new Uint8ClampedArray(cw * cols * ch * rows * 4),
+  };
   fill(out, 0, 0, out.width, out.height, WHITE);
   figs.forEach((f, n) => {
     const x0 = (n % cols) * cw;
     const y0 = Math.floor(n / cols) * ch;
-    for (let r = 0; r < f.height; r++) out.rgba.set(f.rgba.subarray(r * f.width * 4, (r + 1) * f.width * 4), ((y0 + r) * out.width + x0) * 4);
+    for (let r = 0; r < f.height; r++)
+      out.rgba.set(f.rgba.subarray(r * f.width * 4, (r + 1) * f.width * 4), ((y0 + r) * out.width + x0) * 4);
   });
   return out;
 }

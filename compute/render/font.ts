@@ -5,7 +5,8 @@
  * Characters it lacks are drawn as '?'.
  */
 
-const CHARS = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~−×·πφµ°²…₀";
+const CHARS =
+  ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~−×·πφµ°²…₀';
 const DATA =
   '0000000044444040aaa00000aavavaa04fke5u40op248j30cik8lid044800000248884208422248004lel400044v4400' +
   '00000c48000v000000000cc001248g00ehjlphe04c4444e0eh1248v0v2421he026aiv220vgu11he068guhhe0v1248880' +
@@ -38,7 +39,16 @@ export function textWidth(text: string, scale = 1): number {
 }
 
 /** Draws `text` into an RGBA buffer with its top-left corner at (x, y); clipped to the buffer. */
-export function drawText(rgba: Uint8ClampedArray, width: number, height: number, text: string, x: number, y: number, color: readonly [number, number, number, number], scale = 1): void {
+export function drawText(
+  rgba: Uint8ClampedArray,
+  width: number,
+  height: number,
+  text: string,
+  x: number,
+  y: number,
+  color: readonly [number, number, number, number],
+  scale = 1,
+): void {
   let cx = Math.round(x);
   const top = Math.round(y);
   for (const ch of Array.from(text)) {

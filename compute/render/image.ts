@@ -74,12 +74,18 @@ function logBucketTable(index: (v: number) => number, lo: number, hi: number): I
 }
 
 /** Renders and also reports the limits actually used. */
-export function renderWithLimits(values: ArrayLike<number>, width: number, height: number, opts: RenderOptions): RenderResult {
+export function renderWithLimits(
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  opts: RenderOptions,
+): RenderResult {
   const n = width * height;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
     throw new RangeError(`bad image size ${width}×${height}`);
   }
-  if (values.length < n) throw new RangeError(`values has ${values.length} elements, need ${width}×${height} = ${n}`);
+  if (values.length < n)
+    throw new RangeError(`values has ${values.length} elements, need ${width}×${height} = ${n}`);
   const out = opts.out ?? new Uint8ClampedArray(n * 4);
   if (out.length !== n * 4) throw new RangeError(`out has length ${out.length}, expected ${n * 4}`);
 
@@ -153,6 +159,11 @@ export function renderWithLimits(values: ArrayLike<number>, width: number, heigh
 }
 
 /** values (row-major, width × height) → RGBA bytes for `new ImageData(rgba, width, height)`. */
-export function renderToImageData(values: ArrayLike<number>, width: number, height: number, opts: RenderOptions): Uint8ClampedArray {
+export function renderToImageData(
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  opts: RenderOptions,
+): Uint8ClampedArray {
   return renderWithLimits(values, width, height, opts).rgba;
 }

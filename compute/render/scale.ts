@@ -94,7 +94,11 @@ export interface AutoLimitOptions {
 export function autoLimits(values: ArrayLike<number>, opts: AutoLimitOptions = {}): Limits {
   const needAuto = opts.vmin == null || opts.vmax == null;
   const clip = opts.clipPercent ?? 0;
-  const auto = !needAuto ? null : clip > 0 ? percentileLimits(values, clip, 100 - clip) : finiteMinMax(values);
+  const auto = !needAuto
+    ? null
+    : clip > 0
+      ? percentileLimits(values, clip, 100 - clip)
+      : finiteMinMax(values);
   return {
     vmin: opts.vmin ?? auto!.vmin,
     vmax: opts.vmax ?? auto!.vmax,
@@ -105,7 +109,12 @@ export function autoLimits(values: ArrayLike<number>, opts: AutoLimitOptions = {
  * Effective limits in value space for a scale: for log, lo is replaced by the log floor (see the
  * module comment); `values` is only consulted for log with lo ≤ 0.
  */
-export function effectiveLimits(kind: ScaleKind, vmin: number, vmax: number, values?: ArrayLike<number>): Limits {
+export function effectiveLimits(
+  kind: ScaleKind,
+  vmin: number,
+  vmax: number,
+  values?: ArrayLike<number>,
+): Limits {
   if (kind !== 'log') return { vmin, vmax };
   if (!(vmax > 0)) return { vmin: 1, vmax: 10 };
   let floor = vmin;

@@ -52,7 +52,11 @@ export function logTicks(lo: number, hi: number): number[] {
 /** Ticks with positions for a colour bar between effective limits lo, hi. */
 export function colorbarTicks(kind: ScaleKind, lo: number, hi: number, count = 5): Tick[] {
   const values = kind === 'log' ? logTicks(lo, hi) : linearTicks(lo, hi, count);
-  return values.map((value) => ({ value, position: scalePosition(kind, value, lo, hi), label: formatNumber(value) }));
+  return values.map((value) => ({
+    value,
+    position: scalePosition(kind, value, lo, hi),
+    label: formatNumber(value),
+  }));
 }
 
 /**

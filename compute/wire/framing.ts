@@ -56,7 +56,11 @@ export function encodeFrame(message: unknown): Uint8Array {
     const name = ctorNameOf(value);
     if (name) {
       buffers.push(value as TypedArray);
-      const ref: ArrayRef = { [REF_KEY]: name, index: buffers.length - 1, length: (value as TypedArray).length };
+      const ref: ArrayRef = {
+        [REF_KEY]: name,
+        index: buffers.length - 1,
+        length: (value as TypedArray).length,
+      };
       return ref;
     }
     return value;
@@ -106,9 +110,12 @@ export function decodeFrame(frame: Uint8Array): unknown {
     parsed = parseJsonLimited(header, 'wire: header', MAX_FRAME_DEPTH, (_key, value: unknown) => {
       if (isRef(value)) {
         const ref = value;
-        if (typeof ref[REF_KEY] !== 'string' || !Object.hasOwn(CTORS, ref[REF_KEY])) throw new WireError(`wire: unknown array type ${String(ref[REF_KEY]).slice(0, 40)}`);
-        if (!Number.isSafeInteger(ref.index) || ref.index < 0 || ref.index >= frame.byteLength) throw new WireError('wire: array reference with a bad index');
-        if (!Number.isSafeInteger(ref.length) || ref.length < 0 || ref.length > frame.byteLength) throw new WireError('wire: array reference with a bad length');
+        if (typeof ref[REF_KEY] !== 'string' || !Object.hasOwn(CTORS, ref[REF_KEY]))
+          throw new WireError(`wire: unknown array type ${String(ref[REF_KEY]).slice(0, 40)}`);
+        if (!Number.isSafeInteger(ref.index) || ref.index < 0 || ref.index >= frame.byteLength)
+          throw new WireError('wire: array reference with a bad index');
+        if (!Number.isSafeInteger(ref.length) || ref.length < 0 || ref.length > frame.byteLength)
+          throw new WireError('wire: array reference with a bad length');
         if (refs[ref.index]) throw new WireError(`wire: array index ${ref.index} referenced twice`);
         refs[ref.index] = ref;
         return ref;

@@ -77,7 +77,9 @@ function plain(res: ServerResponse, status: number, text: string): void {
     res.destroy();
     return;
   }
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end(text);
+  res
+    .writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' })
+    .end(text);
 }
 
 function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
@@ -138,37 +140,50 @@ export const MAX_WS_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   if (!existsSync(join(opts.staticDir, 'index.html'))) {
-    throw new Error(`renderer build not found in ${opts.staticDir} (run \`npm run serve\`, which builds it first)`);
+    throw new Error(
+      `renderer build not found in ${opts.staticDir} (run \`npm run serve\`, which builds it first)`,
+    );
   }
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const log = opts.log ?? ((l: string) => console.log(l));
   const supervisor = new CoreSupervisor(opts.launcher ?? nodeCoreLauncher());
-  const router = new RequestRouter(supervisor, { recent: new RecentStore(opts.configDir === undefined ? defaultConfigDir() : opts.configDir) });
+  const router = new RequestRouter(supervisor, {
+    recent: new RecentStore(opts.configDir === undefined ? defaultConfigDir() : opts.configDir),
+  });
   const clients = new Set<WebSocket>();
 
   // /token-check answers whether the page's token is this host's: a page left open across a
   // restart of `npm run serve` can then say that its link expired (the WebSocket API cannot
   // see the 401 of a refused upgrade). It reveals no more than the upgrade itself does.
   const server: Server = createServer(
-    { headersTimeout: HTTP_LIMITS.headersTimeoutMs, requestTimeout: HTTP_LIMITS.requestTimeoutMs, keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs },
+    {
+      headersTimeout: HTTP_LIMITS.headersTimeoutMs,
+      requestTimeout: HTTP_LIMITS.requestTimeoutMs,
+      keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs,
+    },
     (req, res) => {
       try {
         const raw = req.url ?? '/';
         if (raw.startsWith('/token-check')) {
           const t = tokenCheckToken(raw);
-          res.writeHead(t !== null && tokenMatches(t, token) ? 204 : 401, { 'cache-control': 'no-store' }).end();
+          res
+            .writeHead(t !== null && tokenMatches(t, token) ? 204 : 401, { 'cache-control': 'no-store' })
+            .end();
           return;
         }
         serveStatic(opts.staticDir, req, res);
       } catch (e) {
-        log(`browser host: request ${JSON.stringify(String(req.url).slice(0, 200))} failed: ${e instanceof Error ? e.message : String(e)}`);
+        log(
+          `browser host: request ${JSON.stringify(String(req.url).slice(0, 200))} failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
         plain(res, 500, 'internal error');
       }
     },
   );
   // Malformed HTTP (bad request lines, oversized headers, timeouts) answers 400 and drops the socket.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    if (socket.writable && err.code !== 'ECONNRESET')
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
@@ -228,17 +243,31 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       if (!isBinary) throw new Error('text frames are not accepted');
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       req = decodeFrame(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)) as RequestMessage;
-      if (req === null || typeof req !== 'object' || req.type !== 'request' || !Number.isSafeInteger(req.id)) throw new Error('not a request message');
+      if (req === null || typeof req !== 'object' || req.type !== 'request' || !Number.isSafeInteger(req.id))
+        throw new Error('not a request message');
     } catch (e) {
       log(`browser host: dropped malformed message: ${e instanceof Error ? e.message : String(e)}`);
       return;
     }
     try {
       const r = await router.route(req.method, req.params);
-      send(ws, r.ok ? { type: 'response', id: req.id, ok: true, result: r.result } : { type: 'response', id: req.id, ok: false, error: r.error });
+      send(
+        ws,
+        r.ok
+          ? { type: 'response', id: req.id, ok: true, result: r.result }
+          : { type: 'response', id: req.id, ok: false, error: r.error },
+      );
     } catch (e) {
       log(`browser host: could not answer request ${req.id}: ${e instanceof Error ? e.message : String(e)}`);
-      send(ws, { type: 'response', id: req.id, ok: false, error: { code: 'failed', message: `the host could not send its answer (${e instanceof Error ? e.message : String(e)})` } });
+      send(ws, {
+        type: 'response',
+        id: req.id,
+        ok: false,
+        error: {
+          code: 'failed',
+          message: `the host could not send its answer (${e instanceof Error ? e.message : String(e)})`,
+        },
+      });
     }
   };
 

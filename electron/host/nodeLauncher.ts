@@ -16,7 +16,9 @@ export function workerEntry(): { script: string; execArgv: string[] } {
   return { script: js, execArgv: [] };
 }
 
-export function nodeCoreLauncher(opts: { env?: NodeJS.ProcessEnv; onStderr?: (line: string) => void } = {}): CoreLauncher {
+export function nodeCoreLauncher(
+  opts: { env?: NodeJS.ProcessEnv; onStderr?: (line: string) => void } = {},
+): CoreLauncher {
   return (): CoreChannel => {
     const { script, execArgv } = workerEntry();
     const child = fork(script, [], {

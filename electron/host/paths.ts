@@ -43,7 +43,11 @@ export function checkPath(typed: string, purpose: PathPurpose, cwd = process.cwd
   const raw = typed.trim();
   const p = expandHome(raw);
   if (!isAbsolute(p)) {
-    return { path: raw, error: `“${raw}” is a relative path: type a full path (starting with / or ~). It would resolve against the folder the host runs in, ${cwd}.`, overwrites: [] };
+    return {
+      path: raw,
+      error: `“${raw}” is a relative path: type a full path (starting with / or ~). It would resolve against the folder the host runs in, ${cwd}.`,
+      overwrites: [],
+    };
   }
   const abs = resolve(p);
   const kind = kindOf(abs);
@@ -54,19 +58,35 @@ export function checkPath(typed: string, purpose: PathPurpose, cwd = process.cwd
     case 'openModel': {
       if (kind === 'dir') {
         const inside = join(abs, 'wts.h5.zip');
-        return kindOf(inside) === 'file' ? { path: inside, error: null, overwrites: [] } : { path: abs, error: `${abs} is a folder without a wts.h5.zip: choose the bundle file`, overwrites: [] };
+        return kindOf(inside) === 'file'
+          ? { path: inside, error: null, overwrites: [] }
+          : {
+              path: abs,
+              error: `${abs} is a folder without a wts.h5.zip: choose the bundle file`,
+              overwrites: [],
+            };
       }
       return { path: abs, error: kind === 'missing' ? missing(abs) : null, overwrites: [] };
     }
     case 'saveModel':
     case 'exportReconstruction': {
-      const target = purpose === 'saveModel' && (kind === 'dir' || extname(abs) === '') ? join(abs, 'wts.h5.zip') : abs;
+      const target =
+        purpose === 'saveModel' && (kind === 'dir' || extname(abs) === '') ? join(abs, 'wts.h5.zip') : abs;
       const folder = dirname(target);
       const fk = kindOf(folder);
-      if (fk !== 'dir') return { path: target, error: fk === 'missing' ? `the folder ${folder} does not exist: create it first or choose another` : `${folder} is a file, not a folder`, overwrites: [] };
+      if (fk !== 'dir')
+        return {
+          path: target,
+          error:
+            fk === 'missing'
+              ? `the folder ${folder} does not exist: create it first or choose another`
+              : `${folder} is a file, not a folder`,
+          overwrites: [],
+        };
       const targets = purpose === 'saveModel' ? [target] : exportTargets(target);
       const dirs = targets.filter((t) => kindOf(t) === 'dir');
-      if (dirs.length) return { path: target, error: `${dirs[0]} is a folder: type a file name`, overwrites: [] };
+      if (dirs.length)
+        return { path: target, error: `${dirs[0]} is a folder: type a file name`, overwrites: [] };
       return { path: target, error: null, overwrites: targets.filter((t) => kindOf(t) === 'file') };
     }
   }
@@ -75,14 +95,27 @@ export function checkPath(typed: string, purpose: PathPurpose, cwd = process.cwd
 /** Entries of a folder (at most 500), folders first, then by name. The dialog hides dot entries unless the typed name starts with a dot. */
 export function listDir(typed: string): DirListing {
   const p = expandHome(typed.trim());
-  if (!isAbsolute(p)) throw new Error(`“${typed}” is a relative path: type a full path (starting with / or ~)`);
+  if (!isAbsolute(p))
+    throw new Error(`“${typed}” is a relative path: type a full path (starting with / or ~)`);
   const dir = resolve(p);
   let names: { name: string; dir: boolean }[];
   try {
-    names = readdirSync(dir, { withFileTypes: true }).map((d) => ({ name: d.name, dir: d.isDirectory() || (d.isSymbolicLink() && kindOf(join(dir, d.name)) === 'dir') }));
+    names = readdirSync(dir, { withFileTypes: true }).map((d) => ({
+      name: d.name,
+      dir: d.isDirectory() || (d.isSymbolicLink() && kindOf(join(dir, d.name)) === 'dir'),
+    }));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `the folder ${dir} does not exist` : code === 'ENOTDIR' ? `${dir} is a file, not a folder` : code === 'EACCES' ? `no permission to read ${dir}` : `cannot list ${dir}`, { cause: e });
+    throw new Error(
+      code === 'ENOENT'
+        ? `the folder ${dir} does not exist`
+        : code === 'ENOTDIR'
+          ? `${dir} is a file, not a folder`
+          : code === 'EACCES'
+            ? `no permission to read ${dir}`
+            : `cannot list ${dir}`,
+      { cause: e },
+    );
   }
   names.sort((a, b) => (a.dir === b.dir ? a.name.localeCompare(b.name) : a.dir ? -1 : 1));
   return { dir, entries: names.slice(0, MAX_ENTRIES), truncated: names.length > MAX_ENTRIES };

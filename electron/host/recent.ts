@@ -24,7 +24,8 @@ export class RecentStore {
     if (!this.file) return;
     try {
       const d = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<RecentFiles>;
-      const clean = (v: unknown): string[] => (Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string').slice(0, MAX) : []);
+      const clean = (v: unknown): string[] =>
+        Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string').slice(0, MAX) : [];
       this.data = { datasets: clean(d.datasets), models: clean(d.models) };
     } catch {
       /* first run or unreadable: start empty */

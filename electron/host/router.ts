@@ -61,7 +61,11 @@ export class RequestRouter {
       const v = validateRequest(method, params);
       if (HOST_METHODS.includes(v.method) || this.hostHandlers.has(v.method)) {
         const h = this.hostHandlers.get(v.method);
-        if (!h) return { ok: false, error: { code: 'unavailable', message: `${v.method} is not available in this host` } };
+        if (!h)
+          return {
+            ok: false,
+            error: { code: 'unavailable', message: `${v.method} is not available in this host` },
+          };
         return { ok: true, result: await h(v.params) };
       }
       const result = await this.core.request(v.method, v.params);

@@ -78,7 +78,12 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private queued: { id: number; method: string; params: unknown }[] = [];
-  private status: CoreStatus = { state: 'starting', detail: 'starting compute core', restarts: 0, info: null };
+  private status: CoreStatus = {
+    state: 'starting',
+    detail: 'starting compute core',
+    restarts: 0,
+    info: null,
+  };
   private crashTimes: number[] = [];
   private stopped = false;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -93,7 +98,14 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
     opts: SupervisorOptions = {},
   ) {
     super();
-    this.opts = { maxRestarts: 5, restartWindowMs: 60_000, restartDelayMs: 250, requestTimeoutMs: 30 * 60_000, livenessMs: 5_000, ...opts };
+    this.opts = {
+      maxRestarts: 5,
+      restartWindowMs: 60_000,
+      restartDelayMs: 250,
+      requestTimeoutMs: 30 * 60_000,
+      livenessMs: 5_000,
+      ...opts,
+    };
   }
 
   getStatus(): CoreStatus {
@@ -109,7 +121,8 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
   request(method: string, params: unknown): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = method === 'core.ping' ? null : setTimeout(() => this.onTimeout(id), this.opts.requestTimeoutMs);
+      const timer =
+        method === 'core.ping' ? null : setTimeout(() => this.onTimeout(id), this.opts.requestTimeoutMs);
       timer?.unref();
       this.pending.set(id, { resolve, reject, method, trainDoneSeen: this.trainDone, timer });
       if (this.channel && this.status.info) this.channel.send({ type: 'request', id, method, params });
@@ -125,7 +138,12 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
     this.pending.delete(id);
     this.queued = this.queued.filter((q) => q.id !== id);
     const ch = this.channel;
-    p.reject(new SupervisorError({ code: 'timeout', message: `${p.method} got no answer from the compute core within ${Math.round(this.opts.requestTimeoutMs / 1000)} s` }));
+    p.reject(
+      new SupervisorError({
+        code: 'timeout',
+        message: `${p.method} got no answer from the compute core within ${Math.round(this.opts.requestTimeoutMs / 1000)} s`,
+      }),
+    );
     this.refreshBusy();
     if (!ch || !this.status.info) return;
     let answered = false;
@@ -163,7 +181,12 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
     if (!this.status.info || this.status.state === 'crashed' || this.status.state === 'starting') return;
     const busy = this.pending.size > 0 || this.backgroundJob !== null;
     const want = busy ? 'busy' : 'ready';
-    const jobs = [...new Set([...(this.backgroundJob ? [this.backgroundJob] : []), ...[...this.pending.values()].map((p) => p.method)])];
+    const jobs = [
+      ...new Set([
+        ...(this.backgroundJob ? [this.backgroundJob] : []),
+        ...[...this.pending.values()].map((p) => p.method),
+      ]),
+    ];
     const detail = busy ? busyDetail(jobs) : 'ready';
     if (this.status.state !== want || this.status.detail !== detail) this.setStatus({ state: want, detail });
   }
@@ -173,7 +196,11 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
     try {
       ch = this.launch();
     } catch (e) {
-      this.onCrash(null, null, `could not start the compute core: ${e instanceof Error ? e.message : String(e)}`);
+      this.onCrash(
+        null,
+        null,
+        `could not start the compute core: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return;
     }
     this.channel = ch;
@@ -196,7 +223,13 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
       if (p.timer) clearTimeout(p.timer);
       // Between train.start's answer (data prepared) and the first batch the core builds and
       // compiles the model: busy, "preparing", not ready.
-      if (msg.ok && p.method === 'train.start' && this.backgroundJob === null && p.trainDoneSeen === this.trainDone) this.backgroundJob = 'preparing';
+      if (
+        msg.ok &&
+        p.method === 'train.start' &&
+        this.backgroundJob === null &&
+        p.trainDoneSeen === this.trainDone
+      )
+        this.backgroundJob = 'preparing';
       if (msg.ok) p.resolve(msg.result);
       else p.reject(new SupervisorError(msg.error));
       this.refreshBusy();
@@ -232,13 +265,18 @@ export class CoreSupervisor extends EventEmitter<{ status: [CoreStatus]; event: 
 
   private onCrash(code: number | null, signal: string | null, why: string | null): void {
     this.backgroundJob = null;
-    const detail = why ?? `compute core stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`;
+    const detail =
+      why ?? `compute core stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`})`;
     this.failPending({ code: 'core-crashed', message: `${detail}; it is being restarted` });
     const now = Date.now();
     this.crashTimes = this.crashTimes.filter((t) => now - t < this.opts.restartWindowMs);
     this.crashTimes.push(now);
     if (this.crashTimes.length > this.opts.maxRestarts) {
-      this.setStatus({ state: 'crashed', detail: `${detail}; gave up after ${this.opts.maxRestarts} restarts in ${this.opts.restartWindowMs / 1000} s`, info: null });
+      this.setStatus({
+        state: 'crashed',
+        detail: `${detail}; gave up after ${this.opts.maxRestarts} restarts in ${this.opts.restartWindowMs / 1000} s`,
+        info: null,
+      });
       return;
     }
     this.setStatus({ state: 'crashed', detail: `${detail}; restarting`, info: null });

@@ -16,7 +16,8 @@ type Validator = (params: unknown, method: string) => unknown;
 
 function obj(params: unknown, method: string): Record<string, unknown> {
   if (params === undefined || params === null) return {};
-  if (typeof params !== 'object' || Array.isArray(params)) throw new ValidationError(`${method}: params must be an object`);
+  if (typeof params !== 'object' || Array.isArray(params))
+    throw new ValidationError(`${method}: params must be an object`);
   return params as Record<string, unknown>;
 }
 
@@ -27,26 +28,47 @@ export function noParams(params: unknown, method: string): Record<string, never>
   return {};
 }
 
-export function str(o: Record<string, unknown>, key: string, method: string, opts: { maxLength?: number; optional?: boolean } = {}): string | undefined {
+export function str(
+  o: Record<string, unknown>,
+  key: string,
+  method: string,
+  opts: { maxLength?: number; optional?: boolean } = {},
+): string | undefined {
   const v = o[key];
   if (v === undefined && opts.optional) return undefined;
-  if (typeof v !== 'string') throw new ValidationError(`${method}: field '${key}' must be a string, got ${v === undefined ? 'nothing' : typeof v}`);
-  if (v.length > (opts.maxLength ?? 4096)) throw new ValidationError(`${method}: field '${key}' is too long (${v.length} > ${opts.maxLength ?? 4096} characters)`);
+  if (typeof v !== 'string')
+    throw new ValidationError(
+      `${method}: field '${key}' must be a string, got ${v === undefined ? 'nothing' : typeof v}`,
+    );
+  if (v.length > (opts.maxLength ?? 4096))
+    throw new ValidationError(
+      `${method}: field '${key}' is too long (${v.length} > ${opts.maxLength ?? 4096} characters)`,
+    );
   return v;
 }
 
-export function num(o: Record<string, unknown>, key: string, method: string, opts: { min?: number; max?: number; integer?: boolean; optional?: boolean } = {}): number | undefined {
+export function num(
+  o: Record<string, unknown>,
+  key: string,
+  method: string,
+  opts: { min?: number; max?: number; integer?: boolean; optional?: boolean } = {},
+): number | undefined {
   const v = o[key];
   if (v === undefined && opts.optional) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValidationError(`${method}: field '${key}' must be a finite number`);
-  if (opts.integer && !Number.isInteger(v)) throw new ValidationError(`${method}: field '${key}' must be an integer, got ${v}`);
-  if (opts.min !== undefined && v < opts.min) throw new ValidationError(`${method}: field '${key}' must be ≥ ${opts.min}, got ${v}`);
-  if (opts.max !== undefined && v > opts.max) throw new ValidationError(`${method}: field '${key}' must be ≤ ${opts.max}, got ${v}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ValidationError(`${method}: field '${key}' must be a finite number`);
+  if (opts.integer && !Number.isInteger(v))
+    throw new ValidationError(`${method}: field '${key}' must be an integer, got ${v}`);
+  if (opts.min !== undefined && v < opts.min)
+    throw new ValidationError(`${method}: field '${key}' must be ≥ ${opts.min}, got ${v}`);
+  if (opts.max !== undefined && v > opts.max)
+    throw new ValidationError(`${method}: field '${key}' must be ≤ ${opts.max}, got ${v}`);
   return v;
 }
 
 export function only(o: Record<string, unknown>, keys: readonly string[], method: string): void {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ValidationError(`${method}: unexpected field '${k}'`);
+  for (const k of Object.keys(o))
+    if (!keys.includes(k)) throw new ValidationError(`${method}: unexpected field '${k}'`);
 }
 
 function bool(o: Record<string, unknown>, key: string, method: string): boolean {
@@ -55,10 +77,17 @@ function bool(o: Record<string, unknown>, key: string, method: string): boolean 
   return v;
 }
 
-function oneOf<T extends string>(o: Record<string, unknown>, key: string, method: string, choices: readonly T[]): T {
+function oneOf<T extends string>(
+  o: Record<string, unknown>,
+  key: string,
+  method: string,
+  choices: readonly T[],
+): T {
   const v = o[key];
   if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
-    throw new ValidationError(`${method}: field '${key}' must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}`);
+    throw new ValidationError(
+      `${method}: field '${key}' must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}`,
+    );
   }
   return v as T;
 }
@@ -105,13 +134,26 @@ export const VALIDATORS: { [M in MethodName]: Validator } = {
   'host.pickPath': (params, m) => {
     const o = obj(params, m);
     only(o, ['purpose', 'defaultPath'], m);
-    const purpose = oneOf(o, 'purpose', m, ['openDataset', 'openModel', 'saveModel', 'exportReconstruction'] as const);
+    const purpose = oneOf(o, 'purpose', m, [
+      'openDataset',
+      'openModel',
+      'saveModel',
+      'exportReconstruction',
+    ] as const);
     return o.defaultPath === undefined ? { purpose } : { purpose, defaultPath: path(o, 'defaultPath', m) };
   },
   'host.checkPath': (params, m) => {
     const o = obj(params, m);
     only(o, ['path', 'purpose'], m);
-    return { path: path(o, 'path', m), purpose: oneOf(o, 'purpose', m, ['openDataset', 'openModel', 'saveModel', 'exportReconstruction'] as const) };
+    return {
+      path: path(o, 'path', m),
+      purpose: oneOf(o, 'purpose', m, [
+        'openDataset',
+        'openModel',
+        'saveModel',
+        'exportReconstruction',
+      ] as const),
+    };
   },
   'host.listDir': (params, m) => {
     const o = obj(params, m);
@@ -126,7 +168,8 @@ export const VALIDATORS: { [M in MethodName]: Validator } = {
   'host.setTitle': (params, m) => {
     const o = obj(params, m);
     only(o, ['dataset', 'model'], m);
-    const opt = (k: string): string | null => (o[k] === null || o[k] === undefined ? null : str(o, k, m, { maxLength: 512 })!);
+    const opt = (k: string): string | null =>
+      o[k] === null || o[k] === undefined ? null : str(o, k, m, { maxLength: 512 })!;
     return { dataset: opt('dataset'), model: opt('model') };
   },
   'dataset.open': (params, m) => {

@@ -12,7 +12,10 @@ declare global {
     /** Present in Electron (exposed by the preload script); absent in browser mode. */
     ptychoBridge?: {
       hostKind: 'electron';
-      invoke(method: string, params: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorInfo }>;
+      invoke(
+        method: string,
+        params: unknown,
+      ): Promise<{ ok: true; result: unknown } | { ok: false; error: ErrorInfo }>;
       onMessage(listener: (msg: WireMessage) => void): () => void;
       pathForFile?(file: File): string;
     };

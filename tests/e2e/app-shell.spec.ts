@@ -74,17 +74,38 @@ test.describe('electron', () => {
       test.skip(true, bin.skip);
       return;
     }
-    const app = await _electron.launch({ executablePath: bin.path, args: [join(ROOT, 'out', 'main', 'main.js'), '--no-sandbox'], cwd: ROOT });
+    const app = await _electron.launch({
+      executablePath: bin.path,
+      args: [join(ROOT, 'out', 'main', 'main.js'), '--no-sandbox'],
+      cwd: ROOT,
+    });
     try {
       const page = await app.firstWindow();
       // Behavioural check of the isolation flags: no Node globals in the page, only the bridge.
       const globals = await page.evaluate(() => {
-        const w = globalThis as unknown as { require?: unknown; process?: unknown; ptychoBridge?: { invoke?: unknown } };
-        return { require: typeof w.require, process: typeof w.process, bridge: typeof w.ptychoBridge?.invoke };
+        const w = globalThis as unknown as {
+          require?: unknown;
+          process?: unknown;
+          ptychoBridge?: { invoke?: unknown };
+        };
+        return {
+          require: typeof w.require,
+          process: typeof w.process,
+          bridge: typeof w.ptychoBridge?.invoke,
+        };
       });
       expect(globals).toEqual({ require: 'undefined', process: 'undefined', bridge: 'function' });
-      const menuLabels = await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.items.map((i) => i.submenu?.items.map((s) => s.label)) ?? []);
-      expect(menuLabels.flat()).toEqual(expect.arrayContaining(['Open Dataset…', 'Open Model Bundle…', 'Save Model Bundle…', 'Export Reconstruction…']));
+      const menuLabels = await app.evaluate(
+        ({ Menu }) => Menu.getApplicationMenu()?.items.map((i) => i.submenu?.items.map((s) => s.label)) ?? [],
+      );
+      expect(menuLabels.flat()).toEqual(
+        expect.arrayContaining([
+          'Open Dataset…',
+          'Open Model Bundle…',
+          'Save Model Bundle…',
+          'Export Reconstruction…',
+        ]),
+      );
       await assertShell(page, 'electron');
     } finally {
       await app.close();
@@ -103,7 +124,9 @@ test.describe('browser mode, a stale link', () => {
 
   test('a page with an old token says the link expired, not that the core crashed', async ({ page }) => {
     await page.goto(host.url.replace(/token=[^&]+/, 'token=stale-token-of-an-earlier-run'));
-    await expect(page.getByTestId('blocking-dialog')).toContainText('This link has expired', { timeout: 20_000 });
+    await expect(page.getByTestId('blocking-dialog')).toContainText('This link has expired', {
+      timeout: 20_000,
+    });
     await expect(page.getByTestId('blocking-dialog')).toContainText('npm run serve');
     await expect(page.getByTestId('core-state')).toContainText('Not connected');
     await expect(page.getByTestId('core-state')).not.toContainText('Crashed');

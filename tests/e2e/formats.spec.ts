@@ -32,7 +32,9 @@ test.describe('formats, browser mode', () => {
       .poll(
         () =>
           page.evaluate(() => {
-            const c = document.querySelector('[data-testid="diffraction-canvas"]') as HTMLCanvasElement | null;
+            const c = document.querySelector(
+              '[data-testid="diffraction-canvas"]',
+            ) as HTMLCanvasElement | null;
             const d = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
             if (!d) return 0;
             const seen = new Set<number>();
@@ -49,7 +51,9 @@ test.describe('formats, browser mode', () => {
     await expect(page.getByTestId('scan-scatter')).toHaveAttribute('data-units', 'µm');
   });
 
-  test('reconstructs a CXI scan iteratively with a nm scale bar and exports a Ptychodus product', async ({ page }) => {
+  test('reconstructs a CXI scan iteratively with a nm scale bar and exports a Ptychodus product', async ({
+    page,
+  }) => {
     test.setTimeout(180_000);
     await page.goto(host.url);
     await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
@@ -63,7 +67,9 @@ test.describe('formats, browser mode', () => {
     await page.getByTestId('recon-iterations').fill('3');
     await page.getByTestId('recon-run').click();
     await expect(page.getByTestId('recon-timing')).toBeVisible({ timeout: 120_000 });
-    await expect(page.locator('[data-testid="view-reconstruct"] [data-testid="image-scalebar"]').first()).toHaveText(/^\s*\d+ (nm|µm)\s*$/);
+    await expect(
+      page.locator('[data-testid="view-reconstruct"] [data-testid="image-scalebar"]').first(),
+    ).toHaveText(/^\s*\d+ (nm|µm)\s*$/);
     const out = join(mkdtempSync(join(tmpdir(), 'ptycho-e2e-product-')), 'product-out.h5');
     await page.getByTestId('recon-export-product').click();
     await page.getByTestId('path-input').fill(out);

@@ -21,7 +21,9 @@ async function fullyInViewport(page: Page, loc: Locator): Promise<boolean> {
   const box = await loc.boundingBox();
   const vp = page.viewportSize();
   if (!box || !vp) return false;
-  return box.x >= 0 && box.y >= 0 && box.x + box.width <= vp.width + 0.5 && box.y + box.height <= vp.height + 0.5;
+  return (
+    box.x >= 0 && box.y >= 0 && box.x + box.width <= vp.width + 0.5 && box.y + box.height <= vp.height + 0.5
+  );
 }
 
 /** No scrollbar on the page or in the main content area. */
@@ -87,7 +89,10 @@ test.describe('layout, browser mode', () => {
     await page.getByTestId('recon-run').click();
     await expect(page.getByTestId('recon-timing')).toBeVisible({ timeout: 120_000 });
     await page.waitForTimeout(500);
-    for (const [w, h] of [[1280, 720], [1920, 1080]] as const) {
+    for (const [w, h] of [
+      [1280, 720],
+      [1920, 1080],
+    ] as const) {
       await page.setViewportSize({ width: w, height: h });
       for (const v of ['dataset', 'train', 'reconstruct'] as const) {
         await page.getByTestId(`nav-${v}`).click();

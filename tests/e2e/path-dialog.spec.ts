@@ -49,7 +49,9 @@ test.describe('path dialog, browser mode', () => {
 
     await input.fill(join(FIXTURES, 'nope', 'scan.npz'));
     await input.press('Enter');
-    await expect(page.getByTestId('path-error')).toContainText(`the folder ${join(FIXTURES, 'nope')} does not exist`);
+    await expect(page.getByTestId('path-error')).toContainText(
+      `the folder ${join(FIXTURES, 'nope')} does not exist`,
+    );
 
     await input.fill(`${FIXTURES}/`);
     await expect(page.getByTestId('path-entry').filter({ hasText: 'lines-N64-test.npz' })).toBeVisible();

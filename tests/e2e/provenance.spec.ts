@@ -14,7 +14,11 @@ import type { BrowserHost } from '../../electron/host/browserHost';
 process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'ptycho-e2e-config-'));
 const FIXTURE = join(ROOT, 'fixtures', 'lines-N64-train.npz');
 
-async function menuPath(page: Page, item: 'openDataset' | 'openModel' | 'saveModel', path: string): Promise<void> {
+async function menuPath(
+  page: Page,
+  item: 'openDataset' | 'openModel' | 'saveModel',
+  path: string,
+): Promise<void> {
   await page.getByTestId('menu-file').click();
   await page.getByTestId(`menu-${item}`).click();
   await page.getByTestId('path-input').fill(path);
@@ -32,7 +36,9 @@ async function trainOneEpoch(page: Page, confirm?: 'discard' | 'cancel'): Promis
     await page.getByTestId(`confirm-${confirm}`).click();
     if (confirm === 'cancel') return;
   }
-  await expect(page.getByTestId('train-outcome')).toContainText('Training completed after 1 epoch', { timeout: 120_000 });
+  await expect(page.getByTestId('train-outcome')).toContainText('Training completed after 1 epoch', {
+    timeout: 120_000,
+  });
 }
 
 test.describe('provenance, browser mode', () => {
@@ -44,7 +50,9 @@ test.describe('provenance, browser mode', () => {
     await host?.close();
   });
 
-  test('stale results, unsaved-model warning, overwrite confirm, reopened bundle shows its history', async ({ page }) => {
+  test('stale results, unsaved-model warning, overwrite confirm, reopened bundle shows its history', async ({
+    page,
+  }) => {
     test.setTimeout(300_000);
     const dir = mkdtempSync(join(tmpdir(), 'ptycho-e2e-prov-'));
     const bundle = join(dir, 'wts.h5.zip');
@@ -55,7 +63,9 @@ test.describe('provenance, browser mode', () => {
     await trainOneEpoch(page);
     await page.getByTestId('nav-reconstruct').click();
     await page.getByTestId('recon-run').click();
-    await expect(page.getByTestId('recon-timing')).toContainText('PINN with unsaved model', { timeout: 120_000 });
+    await expect(page.getByTestId('recon-timing')).toContainText('PINN with unsaved model', {
+      timeout: 120_000,
+    });
     await expect(page.getByTestId('recon-stale')).toHaveCount(0);
     // the ground truth is shown with the reconstruction, and in the Dataset view
     await expect(page.getByTestId('recon-truth-amplitude')).toBeVisible();
@@ -83,7 +93,9 @@ test.describe('provenance, browser mode', () => {
     await test.step('overwrite confirm: saving over a bundle asks in the dialog', async () => {
       // a missing folder is refused at once, in the dialog, which stays open for a corrected path
       await menuPath(page, 'saveModel', join(dir, 'no-such-folder', 'wts.h5.zip'));
-      await expect(page.getByTestId('path-error')).toContainText(`the folder ${join(dir, 'no-such-folder')} does not exist`);
+      await expect(page.getByTestId('path-error')).toContainText(
+        `the folder ${join(dir, 'no-such-folder')} does not exist`,
+      );
       await page.getByTestId('path-input').fill(bundle);
       await page.getByTestId('path-ok').click();
       await expect.poll(() => existsSync(bundle), { timeout: 30_000 }).toBe(true);
@@ -97,7 +109,9 @@ test.describe('provenance, browser mode', () => {
 
     await test.step('reopened bundle: loss history, epochs and settings in the Train view', async () => {
       await page.reload();
-      await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', /ready|busy/, { timeout: 90_000 });
+      await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', /ready|busy/, {
+        timeout: 90_000,
+      });
       await menuPath(page, 'openModel', bundle);
       await expect(page.getByTestId('model-facts')).toContainText('wts.h5.zip', { timeout: 30_000 });
       await page.getByTestId('nav-train').click();

@@ -26,10 +26,14 @@ export function electronBinary(): { path: string } | { skip: string } {
   const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
   let bin: string | null = null;
   if (override) bin = join(override, process.platform === 'win32' ? 'electron.exe' : 'electron');
-  else if (existsSync(join(pkgDir, 'path.txt'))) bin = join(pkgDir, 'dist', readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim());
+  else if (existsSync(join(pkgDir, 'path.txt')))
+    bin = join(pkgDir, 'dist', readFileSync(join(pkgDir, 'path.txt'), 'utf8').trim());
   if (!bin || !existsSync(bin)) {
-    return { skip: 'no Electron binary on this machine (it is downloaded from outside the npm registry; run `npx install-electron` where that is reachable)' };
+    return {
+      skip: 'no Electron binary on this machine (it is downloaded from outside the npm registry; run `npx install-electron` where that is reachable)',
+    };
   }
-  if (!existsSync(join(ROOT, 'out', 'main', 'main.js'))) return { skip: 'Electron build missing (run `npm run build`)' };
+  if (!existsSync(join(ROOT, 'out', 'main', 'main.js')))
+    return { skip: 'Electron build missing (run `npm run build`)' };
   return { path: bin };
 }

@@ -32,7 +32,12 @@ async function canvasColours(page: Page, selector: string): Promise<number> {
   }, selector);
 }
 
-async function openViaMenu(page: Page, item: 'openDataset' | 'openModel' | 'saveModel', path: string, native: boolean): Promise<void> {
+async function openViaMenu(
+  page: Page,
+  item: 'openDataset' | 'openModel' | 'saveModel',
+  path: string,
+  native: boolean,
+): Promise<void> {
   if (native) return; // Electron: the stubbed native dialog answers
   await page.getByTestId('menu-file').click();
   await page.getByTestId(`menu-${item}`).click();
@@ -41,15 +46,28 @@ async function openViaMenu(page: Page, item: 'openDataset' | 'openModel' | 'save
   await page.getByTestId('path-ok').click();
 }
 
-async function lifecycle(page: Page, opts: { native: boolean; bundle: string; reload: () => Promise<void>; shot: string; menu: (a: 'openDataset' | 'openModel' | 'saveModel') => Promise<void> }): Promise<void> {
+async function lifecycle(
+  page: Page,
+  opts: {
+    native: boolean;
+    bundle: string;
+    reload: () => Promise<void>;
+    shot: string;
+    menu: (a: 'openDataset' | 'openModel' | 'saveModel') => Promise<void>;
+  },
+): Promise<void> {
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${opts.shot}-${name}.png`) });
   await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
 
   // 1. open the dataset through the File menu
   await opts.menu('openDataset');
   await expect(page.getByTestId('dataset-facts')).toContainText('586 × 64×64', { timeout: 30_000 });
-  await expect.poll(() => canvasColours(page, '[data-testid="diffraction-canvas"]'), { timeout: 20_000 }).toBeGreaterThan(20);
-  await expect.poll(() => canvasColours(page, '[data-testid="scan-scatter-chart"] canvas'), { timeout: 20_000 }).toBeGreaterThan(3);
+  await expect
+    .poll(() => canvasColours(page, '[data-testid="diffraction-canvas"]'), { timeout: 20_000 })
+    .toBeGreaterThan(20);
+  await expect
+    .poll(() => canvasColours(page, '[data-testid="scan-scatter-chart"] canvas'), { timeout: 20_000 })
+    .toBeGreaterThan(3);
   await page.getByTestId('frame-input').fill('17');
   await page.getByTestId('frame-input').press('Enter');
   await shot('dataset');
@@ -58,10 +76,14 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   await page.getByTestId('nav-train').click();
   // The schema's ranges and rules, next to the field (the host and the core would refuse the same).
   await page.getByTestId('cfg-learning_rate').fill('1');
-  await expect(page.getByTestId('err-learning_rate')).toHaveText('learning_rate: expected a number in (0, 1), got 1');
+  await expect(page.getByTestId('err-learning_rate')).toHaveText(
+    'learning_rate: expected a number in (0, 1), got 1',
+  );
   await page.getByTestId('cfg-gridsize').fill('2');
   await page.getByTestId('cfg-object_big').uncheck();
-  await expect(page.getByTestId('err-object_big')).toContainText('object_big: expected true when gridsize > 1');
+  await expect(page.getByTestId('err-object_big')).toContainText(
+    'object_big: expected true when gridsize > 1',
+  );
   await expect(page.getByTestId('train-start')).toBeDisabled();
   await page.getByTestId('cfg-learning_rate').fill('0.001');
   await page.getByTestId('cfg-object_big').check();
@@ -71,16 +93,22 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   await page.getByTestId('cfg-n_groups').fill('64');
   await page.getByTestId('cfg-n_filters_scale').fill('1');
   await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('train-progress')).toHaveAttribute('data-progress', '100', { timeout: 120_000 });
+  await expect(page.getByTestId('train-progress')).toHaveAttribute('data-progress', '100', {
+    timeout: 120_000,
+  });
   await expect(page.getByTestId('train-outcome')).toContainText('Training completed after 1 epoch');
-  await expect.poll(() => canvasColours(page, '[data-testid="loss-chart-canvas"] canvas'), { timeout: 10_000 }).toBeGreaterThan(3);
+  await expect
+    .poll(() => canvasColours(page, '[data-testid="loss-chart-canvas"] canvas'), { timeout: 10_000 })
+    .toBeGreaterThan(3);
   await expect(page.getByTestId('loss-epochs')).toContainText('1');
   // the (negative) Poisson NLL on a log axis: plotted above a constant just below its best value
   await page.getByTestId('loss-log').click();
   await expect(page.getByTestId('loss-log-shift')).toBeVisible();
   await page.getByTestId('loss-linear').click();
   await expect(page.getByTestId('loss-log-shift')).toHaveCount(0);
-  await expect.poll(() => canvasColours(page, '[data-testid="preview-amplitude"]'), { timeout: 10_000 }).toBeGreaterThan(5);
+  await expect
+    .poll(() => canvasColours(page, '[data-testid="preview-amplitude"]'), { timeout: 10_000 })
+    .toBeGreaterThan(5);
   await shot('train');
   await expect(page).toHaveTitle('unsaved model — lines-N64-train.npz — Ptycho Workstation');
 
@@ -90,13 +118,19 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   await expect(page).toHaveTitle('wts.h5.zip — lines-N64-train.npz — Ptycho Workstation');
   await expect(page.getByTestId('train-save')).toHaveCount(0);
   await opts.reload();
-  await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', /ready|busy/, { timeout: 90_000 });
+  await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', /ready|busy/, {
+    timeout: 90_000,
+  });
   if (!opts.native) {
     // File ▸ Open Recent lists what was opened and saved before the reload.
     await page.getByTestId('menu-file').click();
     await page.getByTestId('menu-recent').hover();
-    await expect(page.getByTestId('menu-recent-model').filter({ hasText: 'wts.h5.zip' }).first()).toBeVisible();
-    await expect(page.getByTestId('menu-recent-dataset').filter({ hasText: 'lines-N64-train.npz' }).first()).toBeVisible();
+    await expect(
+      page.getByTestId('menu-recent-model').filter({ hasText: 'wts.h5.zip' }).first(),
+    ).toBeVisible();
+    await expect(
+      page.getByTestId('menu-recent-dataset').filter({ hasText: 'lines-N64-train.npz' }).first(),
+    ).toBeVisible();
     await shot('menu');
     await page.getByTestId('menu-file').click();
   }
@@ -110,8 +144,12 @@ async function lifecycle(page: Page, opts: { native: boolean; bundle: string; re
   await page.getByTestId('nav-reconstruct').click();
   await page.getByTestId('recon-run').click();
   await expect(page.getByTestId('recon-timing')).toBeVisible({ timeout: 120_000 });
-  await expect.poll(() => canvasColours(page, '[data-testid="recon-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(20);
-  await expect.poll(() => canvasColours(page, '[data-testid="recon-phase"]'), { timeout: 20_000 }).toBeGreaterThan(3);
+  await expect
+    .poll(() => canvasColours(page, '[data-testid="recon-amplitude"]'), { timeout: 20_000 })
+    .toBeGreaterThan(20);
+  await expect
+    .poll(() => canvasColours(page, '[data-testid="recon-phase"]'), { timeout: 20_000 })
+    .toBeGreaterThan(3);
   const ssim = await page.getByTestId('metric-ssim-amplitude').getAttribute('data-value');
   const psnr = await page.getByTestId('metric-psnrDb-phase').getAttribute('data-value');
   expect(Number.isFinite(Number(ssim))).toBe(true);
@@ -168,7 +206,9 @@ test.describe('workstation, browser mode: iterative reconstruction and compariso
     await host?.close();
   });
 
-  test('rPIE from the UI with a live error curve, then ePIE side by side with the FRC between them', async ({ page }) => {
+  test('rPIE from the UI with a live error curve, then ePIE side by side with the FRC between them', async ({
+    page,
+  }) => {
     test.setTimeout(180_000);
     await page.goto(host.url);
     await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
@@ -180,14 +220,20 @@ test.describe('workstation, browser mode: iterative reconstruction and compariso
     // the request schema's bounds: the input's max, and the message host and core would give
     await expect(page.getByTestId('recon-iterations')).toHaveAttribute('max', '10000');
     await page.getByTestId('recon-iterations').fill('0');
-    await expect(page.getByTestId('recon-request-error')).toHaveText('iterations: expected an integer from 1 to 10000, got 0');
+    await expect(page.getByTestId('recon-request-error')).toHaveText(
+      'iterations: expected an integer from 1 to 10000, got 0',
+    );
     await expect(page.getByTestId('recon-run')).toBeDisabled();
     await page.getByTestId('recon-iterations').fill('8');
     await expect(page.getByTestId('recon-request-error')).toHaveCount(0);
     await page.getByTestId('recon-run').click();
     await expect(page.getByTestId('recon-timing')).toContainText('rPIE 8 it.', { timeout: 60_000 });
-    await expect.poll(() => canvasColours(page, '[data-testid="recon-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(20);
-    await expect(page.getByTestId('recon-error-chart').getByTestId('loss-epochs')).toContainText('8 iterations');
+    await expect
+      .poll(() => canvasColours(page, '[data-testid="recon-amplitude"]'), { timeout: 20_000 })
+      .toBeGreaterThan(20);
+    await expect(page.getByTestId('recon-error-chart').getByTestId('loss-epochs')).toContainText(
+      '8 iterations',
+    );
     await expect(page.getByTestId('metrics-table')).toBeVisible();
     // a second engine on the same scan: side by side with the difference and the FRC between them
     await page.getByTestId('recon-algorithm').selectOption('epie');
@@ -195,11 +241,17 @@ test.describe('workstation, browser mode: iterative reconstruction and compariso
     await page.getByTestId('recon-run').click();
     await expect(page.getByTestId('recon-timing')).toContainText('ePIE 4 it.', { timeout: 60_000 });
     await expect(page.getByTestId('recon-compare')).toContainText('ePIE 4 it. vs rPIE 8 it.');
-    await expect.poll(() => canvasColours(page, '[data-testid="recon-previous-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(20);
-    await expect.poll(() => canvasColours(page, '[data-testid="recon-difference-amplitude"]'), { timeout: 20_000 }).toBeGreaterThan(5);
+    await expect
+      .poll(() => canvasColours(page, '[data-testid="recon-previous-amplitude"]'), { timeout: 20_000 })
+      .toBeGreaterThan(20);
+    await expect
+      .poll(() => canvasColours(page, '[data-testid="recon-difference-amplitude"]'), { timeout: 20_000 })
+      .toBeGreaterThan(5);
     await expect(page.getByTestId('compare-metrics')).toContainText('SSIM');
     // the FRC table shows the crossings the core sent with the comparison
-    await expect(page.getByTestId('recon-compare').getByTestId('frc-crossings')).toContainText(/amplitude[\s\S]*\d+\.\d+ px/);
+    await expect(page.getByTestId('recon-compare').getByTestId('frc-crossings')).toContainText(
+      /amplitude[\s\S]*\d+\.\d+ px/,
+    );
     await page.getByTestId('recon-compare').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'browser-recon-compare.png'), fullPage: true });
   });
@@ -261,18 +313,37 @@ test.describe('workstation, electron', () => {
     test.setTimeout(300_000);
     const dir = mkdtempSync(join(tmpdir(), 'ptycho-e2e-el-'));
     const bundle = join(dir, 'wts.h5.zip');
-    const app = await _electron.launch({ executablePath: bin.path, args: [join(ROOT, 'out', 'main', 'main.js'), '--no-sandbox'], cwd: ROOT });
+    const app = await _electron.launch({
+      executablePath: bin.path,
+      args: [join(ROOT, 'out', 'main', 'main.js'), '--no-sandbox'],
+      cwd: ROOT,
+    });
     try {
       const page = await app.firstWindow();
       // Stub the native dialogs: open → the fixture or the bundle, save → the bundle.
-      await app.evaluate(({ dialog }, p) => {
-        dialog.showOpenDialog = (async (_w: unknown, o: { title?: string }) => ({ canceled: false, filePaths: [/Model/.test(o?.title ?? '') ? p.bundle : p.fixture] })) as typeof dialog.showOpenDialog;
-        dialog.showSaveDialog = (async () => ({ canceled: false, filePath: p.bundle })) as typeof dialog.showSaveDialog;
-      }, { fixture: FIXTURE, bundle });
+      await app.evaluate(
+        ({ dialog }, p) => {
+          dialog.showOpenDialog = (async (_w: unknown, o: { title?: string }) => ({
+            canceled: false,
+            filePaths: [/Model/.test(o?.title ?? '') ? p.bundle : p.fixture],
+          })) as typeof dialog.showOpenDialog;
+          dialog.showSaveDialog = (async () => ({
+            canceled: false,
+            filePath: p.bundle,
+          })) as typeof dialog.showSaveDialog;
+        },
+        { fixture: FIXTURE, bundle },
+      );
       const menu = async (a: 'openDataset' | 'openModel' | 'saveModel'): Promise<void> => {
         await app.evaluate(({ Menu }, id) => Menu.getApplicationMenu()?.getMenuItemById(id)?.click(), a);
       };
-      await lifecycle(page, { native: true, bundle, shot: 'electron', reload: () => page.reload().then(() => undefined), menu });
+      await lifecycle(page, {
+        native: true,
+        bundle,
+        shot: 'electron',
+        reload: () => page.reload().then(() => undefined),
+        menu,
+      });
     } finally {
       await app.close();
     }

@@ -27,7 +27,8 @@ function nonConstantPng(path: string): void {
   const png = decodePng(readFileSync(path));
   expect(png.width).toBeGreaterThan(10);
   const px = new Set<number>();
-  for (let i = 0; i < png.data.length; i += png.channels) px.add(png.data[i]! * 65536 + png.data[i + 1]! * 256 + png.data[i + 2]!);
+  for (let i = 0; i < png.data.length; i += png.channels)
+    px.add(png.data[i]! * 65536 + png.data[i + 1]! * 256 + png.data[i + 2]!);
   expect(px.size).toBeGreaterThan(10);
 }
 
@@ -35,19 +36,52 @@ describe.each([1, 2])('ptycho train → ptycho infer (gridsize %i)', (gridsize) 
   it('trains, saves a bundle, and a separate process reconstructs from it', { timeout: 240_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), `ptycho-it-gs${gridsize}-`));
     const out = join(dir, 'training_outputs');
-    const t = ptycho(['train', '--train_data_file', TRAIN, '--test_data_file', TEST, '--output_dir', out, '--nepochs', '2', '--n_images', '64', '--gridsize', String(gridsize), '--batch_size', '4', '--n_filters_scale', '1', '--device', 'cpu', '--quiet']);
+    const t = ptycho([
+      'train',
+      '--train_data_file',
+      TRAIN,
+      '--test_data_file',
+      TEST,
+      '--output_dir',
+      out,
+      '--nepochs',
+      '2',
+      '--n_images',
+      '64',
+      '--gridsize',
+      String(gridsize),
+      '--batch_size',
+      '4',
+      '--n_filters_scale',
+      '1',
+      '--device',
+      'cpu',
+      '--quiet',
+    ]);
     expect(t.stderr).toBe('');
     expect(t.status).toBe(0);
     const bundle = join(out, 'wts.h5.zip');
     expect(statSync(bundle).size).toBeGreaterThan(100_000);
-    for (const f of ['history.json', 'history.csv', 'logs/train.log', 'reconstruction.npz']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['history.json', 'history.csv', 'logs/train.log', 'reconstruction.npz'])
+      expect(existsSync(join(out, f))).toBe(true);
     const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as { loss: number }[];
     expect(history).toHaveLength(2);
     expect(history.every((h) => Number.isFinite(h.loss))).toBe(true);
     expect(readFileSync(join(out, 'logs', 'train.log'), 'utf8')).toMatch(/provider: cpu/);
 
     const inf = join(dir, 'inference_outputs');
-    const r = ptycho(['infer', '--model_path', out, '--test_data', TEST, '--output_dir', inf, '--n_images', '32', '--quiet']);
+    const r = ptycho([
+      'infer',
+      '--model_path',
+      out,
+      '--test_data',
+      TEST,
+      '--output_dir',
+      inf,
+      '--n_images',
+      '32',
+      '--quiet',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const rec = readNpz(join(inf, 'reconstruction.npz'));
@@ -60,28 +94,58 @@ describe.each([1, 2])('ptycho train → ptycho infer (gridsize %i)', (gridsize) 
     expect(amp.shape).toEqual(obj.shape);
     nonConstantPng(join(inf, 'reconstructed_amplitude.png'));
     nonConstantPng(join(inf, 'reconstructed_phase.png'));
-    const timings = JSON.parse(readFileSync(join(inf, 'timings.json'), 'utf8')) as { groups: number; provider: string };
+    const timings = JSON.parse(readFileSync(join(inf, 'timings.json'), 'utf8')) as {
+      groups: number;
+      provider: string;
+    };
     expect(timings.groups).toBe(32);
     expect(timings.provider).toBe('cpu');
     if (gridsize !== 1) return;
 
     // Self-supervised fine-tuning on the scan itself, then the same reconstruction.
     const ft = join(dir, 'finetuned');
-    const f = ptycho(['infer', '--model_path', out, '--test_data', TEST, '--output_dir', ft, '--n_images', '32', '--finetune_epochs', '1', '--quiet']);
+    const f = ptycho([
+      'infer',
+      '--model_path',
+      out,
+      '--test_data',
+      TEST,
+      '--output_dir',
+      ft,
+      '--n_images',
+      '32',
+      '--finetune_epochs',
+      '1',
+      '--quiet',
+    ]);
     expect(f.stderr).toBe('');
     expect(f.status).toBe(0);
     const csv = readFileSync(join(ft, 'finetune_history.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('epoch,loss,nll,lr,seconds,samples_per_sec,intensity_scale');
     expect(csv).toHaveLength(2);
     expect(Number.isFinite(Number(csv[1]!.split(',')[1]))).toBe(true);
-    const ftTimings = JSON.parse(readFileSync(join(ft, 'timings.json'), 'utf8')) as { finetune_epochs: number; finetune_s: number };
+    const ftTimings = JSON.parse(readFileSync(join(ft, 'timings.json'), 'utf8')) as {
+      finetune_epochs: number;
+      finetune_s: number;
+    };
     expect(ftTimings.finetune_epochs).toBe(1);
     expect(ftTimings.finetune_s).toBeGreaterThan(0);
     const a = rec.arrays.get('amplitude')!.data as Float32Array;
     const b = readNpz(join(ft, 'reconstruction.npz')).arrays.get('amplitude')!.data as Float32Array;
     expect(b.length).toBe(a.length);
     expect(b.some((v, i) => Math.abs(v - a[i]!) > 1e-4)).toBe(true);
-    const bad = ptycho(['infer', '--model_path', out, '--test_data', TEST, '--output_dir', ft, '--finetune_epochs', '-2', '--quiet']);
+    const bad = ptycho([
+      'infer',
+      '--model_path',
+      out,
+      '--test_data',
+      TEST,
+      '--output_dir',
+      ft,
+      '--finetune_epochs',
+      '-2',
+      '--quiet',
+    ]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/--finetune_epochs: expected a positive integer, got -2/);
   });
@@ -89,7 +153,14 @@ describe.each([1, 2])('ptycho train → ptycho infer (gridsize %i)', (gridsize) 
 
 describe('CLI failures are one line with exit code 1', () => {
   it('names the missing file', () => {
-    const r = ptycho(['train', '--train_data_file', '/nonexistent/x.npz', '--output_dir', mkdtempSync(join(tmpdir(), 'ptycho-bad-')), '--quiet']);
+    const r = ptycho([
+      'train',
+      '--train_data_file',
+      '/nonexistent/x.npz',
+      '--output_dir',
+      mkdtempSync(join(tmpdir(), 'ptycho-bad-')),
+      '--quiet',
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/\/nonexistent\/x\.npz: file not found/);

@@ -11,4 +11,12 @@ import { reconstructCommand } from './reconstruct';
  * Every `ptycho` sub-command, in the order `ptycho --help` lists them.
  * Each lives in its own module under commands/.
  */
-export const COMMANDS: readonly Command[] = [simulateCommand, inspectCommand, convertCommand, trainCommand, inferCommand, reconstructCommand, evaluateCommand];
+export const COMMANDS: readonly Command[] = [
+  simulateCommand,
+  inspectCommand,
+  convertCommand,
+  trainCommand,
+  inferCommand,
+  reconstructCommand,
+  evaluateCommand,
+];

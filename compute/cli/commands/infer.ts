@@ -14,7 +14,14 @@ import { writeReconstruction } from '../../ptycho/lifecycle/outputs';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { evaluateAndWrite, EVALUATION_FLAGS } from './evaluate';
 import { CliError, type FlagValue } from '../args';
-import { ConfigError, DEFAULT_INFERENCE_CONFIG, INFERENCE_FIELDS, makeInferenceConfig, type InferenceConfig, type TrainingConfig } from '../../ptycho/config/config';
+import {
+  ConfigError,
+  DEFAULT_INFERENCE_CONFIG,
+  INFERENCE_FIELDS,
+  makeInferenceConfig,
+  type InferenceConfig,
+  type TrainingConfig,
+} from '../../ptycho/config/config';
 import { readYamlConfig } from '../../ptycho/config/yamlConfig';
 import { INFERENCE_SEED } from '../../ptycho/lifecycle/reconstruct';
 import { resolveDevice } from '../device';
@@ -26,10 +33,13 @@ import { DEVICE_FLAGS, flagsOf } from '../configFlags';
  * training's) ← explicit flags; validated with field and expected value, like PtychoPINN's
  * InferenceConfig.
  */
-export function inferenceConfigFromFlags(f: Record<string, FlagValue>, trained: TrainingConfig): InferenceConfig {
+export function inferenceConfigFromFlags(
+  f: Record<string, FlagValue>,
+  trained: TrainingConfig,
+): InferenceConfig {
   const yaml = typeof f.config === 'string' ? readYamlConfig(f.config) : {};
   // Flags the user did not give are undefined; makeInferenceConfig fills those with its defaults.
-  const flag = <T,>(name: string): T | undefined => f[name] as T | undefined;
+  const flag = <T>(name: string): T | undefined => f[name] as T | undefined;
   try {
     return makeInferenceConfig({
       model: trained.model,
@@ -57,21 +67,75 @@ export const inferCommand: Command = {
     'Run diffraction_to_obj from a wts.h5.zip bundle on a scan, stitch the object patches, and write ' +
     'O/reconstruction.npz (object complex64, amplitude, phase, x0/y0 origin in object pixels), ' +
     'O/reconstructed_amplitude.png, O/reconstructed_phase.png and O/timings.json. With --ground_truth, ' +
-    'also evaluate against that scan\'s objectGuess (O/metrics.json, O/frc.csv, O/comparison.png).',
+    "also evaluate against that scan's objectGuess (O/metrics.json, O/frc.csv, O/comparison.png).",
   flags: [
-    { name: 'model_path', type: 'string', help: 'training output folder or its wts.h5.zip', required: true, metavar: 'PATH' },
-    { name: 'test_data', type: 'string', help: 'scan to reconstruct (NPZ, CXI, Ptychodus product or folder, HDF5)', required: true, aliases: ['test_data_file'], metavar: 'FILE' },
-    { name: 'output_dir', type: 'string', help: 'output folder', defaultText: DEFAULT_INFERENCE_CONFIG.output_dir, metavar: 'DIR' },
-    { name: 'config', type: 'string', help: 'YAML config (PtychoPINN keys; of a training YAML only n_groups, n_subsample, subsample_seed and neighbor_count apply); flags override it', metavar: 'FILE' },
+    {
+      name: 'model_path',
+      type: 'string',
+      help: 'training output folder or its wts.h5.zip',
+      required: true,
+      metavar: 'PATH',
+    },
+    {
+      name: 'test_data',
+      type: 'string',
+      help: 'scan to reconstruct (NPZ, CXI, Ptychodus product or folder, HDF5)',
+      required: true,
+      aliases: ['test_data_file'],
+      metavar: 'FILE',
+    },
+    {
+      name: 'output_dir',
+      type: 'string',
+      help: 'output folder',
+      defaultText: DEFAULT_INFERENCE_CONFIG.output_dir,
+      metavar: 'DIR',
+    },
+    {
+      name: 'config',
+      type: 'string',
+      help: 'YAML config (PtychoPINN keys; of a training YAML only n_groups, n_subsample, subsample_seed and neighbor_count apply); flags override it',
+      metavar: 'FILE',
+    },
     { name: 'n_images', type: 'int', help: 'groups to reconstruct (default: all)', aliases: ['n_groups'] },
-    { name: 'n_subsample', type: 'int', help: 'patterns to subsample before grouping (default: all, or n_images for gridsize 1)' },
-    { name: 'subsample_seed', type: 'int', help: 'seed of subsampling and grouping', defaultText: String(INFERENCE_SEED) },
-    { name: 'neighbor_count', type: 'int', help: 'K nearest neighbours for grouping (default: the training value)' },
-    ...flagsOf({ batch_size: INFERENCE_FIELDS.batch_size, stitch_crop_size: INFERENCE_FIELDS.stitch_crop_size }),
+    {
+      name: 'n_subsample',
+      type: 'int',
+      help: 'patterns to subsample before grouping (default: all, or n_images for gridsize 1)',
+    },
+    {
+      name: 'subsample_seed',
+      type: 'int',
+      help: 'seed of subsampling and grouping',
+      defaultText: String(INFERENCE_SEED),
+    },
+    {
+      name: 'neighbor_count',
+      type: 'int',
+      help: 'K nearest neighbours for grouping (default: the training value)',
+    },
+    ...flagsOf({
+      batch_size: INFERENCE_FIELDS.batch_size,
+      stitch_crop_size: INFERENCE_FIELDS.stitch_crop_size,
+    }),
     ...DEVICE_FLAGS,
-    { name: 'finetune_epochs', type: 'int', help: "first fine-tune the network on this scan's own diffraction for this many epochs (self-supervised: the physics loss, no ground truth), then reconstruct", defaultText: '0' },
-    { name: 'finetune_lr', type: 'number', help: 'Adam learning rate of the fine-tuning (default: the training rate)' },
-    { name: 'ground_truth', type: 'string', help: 'NPZ with objectGuess to evaluate against (often the test scan itself)', metavar: 'FILE' },
+    {
+      name: 'finetune_epochs',
+      type: 'int',
+      help: "first fine-tune the network on this scan's own diffraction for this many epochs (self-supervised: the physics loss, no ground truth), then reconstruct",
+      defaultText: '0',
+    },
+    {
+      name: 'finetune_lr',
+      type: 'number',
+      help: 'Adam learning rate of the fine-tuning (default: the training rate)',
+    },
+    {
+      name: 'ground_truth',
+      type: 'string',
+      help: 'NPZ with objectGuess to evaluate against (often the test scan itself)',
+      metavar: 'FILE',
+    },
     ...EVALUATION_FLAGS,
     ...DATASET_FLAGS,
     { name: 'quiet', type: 'boolean', help: 'no progress bar' },
@@ -100,9 +164,16 @@ export const inferCommand: Command = {
       ...(typeof f.threads === 'number' ? { threads: f.threads } : {}),
       onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`),
     });
-    bar.finish(`${rec.groups} groups, ${(rec.groups / rec.inferSeconds).toFixed(0)} groups/s on ${rec.provider}`);
+    bar.finish(
+      `${rec.groups} groups, ${(rec.groups / rec.inferSeconds).toFixed(0)} groups/s on ${rec.provider}`,
+    );
     for (const w of rec.stitched.warnings ?? []) io.err(`warning: ${w}`);
-    const files = writeReconstruction(out, rec.stitched, { model: model.path, test_data: resolve(cfg.test_data_file) }, { raw, probe: model.probe, history: model.history });
+    const files = writeReconstruction(
+      out,
+      rec.stitched,
+      { model: model.path, test_data: resolve(cfg.test_data_file) },
+      { raw, probe: model.probe, history: model.history },
+    );
     const timings = {
       load_model_s: (t1 - t0) / 1000,
       load_data_s: (t2 - t1) / 1000,
@@ -116,33 +187,55 @@ export const inferCommand: Command = {
     };
     atomicWriteFileSync(join(out, 'timings.json'), JSON.stringify(timings, null, 2));
     if (typeof f.ground_truth === 'string') {
-      const gt = await openDataset(resolve(f.ground_truth), { ...openOptionsFromFlags(f), requireProbe: false });
+      const gt = await openDataset(resolve(f.ground_truth), {
+        ...openOptionsFromFlags(f),
+        requireProbe: false,
+      });
       const summary = evaluateAndWrite(out, rec.stitched, gt, rec.prepared.grouped.centroids, f, raw);
       if (!f.quiet) io.out(summary);
     }
-    if (!f.quiet) io.out(`wrote ${[...files, ...(tuned?.files ?? []), join(out, 'timings.json')].join(', ')}`);
+    if (!f.quiet)
+      io.out(`wrote ${[...files, ...(tuned?.files ?? []), join(out, 'timings.json')].join(', ')}`);
     return 0;
   },
 };
 
 /** --finetune_epochs K: self-supervised fine-tuning on the scan itself, with a progress bar; finetune_history.csv. */
-async function finetuneIfAsked(f: Record<string, FlagValue>, model: TrainedModel, raw: RawDataset, device: InferenceConfig['device'], out: string, io: CliIO): Promise<(FinetuneResult & { files: string[] }) | null> {
+async function finetuneIfAsked(
+  f: Record<string, FlagValue>,
+  model: TrainedModel,
+  raw: RawDataset,
+  device: InferenceConfig['device'],
+  out: string,
+  io: CliIO,
+): Promise<(FinetuneResult & { files: string[] }) | null> {
   const epochs = f.finetune_epochs;
   if (epochs === undefined || epochs === 0) return null;
-  if (typeof epochs !== 'number' || !(Number.isInteger(epochs) && epochs > 0)) throw new CliError(`--finetune_epochs: expected a positive integer, got ${String(epochs)}`);
+  if (typeof epochs !== 'number' || !(Number.isInteger(epochs) && epochs > 0))
+    throw new CliError(`--finetune_epochs: expected a positive integer, got ${String(epochs)}`);
   const lr = f.finetune_lr;
-  if (lr !== undefined && !(typeof lr === 'number' && lr > 0 && lr < 1)) throw new CliError(`--finetune_lr: expected a number in (0, 1), got ${String(lr)}`);
+  if (lr !== undefined && !(typeof lr === 'number' && lr > 0 && lr < 1))
+    throw new CliError(`--finetune_lr: expected a number in (0, 1), got ${String(lr)}`);
   const bar = createProgressBar(io, 'fine-tune', epochs, { quiet: Boolean(f.quiet), showCount: false });
   const r = await finetuneModel(model, raw, {
     epochs,
     ...(typeof lr === 'number' ? { learningRate: lr } : {}),
     device,
     ...(typeof f.threads === 'number' ? { threads: f.threads } : {}),
-    onBatch: (p) => bar.update(p.epoch - 1 + p.batch / p.batches, `epoch ${p.epoch}/${epochs}  loss ${p.loss.toPrecision(6)}`),
+    onBatch: (p) =>
+      bar.update(
+        p.epoch - 1 + p.batch / p.batches,
+        `epoch ${p.epoch}/${epochs}  loss ${p.loss.toPrecision(6)}`,
+      ),
   });
-  bar.finish(`${r.history.length} epoch${r.history.length === 1 ? '' : 's'} on the scan in ${r.seconds.toFixed(1)} s, loss ${r.history.at(-1)?.loss.toPrecision(6) ?? 'n/a'}`);
+  bar.finish(
+    `${r.history.length} epoch${r.history.length === 1 ? '' : 's'} on the scan in ${r.seconds.toFixed(1)} s, loss ${r.history.at(-1)?.loss.toPrecision(6) ?? 'n/a'}`,
+  );
   const csv = join(out, 'finetune_history.csv');
   const cols = ['epoch', 'loss', 'nll', 'lr', 'seconds', 'samples_per_sec', 'intensity_scale'] as const;
-  atomicWriteFileSync(csv, [cols.join(','), ...r.history.map((h) => cols.map((c) => String(h[c])).join(','))].join('\n') + '\n');
+  atomicWriteFileSync(
+    csv,
+    [cols.join(','), ...r.history.map((h) => cols.map((c) => String(h[c])).join(','))].join('\n') + '\n',
+  );
   return { ...r, files: [csv] };
 }

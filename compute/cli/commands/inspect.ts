@@ -17,7 +17,9 @@ function physical(raw: RawDataset, out: (s: string) => void): void {
   const g = raw.geometry;
   out(`  format        ${raw.format ?? 'ptychopinn-npz'}`);
   if (g?.objectPixelSizeM) {
-    out(`  geometry      object pixel ${formatLengthM(g.objectPixelSizeM)}${g.energyEV ? `, ${(g.energyEV / 1000).toPrecision(4)} keV` : ''}${g.detectorDistanceM ? `, detector ${formatLengthM(g.detectorDistanceM)} away` : ''}${g.detectorPixelSizeM ? `, ${formatLengthM(g.detectorPixelSizeM)} pixels` : ''}`);
+    out(
+      `  geometry      object pixel ${formatLengthM(g.objectPixelSizeM)}${g.energyEV ? `, ${(g.energyEV / 1000).toPrecision(4)} keV` : ''}${g.detectorDistanceM ? `, detector ${formatLengthM(g.detectorDistanceM)} away` : ''}${g.detectorPixelSizeM ? `, ${formatLengthM(g.detectorPixelSizeM)} pixels` : ''}`,
+    );
   } else out(`  geometry      ${PIXEL_SIZE_UNKNOWN}`);
   for (const c of raw.conversion ?? []) out(`  conversion    ${c}`);
 }
@@ -66,25 +68,47 @@ function fmt(x: number): string {
 
 async function inspectModel(path: string, out: (s: string) => void): Promise<void> {
   const s = await inspectBundle(path);
-  const c = s.config as { model?: Record<string, unknown>; nepochs?: number; batch_size?: number; nphotons?: number; n_groups?: number };
+  const c = s.config as {
+    model?: Record<string, unknown>;
+    nepochs?: number;
+    batch_size?: number;
+    nphotons?: number;
+    n_groups?: number;
+  };
   out(`${path}: Ptycho Workstation model bundle (${(s.bytes / 2 ** 20).toFixed(1)} MiB)`);
-  out(`  format        ${s.manifest.format} ${s.manifest.version}, backend ${s.manifest.backend}, app ${s.manifest.app_version}, created ${s.manifest.created}`);
-  out(`  models        ${s.models.map((m) => `${m.name} (${(m.onnxBytes / 2 ** 20).toFixed(1)} MiB ONNX)`).join(', ')}`);
-  out(`  network       N ${s.N}, gridsize ${s.gridsize}, n_filters_scale ${String(c.model?.n_filters_scale)}, amp ${String(c.model?.amp_activation)}, object_big ${String(c.model?.object_big)}, probe_big ${String(c.model?.probe_big)}`);
-  out(`  training      ${s.epochs} epochs (nepochs ${String(c.nepochs)}, batch ${String(c.batch_size)}, n_groups ${String(c.n_groups)}, nphotons ${String(c.nphotons)})`);
+  out(
+    `  format        ${s.manifest.format} ${s.manifest.version}, backend ${s.manifest.backend}, app ${s.manifest.app_version}, created ${s.manifest.created}`,
+  );
+  out(
+    `  models        ${s.models.map((m) => `${m.name} (${(m.onnxBytes / 2 ** 20).toFixed(1)} MiB ONNX)`).join(', ')}`,
+  );
+  out(
+    `  network       N ${s.N}, gridsize ${s.gridsize}, n_filters_scale ${String(c.model?.n_filters_scale)}, amp ${String(c.model?.amp_activation)}, object_big ${String(c.model?.object_big)}, probe_big ${String(c.model?.probe_big)}`,
+  );
+  out(
+    `  training      ${s.epochs} epochs (nepochs ${String(c.nepochs)}, batch ${String(c.batch_size)}, n_groups ${String(c.n_groups)}, nphotons ${String(c.nphotons)})`,
+  );
   out(`  final loss    ${s.finalLoss ?? 'n/a'}  val_loss ${s.finalValLoss ?? 'n/a'}`);
   out(`  intensity     scale ${fmt(s.intensityScale)}`);
-  out(`  resumable     ${s.hasTrainingState ? 'yes (weights in training_state/params.safetensors)' : s.trainingStateError ? `no: training_state/params.safetensors is unusable (${s.trainingStateError})` : 'no'}`);
+  out(
+    `  resumable     ${s.hasTrainingState ? 'yes (weights in training_state/params.safetensors)' : s.trainingStateError ? `no: training_state/params.safetensors is unusable (${s.trainingStateError})` : 'no'}`,
+  );
 }
 
 export const inspectCommand: Command = {
   name: 'inspect',
   summary: 'summarise an NPZ scan or a wts.h5.zip model bundle',
   flags: [...DATASET_FLAGS],
-  positionals: [{ name: 'file', help: 'NPZ, CXI, Ptychodus product/folder, HDF5 or wts.h5.zip', required: true }],
+  positionals: [
+    { name: 'file', help: 'NPZ, CXI, Ptychodus product/folder, HDF5 or wts.h5.zip', required: true },
+  ],
   async run(args, io) {
     const path = resolve(args.positionals[0]!);
-    const st = checkRegularFile(path, { what: 'a scan or model bundle', allowDirectory: true, error: CliError });
+    const st = checkRegularFile(path, {
+      what: 'a scan or model bundle',
+      allowDirectory: true,
+      error: CliError,
+    });
     const isDir = st.isDirectory();
     const head = isDir ? new Uint8Array(0) : readRegularFileHead(path, 4, { error: CliError });
     if (isDir || (head.length === 4 && !(head[0] === 0x50 && head[1] === 0x4b))) {
@@ -104,7 +128,9 @@ export const inspectCommand: Command = {
         const [L, H, W] = p.object.shape;
         io.out(`${path}: Ptychodus product '${p.name}'`);
         io.out(`  positions     ${p.positionXM.length} (m)`);
-        io.out(`  object        ${L} layer(s) ${H}×${W}, pixel ${formatLengthM(p.objectPixelWidthM)}, centre (${formatLengthM(p.objectCenterXM)}, ${formatLengthM(p.objectCenterYM)})`);
+        io.out(
+          `  object        ${L} layer(s) ${H}×${W}, pixel ${formatLengthM(p.objectPixelWidthM)}, centre (${formatLengthM(p.objectCenterXM)}, ${formatLengthM(p.objectCenterYM)})`,
+        );
         io.out(`  probe         (${p.probe.shape.join(', ')}), pixel ${formatLengthM(p.probePixelWidthM)}`);
         io.out(`  losses        ${p.lossValues.length} epochs`);
         for (const [k, v] of Object.entries(p.extraAttrs)) io.out(`  ${k.padEnd(13)} ${v}`);
@@ -114,9 +140,15 @@ export const inspectCommand: Command = {
       io.out(`${path}`);
       io.out('scan:');
       io.out(`  patterns      ${s.patterns} of ${s.N}×${s.N} ('${s.diffractionKey}')`);
-      io.out(`  extent        x ${fmt(s.scanExtent.xmin)} … ${fmt(s.scanExtent.xmax)}, y ${fmt(s.scanExtent.ymin)} … ${fmt(s.scanExtent.ymax)} px; median step ${fmt(s.medianStepPx)} px`);
-      io.out(`  amplitudes    max ${fmt(s.amplitudeMax)}; mean Σ amplitude² per pattern ${fmt(s.meanIntensitySum)}`);
-      io.out(`  probe         ${s.hasProbe ? 'yes' : 'MISSING (needed to train)'}; object ${s.objectShape ? `${s.objectShape[0]}×${s.objectShape[1]}` : 'none'}`);
+      io.out(
+        `  extent        x ${fmt(s.scanExtent.xmin)} … ${fmt(s.scanExtent.xmax)}, y ${fmt(s.scanExtent.ymin)} … ${fmt(s.scanExtent.ymax)} px; median step ${fmt(s.medianStepPx)} px`,
+      );
+      io.out(
+        `  amplitudes    max ${fmt(s.amplitudeMax)}; mean Σ amplitude² per pattern ${fmt(s.meanIntensitySum)}`,
+      );
+      io.out(
+        `  probe         ${s.hasProbe ? 'yes' : 'MISSING (needed to train)'}; object ${s.objectShape ? `${s.objectShape[0]}×${s.objectShape[1]}` : 'none'}`,
+      );
       physical(raw, io.out);
       return 0;
     }
@@ -129,17 +161,31 @@ export const inspectCommand: Command = {
     const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), 4));
     io.out(`${path}`);
     io.out(`  ${'key'.padEnd(w[0]!)}  ${'dtype'.padEnd(w[1]!)}  ${'shape'.padEnd(w[2]!)}  values`);
-    for (const r of rows) io.out(`  ${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`);
+    for (const r of rows)
+      io.out(`  ${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`);
     for (const [k, why] of z.skipped) io.out(`  ${k}: not read (${why})`);
     try {
       const s = datasetSummary(rawDatasetFromNpz(z, path, { requireProbe: false }));
       io.out('scan:');
-      io.out(`  patterns      ${s.patterns} of ${s.N}×${s.N} (key '${s.diffractionKey}'${s.transposedFromLegacy ? ', transposed from legacy (N,N,M)' : ''})`);
-      io.out(`  extent        x ${fmt(s.scanExtent.xmin)} … ${fmt(s.scanExtent.xmax)}, y ${fmt(s.scanExtent.ymin)} … ${fmt(s.scanExtent.ymax)} px; median step ${fmt(s.medianStepPx)} px`);
-      io.out(`  amplitudes    max ${fmt(s.amplitudeMax)}; mean Σ amplitude² per pattern ${fmt(s.meanIntensitySum)}`);
-      const est = s.photonsEstimated !== null ? `${fmt(s.photonsEstimated)} per pattern counted in the quantised amplitudes` : null;
-      io.out(`  photons       ${s.nphotons !== null ? `${fmt(s.nphotons)} per pattern (metadata)${est ? `; ${est}` : ''}` : (est ?? 'unknown (no _metadata nphotons, amplitudes not quantised)')}`);
-      io.out(`  probe         ${s.hasProbe ? 'yes' : 'MISSING (needed to train)'}; object ${s.objectShape ? `${s.objectShape[0]}×${s.objectShape[1]}` : 'none'}`);
+      io.out(
+        `  patterns      ${s.patterns} of ${s.N}×${s.N} (key '${s.diffractionKey}'${s.transposedFromLegacy ? ', transposed from legacy (N,N,M)' : ''})`,
+      );
+      io.out(
+        `  extent        x ${fmt(s.scanExtent.xmin)} … ${fmt(s.scanExtent.xmax)}, y ${fmt(s.scanExtent.ymin)} … ${fmt(s.scanExtent.ymax)} px; median step ${fmt(s.medianStepPx)} px`,
+      );
+      io.out(
+        `  amplitudes    max ${fmt(s.amplitudeMax)}; mean Σ amplitude² per pattern ${fmt(s.meanIntensitySum)}`,
+      );
+      const est =
+        s.photonsEstimated !== null
+          ? `${fmt(s.photonsEstimated)} per pattern counted in the quantised amplitudes`
+          : null;
+      io.out(
+        `  photons       ${s.nphotons !== null ? `${fmt(s.nphotons)} per pattern (metadata)${est ? `; ${est}` : ''}` : (est ?? 'unknown (no _metadata nphotons, amplitudes not quantised)')}`,
+      );
+      io.out(
+        `  probe         ${s.hasProbe ? 'yes' : 'MISSING (needed to train)'}; object ${s.objectShape ? `${s.objectShape[0]}×${s.objectShape[1]}` : 'none'}`,
+      );
     } catch (e) {
       io.out(`not a usable PtychoPINN scan: ${(e as Error).message}`);
     }

@@ -36,7 +36,8 @@ function fromSchema<T>(make: () => T): T {
 
 export const reconstructCommand: Command = {
   name: 'reconstruct',
-  summary: 'iterative reconstruction (rPIE/ePIE) of a scan, from a flat object or a PINN (→ reconstruction.npz, PNGs)',
+  summary:
+    'iterative reconstruction (rPIE/ePIE) of a scan, from a flat object or a PINN (→ reconstruction.npz, PNGs)',
   description:
     'Reconstruct a scan with the ptychographical iterative engine using its probeGuess (rPIE by default; ePIE), ' +
     'in the same conventions as ptycho infer, and write the same files: O/reconstruction.npz (object, amplitude, ' +
@@ -45,13 +46,40 @@ export const reconstructCommand: Command = {
     'starts from the PINN reconstruction of the same scan (diffraction_to_obj + stitching, as infer). Ctrl+C ' +
     'stops after the current iteration and writes the last iterate.',
   flags: [
-    { name: 'test_data', type: 'string', help: 'scan to reconstruct (PtychoPINN NPZ, CXI, Ptychodus product or HDF5, with a probe)', required: true, aliases: ['test_data_file'], metavar: 'FILE' },
+    {
+      name: 'test_data',
+      type: 'string',
+      help: 'scan to reconstruct (PtychoPINN NPZ, CXI, Ptychodus product or HDF5, with a probe)',
+      required: true,
+      aliases: ['test_data_file'],
+      metavar: 'FILE',
+    },
     { name: 'output_dir', type: 'string', help: 'output folder', required: true, metavar: 'DIR' },
     ...flagsOf(ITERATIVE_FIELDS),
-    { name: 'init_model_path', type: 'string', help: 'start from this trained model\'s reconstruction of the scan (folder or wts.h5.zip)', metavar: 'PATH' },
-    ...flagsOf({ batch_size: RECON_REQUEST_FIELDS.batch_size, stitch_crop_size: RECON_REQUEST_FIELDS.stitch_crop_size }),
-    { name: 'device', type: 'string', help: 'execution provider for the PINN start', choices: ['cpu', 'webgpu', 'cuda', 'auto'], aliases: ['accelerator'], defaultText: 'cpu' },
-    { name: 'ground_truth', type: 'string', help: 'NPZ with objectGuess to evaluate against (often the scan itself)', metavar: 'FILE' },
+    {
+      name: 'init_model_path',
+      type: 'string',
+      help: "start from this trained model's reconstruction of the scan (folder or wts.h5.zip)",
+      metavar: 'PATH',
+    },
+    ...flagsOf({
+      batch_size: RECON_REQUEST_FIELDS.batch_size,
+      stitch_crop_size: RECON_REQUEST_FIELDS.stitch_crop_size,
+    }),
+    {
+      name: 'device',
+      type: 'string',
+      help: 'execution provider for the PINN start',
+      choices: ['cpu', 'webgpu', 'cuda', 'auto'],
+      aliases: ['accelerator'],
+      defaultText: 'cpu',
+    },
+    {
+      name: 'ground_truth',
+      type: 'string',
+      help: 'NPZ with objectGuess to evaluate against (often the scan itself)',
+      metavar: 'FILE',
+    },
     ...DATASET_FLAGS,
     ...EVALUATION_FLAGS,
     { name: 'quiet', type: 'boolean', help: 'no progress bar' },
@@ -62,8 +90,13 @@ export const reconstructCommand: Command = {
     const settings = fromSchema(() => makeIterativeConfig(pick(f, Object.keys(ITERATIVE_FIELDS))));
     const dataPath = resolve(String(f.test_data));
     const raw = await openDataset(dataPath, { ...openOptionsFromFlags(f), requireProbe: false });
-    if (!raw.probe) throw new CliError(`${dataPath}: missing key 'probeGuess': iterative reconstruction needs the probe (a complex ${raw.N}×${raw.N} array)`);
-    const pinn = fromSchema(() => parseReconRequest({ ...pick(f, ['batch_size', 'stitch_crop_size']), method: 'pinn+iterative' }, raw.N));
+    if (!raw.probe)
+      throw new CliError(
+        `${dataPath}: missing key 'probeGuess': iterative reconstruction needs the probe (a complex ${raw.N}×${raw.N} array)`,
+      );
+    const pinn = fromSchema(() =>
+      parseReconRequest({ ...pick(f, ['batch_size', 'stitch_crop_size']), method: 'pinn+iterative' }, raw.N),
+    );
     const out = resolve(String(f.output_dir));
     mkdirSync(out, { recursive: true });
     let initialObject: Stitched | undefined;
@@ -71,9 +104,17 @@ export const reconstructCommand: Command = {
     if (typeof f.init_model_path === 'string') {
       const tp = performance.now();
       const model = await loadModel(resolve(f.init_model_path));
-      if (model.config.model.N !== raw.N) throw new CliError(`--init_model_path: the model is for N = ${model.config.model.N}, the scan has ${raw.N}×${raw.N} patterns`);
+      if (model.config.model.N !== raw.N)
+        throw new CliError(
+          `--init_model_path: the model is for N = ${model.config.model.N}, the scan has ${raw.N}×${raw.N} patterns`,
+        );
       const bar = createProgressBar(io, 'pinn', 1, { quiet: Boolean(f.quiet) });
-      const rec = await reconstruct(model, raw, { device: (f.device ?? 'cpu') as ProviderChoice, batchSize: pinn.batch_size, stitchCropSize: pinn.stitch_crop_size, onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`) });
+      const rec = await reconstruct(model, raw, {
+        device: (f.device ?? 'cpu') as ProviderChoice,
+        batchSize: pinn.batch_size,
+        stitchCropSize: pinn.stitch_crop_size,
+        onProgress: (d, t) => bar.update(d / t, `${d}/${t} groups`),
+      });
       bar.finish(`${rec.groups} groups on ${rec.provider}`);
       for (const w of rec.stitched.warnings ?? []) io.err(`warning: ${w}`);
       initialObject = rec.stitched;
@@ -104,7 +145,9 @@ export const reconstructCommand: Command = {
       process.removeListener('SIGINT', onSigint);
     }
     const last = result.history.at(-1);
-    bar.finish(`${result.history.length} iterations, error ${last ? last.error.toExponential(3) : 'n/a'}, ${result.patternIterationsPerSecond.toFixed(0)} patterns·iterations/s`);
+    bar.finish(
+      `${result.history.length} iterations, error ${last ? last.error.toExponential(3) : 'n/a'}, ${result.patternIterationsPerSecond.toFixed(0)} patterns·iterations/s`,
+    );
     if (result.message) io.err(result.message);
     const meta = {
       test_data: dataPath,
@@ -115,12 +158,28 @@ export const reconstructCommand: Command = {
       object_scale: result.objectScale,
       stop_reason: result.stopReason,
     };
-    const files = writeReconstruction(out, result.stitched, meta, { raw, probe: result.probe }, { probe: result.probe });
+    const files = writeReconstruction(
+      out,
+      result.stitched,
+      meta,
+      { raw, probe: result.probe },
+      { probe: result.probe },
+    );
     files.push(...writeIterativeHistory(out, result.history));
-    const timings = { pinn_start_s: pinnSeconds, iterative_s: result.seconds, iterations: result.history.length, patterns: raw.M, pattern_iterations_per_s: result.patternIterationsPerSecond, total_s: (performance.now() - t0) / 1000 };
+    const timings = {
+      pinn_start_s: pinnSeconds,
+      iterative_s: result.seconds,
+      iterations: result.history.length,
+      patterns: raw.M,
+      pattern_iterations_per_s: result.patternIterationsPerSecond,
+      total_s: (performance.now() - t0) / 1000,
+    };
     atomicWriteFileSync(join(out, 'timings.json'), JSON.stringify(timings, null, 2));
     if (typeof f.ground_truth === 'string') {
-      const gt = await openDataset(resolve(f.ground_truth), { ...openOptionsFromFlags(f), requireProbe: false });
+      const gt = await openDataset(resolve(f.ground_truth), {
+        ...openOptionsFromFlags(f),
+        requireProbe: false,
+      });
       const summary = evaluateAndWrite(out, result.stitched, gt, [], f, raw);
       if (!f.quiet) io.out(summary);
     }

@@ -7,7 +7,12 @@ import { simulate, spatialSplit, type SimulationRequest } from '../../ptycho/dat
 import { objectAndProbeFromNpz } from '../../ptycho/data/dataset';
 import { readNpz, writeNpz } from '../../io/npz';
 import { appVersion } from '../../version';
-import { ConfigError, makeSimulationConfig, SIMULATION_FIELDS, type SimulationConfig } from '../../ptycho/config/config';
+import {
+  ConfigError,
+  makeSimulationConfig,
+  SIMULATION_FIELDS,
+  type SimulationConfig,
+} from '../../ptycho/config/config';
 import { flagsOf } from '../configFlags';
 
 export const simulateCommand: Command = {
@@ -20,7 +25,12 @@ export const simulateCommand: Command = {
     '_metadata). --split 0.8 writes <stem>_train.npz (the 80 % of patterns with the smallest y) and <stem>_test.npz (the rest).',
   flags: [
     { name: 'output_file', type: 'string', help: 'output NPZ', required: true, metavar: 'FILE' },
-    { name: 'input_file', type: 'string', help: 'take objectGuess and probeGuess from this NPZ instead', metavar: 'FILE' },
+    {
+      name: 'input_file',
+      type: 'string',
+      help: 'take objectGuess and probeGuess from this NPZ instead',
+      metavar: 'FILE',
+    },
     ...flagsOf(SIMULATION_FIELDS),
     { name: 'quiet', type: 'boolean', help: 'no progress bar' },
   ],
@@ -43,7 +53,8 @@ export const simulateCommand: Command = {
       const input = resolve(f.input_file);
       const given = objectAndProbeFromNpz(readNpz(input), input);
       const probeN = given.probe.width;
-      if (f.N !== undefined && probeN !== N) throw new CliError(`--N ${N} does not match the ${probeN}×${probeN} probe of ${f.input_file}`);
+      if (f.N !== undefined && probeN !== N)
+        throw new CliError(`--N ${N} does not match the ${probeN}×${probeN} probe of ${f.input_file}`);
       object = given.objectGuess;
       probe = { re: given.probe.re, im: given.probe.im };
       simN = probeN;
@@ -84,16 +95,28 @@ export const simulateCommand: Command = {
       seed,
       positions: c.grid_step !== null ? `raster, step ${c.grid_step} px` : `random, ${sim.M}`,
       simulation_scale: sim.scale,
-      creation_info: { tool: 'ptycho simulate', app_version: appVersion(), created: new Date().toISOString() },
+      creation_info: {
+        tool: 'ptycho simulate',
+        app_version: appVersion(),
+        created: new Date().toISOString(),
+      },
       data_transformations: [],
     };
     const out = resolve(String(f.output_file));
     if (c.split !== null) {
       const { train, test } = spatialSplit(sim.ycoords, c.split);
       const stem = out.replace(/\.npz$/, '');
-      writeNpz(`${stem}_train.npz`, simulation.arrays(train), { compress: true, metadata: { ...meta, subset: 'train', split_fraction: c.split } });
-      writeNpz(`${stem}_test.npz`, simulation.arrays(test), { compress: true, metadata: { ...meta, subset: 'test', split_fraction: c.split } });
-      io.out(`wrote ${stem}_train.npz (${train.length} patterns) and ${stem}_test.npz (${test.length} patterns)`);
+      writeNpz(`${stem}_train.npz`, simulation.arrays(train), {
+        compress: true,
+        metadata: { ...meta, subset: 'train', split_fraction: c.split },
+      });
+      writeNpz(`${stem}_test.npz`, simulation.arrays(test), {
+        compress: true,
+        metadata: { ...meta, subset: 'test', split_fraction: c.split },
+      });
+      io.out(
+        `wrote ${stem}_train.npz (${train.length} patterns) and ${stem}_test.npz (${test.length} patterns)`,
+      );
     } else {
       writeNpz(out, simulation.arrays(), { compress: true, metadata: meta });
       io.out(`wrote ${out} (${sim.M} patterns)`);

@@ -29,8 +29,14 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** Expected ONNX I/O of each model (checked on load). */
 export const MODEL_IO: Readonly<Record<ModelName, ModelIO>> = {
-  autoencoder: { inputs: ['input', 'input_positions'], outputs: ['trimmed_obj_real', 'trimmed_obj_imag', 'pred_amp_scaled', 'pred_intensity'] },
-  diffraction_to_obj: { inputs: ['input', 'input_positions'], outputs: ['trimmed_obj_real', 'trimmed_obj_imag'] },
+  autoencoder: {
+    inputs: ['input', 'input_positions'],
+    outputs: ['trimmed_obj_real', 'trimmed_obj_imag', 'pred_amp_scaled', 'pred_intensity'],
+  },
+  diffraction_to_obj: {
+    inputs: ['input', 'input_positions'],
+    outputs: ['trimmed_obj_real', 'trimmed_obj_imag'],
+  },
 };
 
 const MAX_MEMBER_BYTES = 1024 * 2 ** 20;
@@ -73,7 +79,14 @@ export class BundleError extends Error {
 }
 
 export function makeManifest(appVersion: string, created = new Date().toISOString()): Manifest {
-  return { format: BUNDLE_FORMAT, models: [...MODEL_NAMES], version: BUNDLE_VERSION, backend: 'onnx', created, app_version: appVersion };
+  return {
+    format: BUNDLE_FORMAT,
+    models: [...MODEL_NAMES],
+    version: BUNDLE_VERSION,
+    backend: 'onnx',
+    created,
+    app_version: appVersion,
+  };
 }
 
 /** Encode a bundle (deterministic member order; ONNX members stored, JSON deflated). */
@@ -105,7 +118,8 @@ function unsafeMemberName(name: string): string | null {
   if (/[\x00-\x1f\x7f]/.test(name)) return 'control characters in the name';
   if (name.includes('\\')) return 'a backslash in the name';
   if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return 'an absolute path';
-  if (name.split('/').some((seg) => seg === '..' || seg === '.')) return "'..' or '.' path segments (path traversal)";
+  if (name.split('/').some((seg) => seg === '..' || seg === '.'))
+    return "'..' or '.' path segments (path traversal)";
   return null;
 }
 
@@ -133,8 +147,13 @@ export interface ArchiveLimits {
  * can reach (≈1032:1), stored members' sizes consistent. Inflated data are then checked against
  * the declared size and CRC-32, so a member that lies about its size is caught, not truncated.
  */
-export function unpackArchive(bytes: Uint8Array, file: string, limits: ArchiveLimits = {}): { members: Map<string, Uint8Array>; listing: ArchiveMember[] } {
-  if (bytes.length < 22 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new BundleError(`${file}: not a model bundle (not a zip archive)`);
+export function unpackArchive(
+  bytes: Uint8Array,
+  file: string,
+  limits: ArchiveLimits = {},
+): { members: Map<string, Uint8Array>; listing: ArchiveMember[] } {
+  if (bytes.length < 22 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+    throw new BundleError(`${file}: not a model bundle (not a zip archive)`);
   const folder = (e: { name: string; size: number }): boolean => e.name.endsWith('/') && e.size === 0;
   const { entries, members } = readZip(bytes, file, {
     maxMemberBytes: limits.maxMemberBytes ?? MAX_MEMBER_BYTES,
@@ -144,7 +163,14 @@ export function unpackArchive(bytes: Uint8Array, file: string, limits: ArchiveLi
     checkName: unsafeMemberName,
     want: (e) => !folder(e),
   });
-  const listing = entries.filter((e) => !folder(e)).map((e): ArchiveMember => ({ name: e.name, compressedBytes: e.compressedSize, bytes: e.size, method: e.method === 0 ? 'stored' : 'deflate' }));
+  const listing = entries
+    .filter((e) => !folder(e))
+    .map((e): ArchiveMember => ({
+      name: e.name,
+      compressedBytes: e.compressedSize,
+      bytes: e.size,
+      method: e.method === 0 ? 'stored' : 'deflate',
+    }));
   return { members, listing };
 }
 
@@ -160,7 +186,8 @@ function parseJson(m: Map<string, Uint8Array>, member: string, file: string): un
   try {
     return parseJsonLimited(text, `${file}: ${member}`);
   } catch (e) {
-    if (e instanceof SyntaxError) throw new BundleError(`${file}: ${member} is not valid JSON (${e.message})`);
+    if (e instanceof SyntaxError)
+      throw new BundleError(`${file}: ${member} is not valid JSON (${e.message})`);
     throw new BundleError((e as Error).message);
   }
 }
@@ -168,30 +195,59 @@ function parseJson(m: Map<string, Uint8Array>, member: string, file: string): un
 /** Recognise PtychoPINN's own (TensorFlow / PyTorch) bundles, which hold pickles. */
 function foreignBundle(names: string[]): string | null {
   if (!names.includes('manifest.dill')) return null;
-  if (names.some((n) => n.endsWith('model.pth'))) return 'a PtychoPINN PyTorch bundle (manifest.dill, model.pth, params.dill)';
-  if (names.some((n) => n.endsWith('model.keras') || n.endsWith('model.h5'))) return 'a PtychoPINN TensorFlow/Keras bundle (manifest.dill, model.keras, params.dill)';
+  if (names.some((n) => n.endsWith('model.pth')))
+    return 'a PtychoPINN PyTorch bundle (manifest.dill, model.pth, params.dill)';
+  if (names.some((n) => n.endsWith('model.keras') || n.endsWith('model.h5')))
+    return 'a PtychoPINN TensorFlow/Keras bundle (manifest.dill, model.keras, params.dill)';
   return 'a PtychoPINN bundle (manifest.dill)';
 }
 
 function checkParams(p: unknown, member: string, file: string): BundleParams {
-  if (!p || typeof p !== 'object' || Array.isArray(p)) throw new BundleError(`${file}: ${member} must be a JSON object`);
+  if (!p || typeof p !== 'object' || Array.isArray(p))
+    throw new BundleError(`${file}: ${member} must be a JSON object`);
   const o = p as Record<string, unknown>;
-  for (const k of ['N', 'gridsize']) if (typeof o[k] !== 'number') throw new BundleError(`${file}: ${member} lacks '${k}' (a number)`);
-  if (![64, 128, 256].includes(o.N as number)) throw new BundleError(`${file}: ${member}: N must be 64, 128 or 256, found ${describeJson(o.N)}`);
-  if (!Number.isInteger(o.gridsize) || (o.gridsize as number) < 1) throw new BundleError(`${file}: ${member}: gridsize must be a positive integer, found ${describeJson(o.gridsize)}`);
+  for (const k of ['N', 'gridsize'])
+    if (typeof o[k] !== 'number') throw new BundleError(`${file}: ${member} lacks '${k}' (a number)`);
+  if (![64, 128, 256].includes(o.N as number))
+    throw new BundleError(`${file}: ${member}: N must be 64, 128 or 256, found ${describeJson(o.N)}`);
+  if (!Number.isInteger(o.gridsize) || (o.gridsize as number) < 1)
+    throw new BundleError(
+      `${file}: ${member}: gridsize must be a positive integer, found ${describeJson(o.gridsize)}`,
+    );
   if (o.version !== undefined && !SUPPORTED_VERSIONS.includes(String(o.version))) {
-    throw new BundleError(`${file}: ${member}: version ${JSON.stringify(o.version)} is not supported (this app reads ${SUPPORTED_VERSIONS.join(', ')})`);
+    throw new BundleError(
+      `${file}: ${member}: version ${JSON.stringify(o.version)} is not supported (this app reads ${SUPPORTED_VERSIONS.join(', ')})`,
+    );
   }
-  if (typeof o.intensity_scale !== 'number' || !(o.intensity_scale > 0) || !Number.isFinite(o.intensity_scale)) throw new BundleError(`${file}: ${member} lacks a positive 'intensity_scale'`);
+  if (
+    typeof o.intensity_scale !== 'number' ||
+    !(o.intensity_scale > 0) ||
+    !Number.isFinite(o.intensity_scale)
+  )
+    throw new BundleError(`${file}: ${member} lacks a positive 'intensity_scale'`);
   const probe = o.probe as BundleParams['probe'] | undefined;
   const N = o.N as number;
-  if (!probe || typeof probe !== 'object' || !Array.isArray(probe.re) || !Array.isArray(probe.im) || probe.re.length !== N * N || probe.im.length !== N * N) {
+  if (
+    !probe ||
+    typeof probe !== 'object' ||
+    !Array.isArray(probe.re) ||
+    !Array.isArray(probe.im) ||
+    probe.re.length !== N * N ||
+    probe.im.length !== N * N
+  ) {
     throw new BundleError(`${file}: ${member}: 'probe' must hold re and im arrays of ${N}×${N} values`);
   }
-  if (!o.config || typeof o.config !== 'object' || Array.isArray(o.config)) throw new BundleError(`${file}: ${member} lacks 'config'`);
+  if (!o.config || typeof o.config !== 'object' || Array.isArray(o.config))
+    throw new BundleError(`${file}: ${member} lacks 'config'`);
   const cm = (o.config as { model?: { N?: unknown; gridsize?: unknown } }).model;
-  if (cm && typeof cm === 'object' && ((cm.N !== undefined && cm.N !== N) || (cm.gridsize !== undefined && cm.gridsize !== o.gridsize))) {
-    throw new BundleError(`${file}: ${member}: N ${N} / gridsize ${describeJson(o.gridsize)} disagree with its config (N ${describeJson(cm.N)}, gridsize ${describeJson(cm.gridsize)})`);
+  if (
+    cm &&
+    typeof cm === 'object' &&
+    ((cm.N !== undefined && cm.N !== N) || (cm.gridsize !== undefined && cm.gridsize !== o.gridsize))
+  ) {
+    throw new BundleError(
+      `${file}: ${member}: N ${N} / gridsize ${describeJson(o.gridsize)} disagree with its config (N ${describeJson(cm.N)}, gridsize ${describeJson(cm.gridsize)})`,
+    );
   }
   const parsed = paramsSchema.safeParse(p);
   if (!parsed.success) throw new BundleError(`${file}: ${member}: ${firstIssue(parsed.error)}`);
@@ -220,7 +276,10 @@ export async function readBundle(path: string, opts: ReadBundleOptions = {}): Pr
   return (await readBundleDetailed(path, opts)).contents;
 }
 
-async function readBundleDetailed(path: string, opts: ReadBundleOptions): Promise<{ contents: BundleContents; listing: ArchiveMember[]; bytes: number }> {
+async function readBundleDetailed(
+  path: string,
+  opts: ReadBundleOptions,
+): Promise<{ contents: BundleContents; listing: ArchiveMember[]; bytes: number }> {
   const fileOpts = { what: 'a model bundle', maxBytes: MAX_ARCHIVE_BYTES, error: BundleError };
   let st;
   try {
@@ -234,7 +293,11 @@ async function readBundleDetailed(path: string, opts: ReadBundleOptions): Promis
   return { contents, listing, bytes: bytes.length };
 }
 
-export async function decodeBundle(bytes: Uint8Array, file: string, opts: ReadBundleOptions = {}): Promise<BundleContents> {
+export async function decodeBundle(
+  bytes: Uint8Array,
+  file: string,
+  opts: ReadBundleOptions = {},
+): Promise<BundleContents> {
   return (await decodeBundleDetailed(bytes, file, opts)).contents;
 }
 
@@ -243,30 +306,51 @@ function dimsText(dims: readonly (number | string)[]): string {
 }
 
 /** Compare an ONNX session's I/O with the expected names and, where the graph has static dims, with N and C = gridsize². */
-async function checkOnnxModel(onnx: Uint8Array, name: ModelName, io: ModelIO, params: BundleParams, file: string): Promise<void> {
+async function checkOnnxModel(
+  onnx: Uint8Array,
+  name: ModelName,
+  io: ModelIO,
+  params: BundleParams,
+  file: string,
+): Promise<void> {
   let session: Session;
   try {
-    session = await createSession(onnx, { provider: 'cpu', ortOptions: { logSeverityLevel: 4 } }, `${name}/model.onnx`);
+    session = await createSession(
+      onnx,
+      { provider: 'cpu', ortOptions: { logSeverityLevel: 4 } },
+      `${name}/model.onnx`,
+    );
   } catch (e) {
     const ortError = (e as Error).cause instanceof Error ? ((e as Error).cause as Error) : (e as Error);
-    throw new BundleError(`${file}: ${name}/model.onnx does not load in ONNX Runtime (${ortError.message.split('\n')[0]})`);
+    throw new BundleError(
+      `${file}: ${name}/model.onnx does not load in ONNX Runtime (${ortError.message.split('\n')[0]})`,
+    );
   }
   const s = session.ort;
   try {
     const ins = [...s.inputNames].sort().join(',');
     const outs = [...s.outputNames].sort().join(',');
     if (ins !== [...io.inputs].sort().join(',') || outs !== [...io.outputs].sort().join(',')) {
-      throw new BundleError(`${file}: ${name}/model.onnx has inputs [${ins}] and outputs [${outs}], expected [${io.inputs.join(',')}] → [${io.outputs.join(',')}]`);
+      throw new BundleError(
+        `${file}: ${name}/model.onnx has inputs [${ins}] and outputs [${outs}], expected [${io.inputs.join(',')}] → [${io.outputs.join(',')}]`,
+      );
     }
     const C = params.gridsize * params.gridsize;
-    const want: Record<string, (number | null)[]> = { input: [null, params.N, params.N, C], input_positions: [null, 1, 2, C] };
+    const want: Record<string, (number | null)[]> = {
+      input: [null, params.N, params.N, C],
+      input_positions: [null, 1, 2, C],
+    };
     for (const m of s.inputMetadata) {
       const w = want[m.name];
       if (!w || !m.isTensor) continue;
       const dims = m.shape;
-      const bad = dims.length !== w.length || w.some((v, i) => v !== null && typeof dims[i] === 'number' && dims[i] !== v);
+      const bad =
+        dims.length !== w.length ||
+        w.some((v, i) => v !== null && typeof dims[i] === 'number' && dims[i] !== v);
       if (bad) {
-        throw new BundleError(`${file}: ${name}/model.onnx input '${m.name}' has shape ${dimsText(dims)}, but params.json (N ${params.N}, gridsize ${params.gridsize}) needs ${dimsText(w.map((v) => v ?? 'B'))}`);
+        throw new BundleError(
+          `${file}: ${name}/model.onnx input '${m.name}' has shape ${dimsText(dims)}, but params.json (N ${params.N}, gridsize ${params.gridsize}) needs ${dimsText(w.map((v) => v ?? 'B'))}`,
+        );
       }
     }
   } finally {
@@ -274,38 +358,58 @@ async function checkOnnxModel(onnx: Uint8Array, name: ModelName, io: ModelIO, pa
   }
 }
 
-async function decodeBundleDetailed(bytes: Uint8Array, file: string, opts: ReadBundleOptions): Promise<{ contents: BundleContents; listing: ArchiveMember[] }> {
+async function decodeBundleDetailed(
+  bytes: Uint8Array,
+  file: string,
+  opts: ReadBundleOptions,
+): Promise<{ contents: BundleContents; listing: ArchiveMember[] }> {
   const { members, listing } = unpackArchive(bytes, file);
   const names = [...members.keys()];
   const foreign = foreignBundle(names);
   if (foreign) {
-    throw new BundleError(`${file}: this is ${foreign}. It stores pickled Python objects that this app will not load (unpickling runs code); train the model here, or run it with PtychoPINN itself`);
+    throw new BundleError(
+      `${file}: this is ${foreign}. It stores pickled Python objects that this app will not load (unpickling runs code); train the model here, or run it with PtychoPINN itself`,
+    );
   }
   const rawManifest = parseJson(members, 'manifest.json', file) as Partial<Manifest> | null;
-  if (!rawManifest || typeof rawManifest !== 'object' || !Array.isArray(rawManifest.models)) throw new BundleError(`${file}: manifest.json must have a 'models' list`);
+  if (!rawManifest || typeof rawManifest !== 'object' || !Array.isArray(rawManifest.models))
+    throw new BundleError(`${file}: manifest.json must have a 'models' list`);
   const mp = manifestSchema.safeParse(rawManifest);
   if (!mp.success) throw new BundleError(`${file}: manifest.json: ${firstIssue(mp.error)}`);
   const manifest = mp.data;
   if (typeof manifest.version !== 'string' || !SUPPORTED_VERSIONS.includes(manifest.version)) {
-    throw new BundleError(`${file}: bundle version ${JSON.stringify(manifest.version)} is not supported (this app reads ${SUPPORTED_VERSIONS.join(', ')})`);
+    throw new BundleError(
+      `${file}: bundle version ${JSON.stringify(manifest.version)} is not supported (this app reads ${SUPPORTED_VERSIONS.join(', ')})`,
+    );
   }
-  if (manifest.backend !== 'onnx') throw new BundleError(`${file}: backend ${JSON.stringify(manifest.backend)} is not supported (expected "onnx")`);
+  if (manifest.backend !== 'onnx')
+    throw new BundleError(
+      `${file}: backend ${JSON.stringify(manifest.backend)} is not supported (expected "onnx")`,
+    );
   const want = opts.models ?? MODEL_NAMES;
   const trainingState = members.get('training_state/params.safetensors') ?? null;
   const out: BundleContents = { manifest: manifest as Manifest, models: {}, history: [], trainingState };
   for (const name of want) {
-    if (!(MODEL_NAMES as readonly string[]).includes(name)) throw new BundleError(`${file}: unknown model '${name}' requested (known: ${MODEL_NAMES.join(', ')})`);
-    if (!manifest.models.includes(name)) throw new BundleError(`${file}: model '${name}' is not in the bundle (manifest lists: ${manifest.models.join(', ')})`);
+    if (!(MODEL_NAMES as readonly string[]).includes(name))
+      throw new BundleError(`${file}: unknown model '${name}' requested (known: ${MODEL_NAMES.join(', ')})`);
+    if (!manifest.models.includes(name))
+      throw new BundleError(
+        `${file}: model '${name}' is not in the bundle (manifest lists: ${manifest.models.join(', ')})`,
+      );
     const onnx = members.get(`${name}/model.onnx`);
     if (!onnx) throw new BundleError(`${file}: missing ${name}/model.onnx`);
     const params = checkParams(parseJson(members, `${name}/params.json`, file), `${name}/params.json`, file);
-    if (opts.checkOnnx !== false) await checkOnnxModel(onnx, name, opts.io?.[name] ?? MODEL_IO[name], params, file);
+    if (opts.checkOnnx !== false)
+      await checkOnnxModel(onnx, name, opts.io?.[name] ?? MODEL_IO[name], params, file);
     out.models[name] = { onnx, params };
   }
   const hist = members.has('history.json') ? parseJson(members, 'history.json', file) : [];
   if (!Array.isArray(hist)) throw new BundleError(`${file}: history.json must be a list of epoch records`);
   const hp = historySchema.safeParse(hist);
-  if (!hp.success) throw new BundleError(`${file}: history.json: ${firstIssue(hp.error)} (each epoch record maps names to numbers)`);
+  if (!hp.success)
+    throw new BundleError(
+      `${file}: history.json: ${firstIssue(hp.error)} (each epoch record maps names to numbers)`,
+    );
   out.history = hp.data;
   return { contents: out, listing };
 }
@@ -345,7 +449,11 @@ export function trainingStateError(bytes: Uint8Array): string | null {
 /** Summary for `ptycho inspect wts.h5.zip` (validates the archive; does not start ONNX Runtime). */
 export async function inspectBundle(path: string): Promise<BundleSummary> {
   // Only diffraction_to_obj is required to describe a bundle; the autoencoder is listed if present.
-  const { contents: b, listing, bytes } = await readBundleDetailed(path, { checkOnnx: false, models: ['diffraction_to_obj'] });
+  const {
+    contents: b,
+    listing,
+    bytes,
+  } = await readBundleDetailed(path, { checkOnnx: false, models: ['diffraction_to_obj'] });
   const d = b.models.diffraction_to_obj!;
   const last = b.history.at(-1) ?? null;
   return {
@@ -360,7 +468,8 @@ export async function inspectBundle(path: string): Promise<BundleSummary> {
     N: d.params.N,
     gridsize: d.params.gridsize,
     intensityScale: d.params.intensity_scale,
-    initialIntensityScale: typeof d.params.initial_intensity_scale === 'number' ? d.params.initial_intensity_scale : null,
+    initialIntensityScale:
+      typeof d.params.initial_intensity_scale === 'number' ? d.params.initial_intensity_scale : null,
     epochs: b.history.length,
     finalLoss: typeof last?.loss === 'number' ? last.loss : null,
     finalValLoss: typeof last?.val_loss === 'number' ? last.val_loss : null,

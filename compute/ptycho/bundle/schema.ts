@@ -35,8 +35,14 @@ export const paramsSchema = z
   })
   .superRefine((p, ctx) => {
     const n = p.N * p.N;
-    if (p.probe.re.length !== n || p.probe.im.length !== n) ctx.addIssue({ code: 'custom', path: ['probe'], message: `'probe' must hold re and im arrays of ${p.N}×${p.N} values` });
-    if (p.probe.shape && (p.probe.shape[0] !== p.N || p.probe.shape[1] !== p.N)) ctx.addIssue({ code: 'custom', path: ['probe', 'shape'], message: `expected [${p.N}, ${p.N}]` });
+    if (p.probe.re.length !== n || p.probe.im.length !== n)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['probe'],
+        message: `'probe' must hold re and im arrays of ${p.N}×${p.N} values`,
+      });
+    if (p.probe.shape && (p.probe.shape[0] !== p.N || p.probe.shape[1] !== p.N))
+      ctx.addIssue({ code: 'custom', path: ['probe', 'shape'], message: `expected [${p.N}, ${p.N}]` });
   });
 
 const historyValue = z.union([z.number(), z.string().max(200), z.boolean(), z.null()]);

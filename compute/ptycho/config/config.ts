@@ -7,7 +7,12 @@
  */
 import { deepFreeze, parseConfig } from './schema';
 import { MODEL_FIELDS, ModelConfigSchema, type ModelConfig } from './model';
-import { TRAINING_FIELDS, TrainingConfigSchema, type TrainingConfig, type TrainingOverrides } from './training';
+import {
+  TRAINING_FIELDS,
+  TrainingConfigSchema,
+  type TrainingConfig,
+  type TrainingOverrides,
+} from './training';
 import { InferenceConfigSchema, type InferenceConfig, type InferenceOverrides } from './inference';
 import { SimulationConfigSchema, type SimulationConfig } from './simulation';
 
@@ -24,12 +29,21 @@ export const DEFAULT_TRAINING_CONFIG: Readonly<Omit<TrainingConfig, 'model'>> = 
   return deepFreeze(rest);
 })();
 
-export const DEFAULT_INFERENCE_CONFIG: Readonly<Omit<InferenceConfig, 'model' | 'model_path' | 'test_data_file'>> = (() => {
-  const { model: _m, model_path: _p, test_data_file: _t, ...rest } = InferenceConfigSchema.parse({ model_path: '-', test_data_file: '-' });
+export const DEFAULT_INFERENCE_CONFIG: Readonly<
+  Omit<InferenceConfig, 'model' | 'model_path' | 'test_data_file'>
+> = (() => {
+  const {
+    model: _m,
+    model_path: _p,
+    test_data_file: _t,
+    ...rest
+  } = InferenceConfigSchema.parse({ model_path: '-', test_data_file: '-' });
   return deepFreeze(rest);
 })();
 
-export const DEFAULT_SIMULATION_CONFIG: Readonly<SimulationConfig> = deepFreeze(SimulationConfigSchema.parse({}));
+export const DEFAULT_SIMULATION_CONFIG: Readonly<SimulationConfig> = deepFreeze(
+  SimulationConfigSchema.parse({}),
+);
 
 export function isModelKey(k: string): k is keyof ModelConfig {
   return Object.hasOwn(MODEL_FIELDS, k);
@@ -71,7 +85,10 @@ export function makeSimulationConfig(over: Partial<SimulationConfig> = {}): Simu
  * Flat keys (CLI flags, YAML, params.cfg, the Train form request) → overrides with the model
  * fields in `model`; keys neither config has are returned in `unknown`.
  */
-export function nestOverrides(flat: Readonly<Record<string, unknown>>): { overrides: TrainingOverrides; unknown: string[] } {
+export function nestOverrides(flat: Readonly<Record<string, unknown>>): {
+  overrides: TrainingOverrides;
+  unknown: string[];
+} {
   const model: Record<string, unknown> = {};
   const rest: Record<string, unknown> = {};
   const unknown: string[] = [];
@@ -80,5 +97,11 @@ export function nestOverrides(flat: Readonly<Record<string, unknown>>): { overri
     else if (isTrainingKey(k)) rest[k] = v;
     else unknown.push(k);
   }
-  return { overrides: { ...(rest as TrainingOverrides), ...(Object.keys(model).length ? { model: model as Partial<ModelConfig> } : {}) }, unknown };
+  return {
+    overrides: {
+      ...(rest as TrainingOverrides),
+      ...(Object.keys(model).length ? { model: model as Partial<ModelConfig> } : {}),
+    },
+    unknown,
+  };
 }

@@ -3,7 +3,14 @@
  * fields flattened to the top level, KEY_MAPPINGS applied, unset (null) values skipped, plus
  * the two legacy-only keys our model uses (offset 4, max_position_jitter 10).
  */
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, makeTrainingConfig, nestOverrides, type InferenceConfig, type TrainingConfig } from './config';
+import {
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_TRAINING_CONFIG,
+  makeTrainingConfig,
+  nestOverrides,
+  type InferenceConfig,
+  type TrainingConfig,
+} from './config';
 
 export const KEY_MAPPINGS: Readonly<Record<string, string>> = Object.freeze({
   object_big: 'object.big',
@@ -17,7 +24,9 @@ export const KEY_MAPPINGS: Readonly<Record<string, string>> = Object.freeze({
   test_data_file: 'test_data_file_path',
 });
 
-const REVERSE: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(Object.entries(KEY_MAPPINGS).map(([k, v]) => [v, k])));
+const REVERSE: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(KEY_MAPPINGS).map(([k, v]) => [v, k])),
+);
 
 export type LegacyParams = Record<string, string | number | boolean>;
 
@@ -26,7 +35,8 @@ export function toLegacyParams(cfg: TrainingConfig | InferenceConfig): LegacyPar
   const out: LegacyParams = { offset: 4, max_position_jitter: 10 };
   const put = (k: string, v: unknown): void => {
     if (v === null || v === undefined) return;
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[KEY_MAPPINGS[k] ?? k] = v;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      out[KEY_MAPPINGS[k] ?? k] = v;
   };
   for (const [k, v] of Object.entries(cfg.model)) put(k, v);
   for (const [k, v] of Object.entries(cfg)) if (k !== 'model') put(k, v);
@@ -35,7 +45,9 @@ export function toLegacyParams(cfg: TrainingConfig | InferenceConfig): LegacyPar
 
 /** Rebuild a TrainingConfig from a legacy dict; unknown legacy keys (size, nimgs_train, …) are ignored. */
 export function fromLegacyParams(d: Readonly<Record<string, unknown>>): TrainingConfig {
-  const { overrides } = nestOverrides(Object.fromEntries(Object.entries(d).map(([lk, v]) => [REVERSE[lk] ?? lk, v])));
+  const { overrides } = nestOverrides(
+    Object.fromEntries(Object.entries(d).map(([lk, v]) => [REVERSE[lk] ?? lk, v])),
+  );
   return makeTrainingConfig(overrides);
 }
 

@@ -8,7 +8,17 @@
  * No Node imports: the renderer imports this module.
  */
 import { z } from 'zod';
-import { ConfigError, brokenRule, checkField, deepFreeze, field, metaOf, parseConfig, parseField, type FieldMeta } from './schema';
+import {
+  ConfigError,
+  brokenRule,
+  checkField,
+  deepFreeze,
+  field,
+  metaOf,
+  parseConfig,
+  parseField,
+  type FieldMeta,
+} from './schema';
 import { INFERENCE_FIELDS, INFERENCE_RULES } from './inference';
 import { ITERATIVE_FIELDS } from './iterative';
 import type { ModelConfig } from './model';
@@ -20,7 +30,9 @@ export const RECON_REQUEST_FIELDS = {
   batch_size: INFERENCE_FIELDS.batch_size,
   stitch_crop_size: INFERENCE_FIELDS.stitch_crop_size,
   /** PINN, iterative (rPIE/ePIE from a flat object) or the PINN refined iteratively. */
-  method: field(z.enum(RECON_METHODS).default('pinn'), { expected: "'pinn', 'iterative' or 'pinn+iterative'" }),
+  method: field(z.enum(RECON_METHODS).default('pinn'), {
+    expected: "'pinn', 'iterative' or 'pinn+iterative'",
+  }),
   algorithm: ITERATIVE_FIELDS.algorithm,
   iterations: ITERATIVE_FIELDS.iterations,
   probe_refine: ITERATIVE_FIELDS.probe_refine,
@@ -58,7 +70,9 @@ export function reconFieldMeta(name: ReconRequestField): FieldMeta {
 }
 
 /** The view's check: every field the request sets, on its own; one message per field. */
-export function validateReconRequest(r: Readonly<Partial<Record<ReconRequestField, unknown>>>): Partial<Record<ReconRequestField, string>> {
+export function validateReconRequest(
+  r: Readonly<Partial<Record<ReconRequestField, unknown>>>,
+): Partial<Record<ReconRequestField, string>> {
   const errors: Partial<Record<ReconRequestField, string>> = {};
   for (const k of Object.keys(RECON_REQUEST_FIELDS) as ReconRequestField[]) {
     const f = parseField(k, RECON_REQUEST_FIELDS[k], r[k]);

@@ -62,14 +62,23 @@ export function brokenRule<T>(rules: readonly CrossRule<T>[], c: Partial<T>): st
 }
 
 /** A `.check()` that applies `rules` to the (flattened) value once every field is valid. */
-export function ruleCheck<V, T>(rules: readonly CrossRule<T>[], flat: (v: V) => Partial<T>): z.core.CheckFn<V> {
+export function ruleCheck<V, T>(
+  rules: readonly CrossRule<T>[],
+  flat: (v: V) => Partial<T>,
+): z.core.CheckFn<V> {
   return (ctx) => {
     if (ctx.issues.length) return;
     const c = flat(ctx.value);
     for (const r of rules) {
       const msg = brokenRule([r], c);
       if (msg !== null) {
-        ctx.issues.push({ code: 'custom', path: [r.field], input: c[r.field], message: msg, params: { rule: true } });
+        ctx.issues.push({
+          code: 'custom',
+          path: [r.field],
+          input: c[r.field],
+          message: msg,
+          params: { rule: true },
+        });
         return;
       }
     }
@@ -78,7 +87,13 @@ export function ruleCheck<V, T>(rules: readonly CrossRule<T>[], flat: (v: V) => 
 
 function unwrap(s: z.ZodType): z.ZodType {
   let t = s;
-  while (t instanceof z.ZodDefault || t instanceof z.ZodPrefault || t instanceof z.ZodOptional || t instanceof z.ZodNullable) t = t.unwrap() as z.ZodType;
+  while (
+    t instanceof z.ZodDefault ||
+    t instanceof z.ZodPrefault ||
+    t instanceof z.ZodOptional ||
+    t instanceof z.ZodNullable
+  )
+    t = t.unwrap() as z.ZodType;
   return t;
 }
 
@@ -94,7 +109,8 @@ function schemaAt(root: z.ZodType, path: readonly PropertyKey[]): z.ZodType | un
 
 /** One line for a zod issue: `field: expected …, got …`, `unknown <where> key 'k'`. */
 export function describeIssue(root: z.ZodType, iss: z.core.$ZodIssue, where: string): string {
-  if (iss.code === 'unrecognized_keys') return `unknown ${iss.path.at(-1) === 'model' ? 'model config' : where} key '${iss.keys[0]}'`;
+  if (iss.code === 'unrecognized_keys')
+    return `unknown ${iss.path.at(-1) === 'model' ? 'model config' : where} key '${iss.keys[0]}'`;
   if (iss.code === 'custom' && (iss.params as { rule?: boolean } | undefined)?.rule) return iss.message;
   const name = iss.path.length ? String(iss.path.at(-1)) : where;
   const info = FIELDS.get(schemaAt(root, iss.path) ?? root);
@@ -109,10 +125,17 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, wher
 }
 
 /** One field on its own: its value (the default when undefined), or the message the whole config gives. */
-export function parseField(name: string, schema: z.ZodType, value: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+export function parseField(
+  name: string,
+  schema: z.ZodType,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false; message: string } {
   const r = schema.safeParse(value);
   if (r.success) return { ok: true, value: r.data };
-  return { ok: false, message: fieldMessage(name, FIELDS.get(schema)?.expected ?? r.error.issues[0]!.message, value) };
+  return {
+    ok: false,
+    message: fieldMessage(name, FIELDS.get(schema)?.expected ?? r.error.issues[0]!.message, value),
+  };
 }
 
 /** Null when `value` is a valid `name`, else the message (the same one the whole config gives). */
@@ -158,8 +181,17 @@ export function metaOf(name: string, schema: z.ZodType): FieldMeta {
   const p = parts.find((q) => q.type !== 'null') ?? {};
   const info = FIELDS.get(schema);
   const choices = p.enum ?? (p.const !== undefined ? [p.const] : undefined);
-  const kind: FieldMeta['kind'] = choices ? 'choice' : p.type === 'integer' ? 'integer' : p.type === 'number' ? 'number' : p.type === 'boolean' ? 'boolean' : 'text';
-  const big = (v: number | undefined): number | undefined => (v === undefined || Math.abs(v) >= Number.MAX_SAFE_INTEGER ? undefined : v);
+  const kind: FieldMeta['kind'] = choices
+    ? 'choice'
+    : p.type === 'integer'
+      ? 'integer'
+      : p.type === 'number'
+        ? 'number'
+        : p.type === 'boolean'
+          ? 'boolean'
+          : 'text';
+  const big = (v: number | undefined): number | undefined =>
+    v === undefined || Math.abs(v) >= Number.MAX_SAFE_INTEGER ? undefined : v;
   const min = big(p.exclusiveMinimum ?? p.minimum);
   const max = big(p.exclusiveMaximum ?? p.maximum);
   return {

@@ -7,7 +7,19 @@
  * No Node imports: the renderer imports this module.
  */
 import { z } from 'zod';
-import { ConfigError, brokenRule, checkField, deepFreeze, field, metaOf, parseConfig, parseField, ruleCheck, type CrossRule, type FieldMeta } from './schema';
+import {
+  ConfigError,
+  brokenRule,
+  checkField,
+  deepFreeze,
+  field,
+  metaOf,
+  parseConfig,
+  parseField,
+  ruleCheck,
+  type CrossRule,
+  type FieldMeta,
+} from './schema';
 import { MODEL_FIELDS, MODEL_RULES } from './model';
 import { TRAINING_FIELDS, TRAINING_RULES, type FlatTraining, type TrainingConfig } from './training';
 import { makeTrainingConfig, nestOverrides } from './config';
@@ -40,7 +52,10 @@ export const TRAIN_REQUEST_FIELDS = {
   subsample_seed: T.subsample_seed,
   device: T.device,
   /** Groups of the held-out subset stitched for the live preview after each epoch (0 = off). */
-  preview_groups: field(z.number().int().min(0).max(100_000).default(256), { expected: 'an integer from 0 to 100000', help: 'groups stitched for the live preview each epoch (0 = off)' }),
+  preview_groups: field(z.number().int().min(0).max(100_000).default(256), {
+    expected: 'an integer from 0 to 100000',
+    help: 'groups stitched for the live preview each epoch (0 = off)',
+  }),
 };
 
 export type TrainRequestField = keyof typeof TRAIN_REQUEST_FIELDS;
@@ -78,7 +93,9 @@ export function fieldMeta(name: TrainRequestField): FieldMeta {
  * The form's inline errors: every field checked on its own, then the rules between valid
  * fields; one message per field, the same text the host and the core give.
  */
-export function validateTrainRequest(r: Readonly<Record<TrainRequestField, unknown>>): Partial<Record<TrainRequestField, string>> {
+export function validateTrainRequest(
+  r: Readonly<Record<TrainRequestField, unknown>>,
+): Partial<Record<TrainRequestField, string>> {
   const errors: Partial<Record<TrainRequestField, string>> = {};
   const valid: Record<string, unknown> = {};
   for (const k of Object.keys(TRAIN_REQUEST_FIELDS) as TrainRequestField[]) {

@@ -18,21 +18,28 @@ function checkValue(path: string, key: string, value: unknown): void {
 
 export function readYamlConfig(path: string): TrainingOverrides {
   let doc: unknown;
-  if (existsSync(path)) checkRegularFile(path, { what: 'a config file', maxBytes: 16 * 2 ** 20, error: ConfigError });
+  if (existsSync(path))
+    checkRegularFile(path, { what: 'a config file', maxBytes: 16 * 2 ** 20, error: ConfigError });
   try {
     doc = parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === 'ENOENT' ? `${path}: config file not found` : `${path}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    throw new ConfigError(
+      code === 'ENOENT'
+        ? `${path}: config file not found`
+        : `${path}: not valid YAML (${(e as Error).message.split('\n')[0]})`,
+    );
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${path}: expected a mapping of config keys at the top level`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new ConfigError(`${path}: expected a mapping of config keys at the top level`);
   const { model: block, ...flatKeys } = doc as Record<string, unknown>;
   const { overrides, unknown } = nestOverrides(flatKeys);
   if (unknown.length) throw new ConfigError(`${path}: unknown key '${unknown[0]}'`);
   const model: Record<string, unknown> = { ...overrides.model };
   if (block !== undefined) {
-    if (!block || typeof block !== 'object' || Array.isArray(block)) throw new ConfigError(`${path}: 'model' must be a mapping`);
+    if (!block || typeof block !== 'object' || Array.isArray(block))
+      throw new ConfigError(`${path}: 'model' must be a mapping`);
     for (const [mk, mv] of Object.entries(block as Record<string, unknown>)) {
       if (!isModelKey(mk)) throw new ConfigError(`${path}: unknown key 'model.${mk}'`);
       model[mk] = mv;

@@ -90,7 +90,11 @@ function vector(z: NpzContents, file: string, key: string, M: number): Float64Ar
   if (isComplex(a.dtype)) fail(file, key, `expected real numbers, found ${a.dtype}`);
   const v = toFloat64(a);
   if (v.length !== M || (a.shape.length !== 1 && !(a.shape.length === 2 && a.shape.includes(1)))) {
-    fail(file, key, `expected shape (${M},) to match the ${M} diffraction patterns, found ${shapeText(a.shape)}`);
+    fail(
+      file,
+      key,
+      `expected shape (${M},) to match the ${M} diffraction patterns, found ${shapeText(a.shape)}`,
+    );
   }
   const bad = firstNonFinite(v);
   if (bad >= 0) fail(file, key, `non-finite value ${v[bad]} at index ${bad}`);
@@ -99,7 +103,9 @@ function vector(z: NpzContents, file: string, key: string, M: number): Float64Ar
 
 function complexImage(z: NpzContents, file: string, key: string): ComplexImage {
   const a = z.arrays.get(key)!;
-  const shape = a.shape.filter((d, i) => !(d === 1 && a.shape.length > 2 && (i === 0 || i === a.shape.length - 1)));
+  const shape = a.shape.filter(
+    (d, i) => !(d === 1 && a.shape.length > 2 && (i === 0 || i === a.shape.length - 1)),
+  );
   if (shape.length !== 2) fail(file, key, `expected a 2-D array, found shape ${shapeText(a.shape)}`);
   const { re, im } = toComplexSplit(a);
   const bad = Math.max(firstNonFinite(re), firstNonFinite(im));
@@ -129,21 +135,34 @@ export interface LoadOptions {
 export function rawDatasetFromNpz(z: NpzContents, file: string, opts: LoadOptions = {}): RawDataset {
   const keys = [...z.arrays.keys()];
   const dkey = z.arrays.has('diffraction') ? 'diffraction' : z.arrays.has('diff3d') ? 'diff3d' : null;
-  if (!dkey) fail(file, null, `no diffraction patterns: expected key 'diffraction' or 'diff3d' (found: ${keys.join(', ') || 'none'})`);
+  if (!dkey)
+    fail(
+      file,
+      null,
+      `no diffraction patterns: expected key 'diffraction' or 'diff3d' (found: ${keys.join(', ') || 'none'})`,
+    );
   const da = z.arrays.get(dkey)!;
   if (isComplex(da.dtype)) fail(file, dkey, `expected real diffraction amplitudes, found ${da.dtype}`);
   if (da.dtype === 'bool') fail(file, dkey, 'expected diffraction amplitudes, found booleans');
   let shape = da.shape.slice();
   if (shape.length === 4 && shape[3] === 1) shape = shape.slice(0, 3);
-  if (shape.length !== 3) fail(file, dkey, `expected a 3-D stack (M, N, N), found shape ${shapeText(da.shape)}`);
+  if (shape.length !== 3)
+    fail(file, dkey, `expected a 3-D stack (M, N, N), found shape ${shapeText(da.shape)}`);
   // float32 patterns are used in place (readers hand over arrays they own); others are converted.
-  let data = da.data instanceof Float32Array ? da.data : Float32Array.from(da.data instanceof BigInt64Array ? Array.from(da.data, Number) : (da.data as ArrayLike<number>));
+  let data =
+    da.data instanceof Float32Array
+      ? da.data
+      : Float32Array.from(
+          da.data instanceof BigInt64Array ? Array.from(da.data, Number) : (da.data as ArrayLike<number>),
+        );
   let transposed = false;
   // Legacy (N, N, M): square leading pair and a longer last axis.
   if (shape[0] === shape[1] && shape[2]! > shape[0]! && !(shape[1] === shape[2])) {
     const [n, , m] = shape as [number, number, number];
     const t = new Float32Array(data.length);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < m; k++) t[k * n * n + i * n + j] = data[(i * n + j) * m + k]!;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        for (let k = 0; k < m; k++) t[k * n * n + i * n + j] = data[(i * n + j) * m + k]!;
     data = t;
     shape = [m, n, n];
     transposed = true;
@@ -151,17 +170,30 @@ export function rawDatasetFromNpz(z: NpzContents, file: string, opts: LoadOption
   const [M, H, W] = shape as [number, number, number];
   if (H !== W) fail(file, dkey, `patterns must be square, found ${H}×${W} (shape ${shapeText(da.shape)})`);
   const N = H;
-  if (!(SUPPORTED_N as readonly number[]).includes(N)) fail(file, dkey, `pattern size N must be 64, 128 or 256, found ${N}`);
+  if (!(SUPPORTED_N as readonly number[]).includes(N))
+    fail(file, dkey, `pattern size N must be 64, 128 or 256, found ${N}`);
   if (M < 1) fail(file, dkey, 'no patterns (M = 0)');
   if (looksLikeCounts(da, data)) {
-    fail(file, dkey, `holds ${da.dtype.startsWith('float') ? 'integer-valued' : da.dtype} data up to large values: this looks like raw detector counts (intensity), but PtychoPINN expects amplitudes. Convert with: ptycho convert ${basename(file)} --sqrt --output_file ${basename(file).replace(/\.npz$/, '')}_amplitude.npz`);
+    fail(
+      file,
+      dkey,
+      `holds ${da.dtype.startsWith('float') ? 'integer-valued' : da.dtype} data up to large values: this looks like raw detector counts (intensity), but PtychoPINN expects amplitudes. Convert with: ptycho convert ${basename(file)} --sqrt --output_file ${basename(file).replace(/\.npz$/, '')}_amplitude.npz`,
+    );
   }
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (!Number.isFinite(v)) fail(file, dkey, `non-finite value ${v} in pattern ${Math.floor(i / (N * N))} (pixel ${i % (N * N)})`);
-    if (v < 0) fail(file, dkey, `negative amplitude ${v} in pattern ${Math.floor(i / (N * N))}: amplitudes must be ≥ 0`);
+    if (!Number.isFinite(v))
+      fail(file, dkey, `non-finite value ${v} in pattern ${Math.floor(i / (N * N))} (pixel ${i % (N * N)})`);
+    if (v < 0)
+      fail(
+        file,
+        dkey,
+        `negative amplitude ${v} in pattern ${Math.floor(i / (N * N))}: amplitudes must be ≥ 0`,
+      );
   }
-  for (const k of ['xcoords', 'ycoords']) if (!z.arrays.has(k)) fail(file, null, `missing key '${k}' (scan positions in object pixels; found: ${keys.join(', ')})`);
+  for (const k of ['xcoords', 'ycoords'])
+    if (!z.arrays.has(k))
+      fail(file, null, `missing key '${k}' (scan positions in object pixels; found: ${keys.join(', ')})`);
   const xcoords = vector(z, file, 'xcoords', M);
   const ycoords = vector(z, file, 'ycoords', M);
   const xcoordsStart = z.arrays.has('xcoords_start') ? vector(z, file, 'xcoords_start', M) : xcoords;
@@ -171,23 +203,66 @@ export function rawDatasetFromNpz(z: NpzContents, file: string, opts: LoadOption
   let probe: ComplexImage | null = null;
   if (z.arrays.has('probeGuess')) {
     probe = complexImage(z, file, 'probeGuess');
-    if (probe.width !== probe.height) fail(file, 'probeGuess', `probe must be square, found ${probe.height}×${probe.width}`);
-    if (probe.width !== N) fail(file, 'probeGuess', `probe is ${probe.width}×${probe.height} but the patterns are ${N}×${N}; they must match`);
+    if (probe.width !== probe.height)
+      fail(file, 'probeGuess', `probe must be square, found ${probe.height}×${probe.width}`);
+    if (probe.width !== N)
+      fail(
+        file,
+        'probeGuess',
+        `probe is ${probe.width}×${probe.height} but the patterns are ${N}×${N}; they must match`,
+      );
   } else if (opts.requireProbe !== false) {
-    fail(file, null, "missing key 'probeGuess' (the complex probe, N×N); it is required to train and reconstruct");
+    fail(
+      file,
+      null,
+      "missing key 'probeGuess' (the complex probe, N×N); it is required to train and reconstruct",
+    );
   }
   const objectGuess = z.arrays.has('objectGuess') ? complexImage(z, file, 'objectGuess') : null;
   let Y: RawDataset['Y'] = null;
   if (z.arrays.has('Y')) {
     const y = z.arrays.get('Y')!;
     const ys = y.shape.length === 4 && y.shape[3] === 1 ? y.shape.slice(0, 3) : y.shape;
-    if (ys.length !== 3 || ys[0] !== M || ys[1] !== N || ys[2] !== N) fail(file, 'Y', `expected ground-truth patches of shape (${M}, ${N}, ${N}), found ${shapeText(y.shape)}`);
+    if (ys.length !== 3 || ys[0] !== M || ys[1] !== N || ys[2] !== N)
+      fail(
+        file,
+        'Y',
+        `expected ground-truth patches of shape (${M}, ${N}, ${N}), found ${shapeText(y.shape)}`,
+      );
     Y = toComplexSplit(y);
   }
-  const known = new Set(['diffraction', 'diff3d', 'xcoords', 'ycoords', 'xcoords_start', 'ycoords_start', 'scan_index', 'probeGuess', 'objectGuess', 'Y']);
+  const known = new Set([
+    'diffraction',
+    'diff3d',
+    'xcoords',
+    'ycoords',
+    'xcoords_start',
+    'ycoords_start',
+    'scan_index',
+    'probeGuess',
+    'objectGuess',
+    'Y',
+  ]);
   const extra = new Map([...z.arrays].filter(([k]) => !known.has(k)));
   if (sizeOf(shape) !== data.length) fail(file, dkey, 'internal size mismatch');
-  return { file, M, N, diffraction: data, diffractionKey: dkey, transposedFromLegacy: transposed, xcoords, ycoords, xcoordsStart, ycoordsStart, scanIndex, probe, objectGuess, Y, metadata: z.metadata, extra };
+  return {
+    file,
+    M,
+    N,
+    diffraction: data,
+    diffractionKey: dkey,
+    transposedFromLegacy: transposed,
+    xcoords,
+    ycoords,
+    xcoordsStart,
+    ycoordsStart,
+    scanIndex,
+    probe,
+    objectGuess,
+    Y,
+    metadata: z.metadata,
+    extra,
+  };
 }
 
 /**
@@ -195,15 +270,25 @@ export function rawDatasetFromNpz(z: NpzContents, file: string, opts: LoadOption
  * the documented input of `ptycho simulate --input_file`. Both keys are required; the probe
  * must be square with N ∈ {64, 128, 256} and smaller than the object.
  */
-export function objectAndProbeFromNpz(z: NpzContents, file: string): { objectGuess: ComplexImage; probe: ComplexImage } {
+export function objectAndProbeFromNpz(
+  z: NpzContents,
+  file: string,
+): { objectGuess: ComplexImage; probe: ComplexImage } {
   const keys = [...z.arrays.keys()].join(', ') || 'none';
-  for (const k of ['objectGuess', 'probeGuess']) if (!z.arrays.has(k)) fail(file, null, `missing key '${k}' (complex 2-D; found: ${keys})`);
+  for (const k of ['objectGuess', 'probeGuess'])
+    if (!z.arrays.has(k)) fail(file, null, `missing key '${k}' (complex 2-D; found: ${keys})`);
   const objectGuess = complexImage(z, file, 'objectGuess');
   const probe = complexImage(z, file, 'probeGuess');
-  if (probe.width !== probe.height) fail(file, 'probeGuess', `probe must be square, found ${probe.height}×${probe.width}`);
-  if (!(SUPPORTED_N as readonly number[]).includes(probe.width)) fail(file, 'probeGuess', `probe size N must be 64, 128 or 256, found ${probe.width}`);
+  if (probe.width !== probe.height)
+    fail(file, 'probeGuess', `probe must be square, found ${probe.height}×${probe.width}`);
+  if (!(SUPPORTED_N as readonly number[]).includes(probe.width))
+    fail(file, 'probeGuess', `probe size N must be 64, 128 or 256, found ${probe.width}`);
   if (objectGuess.width < probe.width + 2 || objectGuess.height < probe.width + 2) {
-    fail(file, 'objectGuess', `object ${objectGuess.height}×${objectGuess.width} must be larger than the ${probe.width}×${probe.width} probe`);
+    fail(
+      file,
+      'objectGuess',
+      `object ${objectGuess.height}×${objectGuess.width} must be larger than the ${probe.width}×${probe.width} probe`,
+    );
   }
   return { objectGuess, probe };
 }
@@ -273,7 +358,8 @@ export function selectPatterns(raw: RawDataset, idx: ArrayLike<number>): RawData
   const NN = raw.N * raw.N;
   const diffraction = new Float32Array(n * NN);
   const pick = (v: Float64Array): Float64Array => Float64Array.from({ length: n }, (_, i) => v[idx[i]!]!);
-  for (let i = 0; i < n; i++) diffraction.set(raw.diffraction.subarray(idx[i]! * NN, (idx[i]! + 1) * NN), i * NN);
+  for (let i = 0; i < n; i++)
+    diffraction.set(raw.diffraction.subarray(idx[i]! * NN, (idx[i]! + 1) * NN), i * NN);
   let Y: RawDataset['Y'] = null;
   if (raw.Y) {
     const re = new Float32Array(n * NN);

@@ -52,7 +52,8 @@ export function subsampleIndices(M: number, n: number | undefined, seed: number 
  * coordinates, scan_index, Y) is sliced alike. n ≥ M (or undefined) returns `raw` itself.
  */
 export function subsample(raw: RawDataset, n: number | undefined, seed: number | undefined): RawDataset {
-  if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new GroupingError(`n_subsample must be a positive integer, got ${n}`);
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1))
+    throw new GroupingError(`n_subsample must be a positive integer, got ${n}`);
   if (n === undefined || n >= raw.M) return raw;
   return selectPatterns(raw, subsampleIndices(raw.M, n, seed));
 }
@@ -107,9 +108,16 @@ export class PositionIndex {
  * Returns `(B, C)` pattern indices; `gatherGroups` turns them into the engine's arrays.
  * Throws GroupingError when K < C, M < C or gridsize is not a positive integer.
  */
-export function groupPositions(raw: Pick<RawDataset, 'xcoordsStart' | 'ycoordsStart'>, o: GroupingOptions): Groups;
+export function groupPositions(
+  raw: Pick<RawDataset, 'xcoordsStart' | 'ycoordsStart'>,
+  o: GroupingOptions,
+): Groups;
 export function groupPositions(x: ArrayLike<number>, y: ArrayLike<number>, o: GroupingOptions): Groups;
-export function groupPositions(a: ArrayLike<number> | Pick<RawDataset, 'xcoordsStart' | 'ycoordsStart'>, b: ArrayLike<number> | GroupingOptions, c?: GroupingOptions): Groups {
+export function groupPositions(
+  a: ArrayLike<number> | Pick<RawDataset, 'xcoordsStart' | 'ycoordsStart'>,
+  b: ArrayLike<number> | GroupingOptions,
+  c?: GroupingOptions,
+): Groups {
   if (c === undefined) {
     const raw = a as Pick<RawDataset, 'xcoordsStart' | 'ycoordsStart'>;
     return groupXY(raw.xcoordsStart, raw.ycoordsStart, b as GroupingOptions);
@@ -121,10 +129,15 @@ function groupXY(x: ArrayLike<number>, y: ArrayLike<number>, o: GroupingOptions)
   const M = x.length;
   if (y.length !== M) throw new GroupingError(`x has ${M} positions but y has ${y.length}`);
   const C = o.gridsize * o.gridsize;
-  if (o.K !== undefined && o.neighborCount !== undefined && o.K !== o.neighborCount) throw new GroupingError(`K = ${o.K} and neighborCount = ${o.neighborCount} disagree; give one`);
+  if (o.K !== undefined && o.neighborCount !== undefined && o.K !== o.neighborCount)
+    throw new GroupingError(`K = ${o.K} and neighborCount = ${o.neighborCount} disagree; give one`);
   const K = o.K ?? o.neighborCount ?? 4;
-  if (!(o.gridsize >= 1 && Number.isInteger(o.gridsize))) throw new GroupingError(`gridsize must be a positive integer, got ${o.gridsize}`);
-  if (M < C) throw new GroupingError(`gridsize ${o.gridsize} needs at least ${C} scan positions per group, but the dataset has ${M}`);
+  if (!(o.gridsize >= 1 && Number.isInteger(o.gridsize)))
+    throw new GroupingError(`gridsize must be a positive integer, got ${o.gridsize}`);
+  if (M < C)
+    throw new GroupingError(
+      `gridsize ${o.gridsize} needs at least ${C} scan positions per group, but the dataset has ${M}`,
+    );
   if (C > 1 && K < C) throw new GroupingError(`neighbor_count K = ${K} must be ≥ C = gridsize² = ${C}`);
   const want = o.nGroups ?? M;
   if (!(want >= 1)) throw new GroupingError(`n_groups must be ≥ 1, got ${want}`);
@@ -152,15 +165,22 @@ function groupXY(x: ArrayLike<number>, y: ArrayLike<number>, o: GroupingOptions)
       const combos: number[][] = [];
       combinations(nb, C, 2 * want, combos);
       for (const cmb of combos) {
-        const key = cmb.slice().sort((a, b) => a - b).join(',');
+        const key = cmb
+          .slice()
+          .sort((a, b) => a - b)
+          .join(',');
         if (seen.has(key)) continue; // neighbourhoods overlap: keep each group of patterns once
         seen.add(key);
         pool.push(cmb);
         poolSeed.push(s);
       }
     }
-    if (pool.length === 0) throw new GroupingError(`oversampling found no neighbourhood with ${C} neighbours`);
-    const pick = pool.length >= want ? rng.choice(pool.length, want) : Uint32Array.from({ length: want }, () => rng.int(pool.length));
+    if (pool.length === 0)
+      throw new GroupingError(`oversampling found no neighbourhood with ${C} neighbours`);
+    const pick =
+      pool.length >= want
+        ? rng.choice(pool.length, want)
+        : Uint32Array.from({ length: want }, () => rng.int(pool.length));
     const indices = new Uint32Array(want * C);
     const groupSeeds = new Uint32Array(want);
     pick.forEach((p, b) => {
@@ -173,7 +193,11 @@ function groupXY(x: ArrayLike<number>, y: ArrayLike<number>, o: GroupingOptions)
   }
 
   const n = Math.min(want, M);
-  const seeds = o.sequentialSampling ? Uint32Array.from({ length: n }, (_, i) => i) : n < M ? rng.choice(M, n) : Uint32Array.from({ length: M }, (_, i) => i);
+  const seeds = o.sequentialSampling
+    ? Uint32Array.from({ length: n }, (_, i) => i)
+    : n < M
+      ? rng.choice(M, n)
+      : Uint32Array.from({ length: M }, (_, i) => i);
   const indices = new Uint32Array(n * C);
   for (let b = 0; b < n; b++) {
     const s = seeds[b]!;
@@ -204,7 +228,11 @@ export interface GroupedData {
 }
 
 /** Gather the grouped arrays from a dataset (uses the nominal positions, like PtychoPINN's loader). */
-export function gatherGroups(raw: RawDataset, groups: Groups, positions: 'nominal' | 'true' = 'nominal'): GroupedData {
+export function gatherGroups(
+  raw: RawDataset,
+  groups: Groups,
+  positions: 'nominal' | 'true' = 'nominal',
+): GroupedData {
   const { B, C } = groups;
   const N = raw.N;
   const NN = N * N;

@@ -25,8 +25,12 @@ export function normalise(amplitudes: Float32Array, alpha: number): Float32Array
  * α-normalise grouped amplitudes in one call: returns α (§2.4) and αX as a new array.
  * `amplitudes` is any stack of N×N patterns, e.g. the `(B, C, N, N)` grouped amplitudes.
  */
-export function normaliseDiffraction(amplitudes: Float32Array, N: number): { alpha: number; normalised: Float32Array } {
-  if (amplitudes.length === 0 || amplitudes.length % (N * N) !== 0) throw new Error(`expected a stack of ${N}×${N} patterns, got ${amplitudes.length} values`);
+export function normaliseDiffraction(
+  amplitudes: Float32Array,
+  N: number,
+): { alpha: number; normalised: Float32Array } {
+  if (amplitudes.length === 0 || amplitudes.length % (N * N) !== 0)
+    throw new Error(`expected a stack of ${N}×${N} patterns, got ${amplitudes.length} values`);
   const alpha = normalisationFactor(amplitudes, N);
   return { alpha, normalised: normalise(amplitudes, alpha) };
 }

@@ -52,10 +52,11 @@ export function linesAmplitude(size: number, rng: Rng, nlines = 400): Float64Arr
   const c = gaussianFilter(im, 10).data;
   const out = new Float64Array(size * size);
   const o = Math.floor((W - size) / 2);
-  for (let r = 0; r < size; r++) for (let col = 0; col < size; col++) {
-    const k = (r + o) * W + col + o;
-    out[r * size + col] = a[k]! + 2 * b[k]! + 5 * c[k]!;
-  }
+  for (let r = 0; r < size; r++)
+    for (let col = 0; col < size; col++) {
+      const k = (r + o) * W + col + o;
+      out[r * size + col] = a[k]! + 2 * b[k]! + 5 * c[k]!;
+    }
   return normaliseMax(out);
 }
 

@@ -36,12 +36,16 @@ export function prepareProbe(probe: ProbeField | ComplexImage, a: number, b?: nu
   const N = b === undefined ? Math.round(Math.sqrt(probe.re.length)) : a;
   const probeScale = b === undefined ? a : b;
   if (!(probeScale > 0)) throw new Error(`probe_scale must be > 0, got ${probeScale}`);
-  if (probe.re.length !== N * N || probe.im.length !== N * N) throw new Error(`probe has ${probe.re.length} real and ${probe.im.length} imaginary values, expected ${N}×${N}`);
+  if (probe.re.length !== N * N || probe.im.length !== N * N)
+    throw new Error(
+      `probe has ${probe.re.length} real and ${probe.im.length} imaginary values, expected ${N}×${N}`,
+    );
   const mask = probeMask(N);
   let s = 0;
   for (let i = 0; i < N * N; i++) if (mask[i]) s += Math.hypot(probe.re[i]!, probe.im[i]!);
   const mean = s / (N * N);
-  if (!(mean > 0)) throw new Error('probe is zero inside the central disk of radius N/4; cannot normalise it');
+  if (!(mean > 0))
+    throw new Error('probe is zero inside the central disk of radius N/4; cannot normalise it');
   const k = 1 / (probeScale * mean);
   return { re: probe.re.map((v) => v * k), im: probe.im.map((v) => v * k) };
 }
@@ -94,7 +98,10 @@ export function defaultProbe(N: number): ProbeField {
  * edge). A real, centrosymmetric probe leaves the twin image O*(−r) exactly as consistent with
  * the data as O(r) for single patterns; measured probes are never that symmetric.
  */
-export function aberratedProbe(N: number, a: { defocus?: number; astigmatism?: number; coma?: number } = {}): ProbeField {
+export function aberratedProbe(
+  N: number,
+  a: { defocus?: number; astigmatism?: number; coma?: number } = {},
+): ProbeField {
   const base = defaultProbe(N);
   const R = N / 4;
   const re = new Float32Array(N * N);

@@ -46,19 +46,26 @@ export interface SimulatedScan {
   scale: number;
 }
 
-export function scanPositions(o: ScanOptions & { width: number; height: number }): { x: Float64Array; y: Float64Array } {
-  if (o.gridStep !== undefined && !(o.gridStep > 0)) throw new Error(`grid step must be > 0 pixels, got ${o.gridStep}`);
-  if (o.nImages !== undefined && !(Number.isInteger(o.nImages) && o.nImages >= 1)) throw new Error(`number of images must be a positive integer, got ${o.nImages}`);
-  if (o.buffer !== undefined && !(o.buffer >= 0)) throw new Error(`buffer must be ≥ 0 pixels, got ${o.buffer}`);
+export function scanPositions(o: ScanOptions & { width: number; height: number }): {
+  x: Float64Array;
+  y: Float64Array;
+} {
+  if (o.gridStep !== undefined && !(o.gridStep > 0))
+    throw new Error(`grid step must be > 0 pixels, got ${o.gridStep}`);
+  if (o.nImages !== undefined && !(Number.isInteger(o.nImages) && o.nImages >= 1))
+    throw new Error(`number of images must be a positive integer, got ${o.nImages}`);
+  if (o.buffer !== undefined && !(o.buffer >= 0))
+    throw new Error(`buffer must be ≥ 0 pixels, got ${o.buffer}`);
   if (o.positions) return o.positions;
   const buffer = Math.min(o.buffer ?? o.N / 2 + 1, Math.min(o.width, o.height) / 2 - 1);
   if (o.gridStep !== undefined) {
     const xs: number[] = [];
     const ys: number[] = [];
-    for (let y = buffer; y <= o.height - buffer; y += o.gridStep) for (let x = buffer; x <= o.width - buffer; x += o.gridStep) {
-      xs.push(x);
-      ys.push(y);
-    }
+    for (let y = buffer; y <= o.height - buffer; y += o.gridStep)
+      for (let x = buffer; x <= o.width - buffer; x += o.gridStep) {
+        xs.push(x);
+        ys.push(y);
+      }
     return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
   }
   const n = o.nImages ?? DEFAULT_SIMULATION_CONFIG.n_images;
@@ -77,12 +84,24 @@ export function scanPositions(o: ScanOptions & { width: number; height: number }
  * reconstruction patch by patch: `(count, N, N)` split complex, count = positions.length / 2.
  * @param positions interleaved (x, y) in object pixels
  */
-export function extractPatchesAt(obj: ComplexImage, positions: ArrayLike<number>, N: number): { re: Float64Array; im: Float64Array } {
+export function extractPatchesAt(
+  obj: ComplexImage,
+  positions: ArrayLike<number>,
+  N: number,
+): { re: Float64Array; im: Float64Array } {
   const count = positions.length / 2;
   const NN = N * N;
   const re = new Float64Array(count * NN);
   const im = new Float64Array(count * NN);
-  for (let b = 0; b < count; b++) extractPatch(obj, positions[2 * b]!, positions[2 * b + 1]!, N, re.subarray(b * NN, (b + 1) * NN), im.subarray(b * NN, (b + 1) * NN));
+  for (let b = 0; b < count; b++)
+    extractPatch(
+      obj,
+      positions[2 * b]!,
+      positions[2 * b + 1]!,
+      N,
+      re.subarray(b * NN, (b + 1) * NN),
+      im.subarray(b * NN, (b + 1) * NN),
+    );
   return { re, im };
 }
 
@@ -90,7 +109,14 @@ export function extractPatchesAt(obj: ComplexImage, positions: ArrayLike<number>
  * Bilinear patch centred at (x, y), zero outside the object: out(i, j) = object(y + i − N/2,
  * x + j − N/2) interpolated from its four neighbours; out-of-object neighbours contribute nothing.
  */
-export function extractPatch(obj: ComplexImage, x: number, y: number, N: number, outRe: Float64Array, outIm: Float64Array): void {
+export function extractPatch(
+  obj: ComplexImage,
+  x: number,
+  y: number,
+  N: number,
+  outRe: Float64Array,
+  outIm: Float64Array,
+): void {
   const W = obj.width;
   const H = obj.height;
   const ore = obj.re;
@@ -136,7 +162,13 @@ export function extractPatch(obj: ComplexImage, x: number, y: number, N: number,
 }
 
 /** Exit wave ψ = O_patch · P (complex product), rounded to float32 like every stored array; returns Σ|ψ|². */
-function exitWave(pr: Float64Array, pi: Float64Array, probe: ProbeField, outRe: Float64Array, outIm: Float64Array): number {
+function exitWave(
+  pr: Float64Array,
+  pi: Float64Array,
+  probe: ProbeField,
+  outRe: Float64Array,
+  outIm: Float64Array,
+): number {
   let energy = 0;
   const qr = probe.re;
   const qi = probe.im;
@@ -162,7 +194,8 @@ export function simulateScan(o: SimulateOptions): SimulatedScan {
   if (!(o.nphotons > 0)) throw new Error(`nphotons must be > 0, got ${o.nphotons}`);
   const pos = scanPositions({ ...o, width: object.width, height: object.height });
   const M = pos.x.length;
-  if (M === 0) throw new Error(`no scan positions fit in a ${object.width}×${object.height} object with N = ${N}`);
+  if (M === 0)
+    throw new Error(`no scan positions fit in a ${object.width}×${object.height} object with N = ${N}`);
   const NN = N * N;
   const gtRe = new Float32Array(M * NN);
   const gtIm = new Float32Array(M * NN);
@@ -177,7 +210,8 @@ export function simulateScan(o: SimulateOptions): SimulatedScan {
     gtIm.set(pi, m * NN);
     energy += exitWave(pr, pi, probe, fr, fi);
   }
-  if (!(energy > 0)) throw new Error('the object is zero wherever the probe illuminates it; nothing to diffract');
+  if (!(energy > 0))
+    throw new Error('the object is zero wherever the probe illuminates it; nothing to diffract');
   const s = Math.sqrt(o.nphotons / (energy / M));
   const rng = new Rng((o.seed ^ 0x9e3779b9) >>> 0);
   const diffraction = new Float32Array(M * NN);
@@ -197,11 +231,24 @@ export function simulateScan(o: SimulateOptions): SimulatedScan {
     }
     if (o.onProgress && (m % 256 === 255 || m === M - 1)) o.onProgress(m + 1, M);
   }
-  return { N, M, diffraction, xcoords: pos.x, ycoords: pos.y, groundTruthPatches: { re: gtRe, im: gtIm }, scale: s };
+  return {
+    N,
+    M,
+    diffraction,
+    xcoords: pos.x,
+    ycoords: pos.y,
+    groundTruthPatches: { re: gtRe, im: gtIm },
+    scale: s,
+  };
 }
 
 /** The arrays of a PtychoPINN NPZ for a (subset of a) simulated scan. */
-export function scanArrays(sim: SimulatedScan, object: ComplexImage, probe: ProbeField, idx?: ArrayLike<number>): Record<string, AnyNdArray> {
+export function scanArrays(
+  sim: SimulatedScan,
+  object: ComplexImage,
+  probe: ProbeField,
+  idx?: ArrayLike<number>,
+): Record<string, AnyNdArray> {
   const N = sim.N;
   const NN = N * N;
   const sel = idx ?? Uint32Array.from({ length: sim.M }, (_, i) => i);
@@ -292,20 +339,42 @@ export function simulate(req: SimulationRequest): Simulation {
   let object: ComplexImage;
   const nSpiral = req.nImages ?? DEFAULT_SIMULATION_CONFIG.n_images;
   if (typeof req.object === 'string') {
-    const fallback = req.spiral ? spiralObjectSize(nSpiral, req.spiral.stepPx, N, req.spiral.jitterPx) : Math.round(3.5 * N);
+    const fallback = req.spiral
+      ? spiralObjectSize(nSpiral, req.spiral.stepPx, N, req.spiral.jitterPx)
+      : Math.round(3.5 * N);
     const size = req.objectSize ?? fallback;
     if (size < N + 4) throw new Error(`object size must be at least N + 4 = ${N + 4}, got ${size}`);
-    object = req.object === 'natural' ? naturalObject(size, req.seed) : makeObject(req.object, size, req.seed, Boolean(req.setPhi));
+    object =
+      req.object === 'natural'
+        ? naturalObject(size, req.seed)
+        : makeObject(req.object, size, req.seed, Boolean(req.setPhi));
   } else object = req.object;
   const probe =
-    req.probe === undefined || req.probe === 'default' ? defaultProbe(N) : req.probe === 'aberrated' ? aberratedProbe(N) : req.probe === 'zoneplate' ? zonePlateProbe(N) : req.probe;
-  const positions = req.spiral ? spiralPositions(nSpiral, req.spiral.stepPx, req.spiral.jitterPx, req.seed, object.width / 2, object.height / 2) : undefined;
+    req.probe === undefined || req.probe === 'default'
+      ? defaultProbe(N)
+      : req.probe === 'aberrated'
+        ? aberratedProbe(N)
+        : req.probe === 'zoneplate'
+          ? zonePlateProbe(N)
+          : req.probe;
+  const positions = req.spiral
+    ? spiralPositions(
+        nSpiral,
+        req.spiral.stepPx,
+        req.spiral.jitterPx,
+        req.seed,
+        object.width / 2,
+        object.height / 2,
+      )
+    : undefined;
   if (positions) {
     for (let i = 0; i < positions.x.length; i++) {
       const x = positions.x[i]!;
       const y = positions.y[i]!;
       if (x < N / 2 || y < N / 2 || x > object.width - N / 2 || y > object.height - N / 2) {
-        throw new Error(`spiral position ${i} (${x.toFixed(1)}, ${y.toFixed(1)}) puts its patch outside the ${object.width}×${object.height} object; use a larger object or fewer positions`);
+        throw new Error(
+          `spiral position ${i} (${x.toFixed(1)}, ${y.toFixed(1)}) puts its patch outside the ${object.width}×${object.height} object; use a larger object or fewer positions`,
+        );
       }
     }
   }

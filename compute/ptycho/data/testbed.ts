@@ -78,7 +78,9 @@ export function zonePlateProbe(N: number, o: ZonePlateOptions = {}): ProbeField 
 
 function smoothField(size: number, rng: Rng, exponent: number): Float64Array {
   // Power law k^(exponent/2) in amplitude with a Gaussian roll-off at size/6 cycles.
-  const re = filteredNoise(size, rng, (k) => (k === 0 ? 0 : Math.pow(k, exponent / 2) * Math.exp(-((k / (size / 6)) ** 2))));
+  const re = filteredNoise(size, rng, (k) =>
+    k === 0 ? 0 : Math.pow(k, exponent / 2) * Math.exp(-((k / (size / 6)) ** 2)),
+  );
   let s = 0;
   for (const v of re) s += v * v;
   const sd = Math.sqrt(s / re.length) || 1;
@@ -155,8 +157,16 @@ export function naturalObject(size: number, seed: number, o: NaturalObjectOption
  * angle, with c = step/√π so that each position has ≈ step² of area (nearest neighbours about
  * `stepPx` apart), plus normal jitter of `jitterPx` per axis.
  */
-export function spiralPositions(n: number, stepPx: number, jitterPx: number, seed: number, cx: number, cy: number): { x: Float64Array; y: Float64Array } {
-  if (!(Number.isInteger(n) && n >= 1)) throw new Error(`number of positions must be a positive integer, got ${n}`);
+export function spiralPositions(
+  n: number,
+  stepPx: number,
+  jitterPx: number,
+  seed: number,
+  cx: number,
+  cy: number,
+): { x: Float64Array; y: Float64Array } {
+  if (!(Number.isInteger(n) && n >= 1))
+    throw new Error(`number of positions must be a positive integer, got ${n}`);
   if (!(stepPx > 0)) throw new Error(`scan step must be > 0 pixels, got ${stepPx}`);
   if (!(jitterPx >= 0)) throw new Error(`jitter must be ≥ 0 pixels, got ${jitterPx}`);
   const rng = new Rng((seed ^ 0x5eed) >>> 0);

@@ -23,7 +23,9 @@ export function formatNm(m: number): string {
 /** [label, text] rows: what is known of the geometry, the object pixel first. */
 export function physicalFacts(g: DatasetGeometry | null | undefined): Array<[string, string]> {
   const px = objectPixelSize(g);
-  const rows: Array<[string, string]> = [['Object pixel size', px !== null ? formatNm(px) : PIXEL_SIZE_UNKNOWN]];
+  const rows: Array<[string, string]> = [
+    ['Object pixel size', px !== null ? formatNm(px) : PIXEL_SIZE_UNKNOWN],
+  ];
   if (!g) return rows;
   const ok = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
   if (ok(g.energyEV) || ok(g.wavelengthM)) {

@@ -32,18 +32,26 @@ export function scanBoundingBox(
 ): PixelBox {
   const n = coords.y.length;
   if (n === 0 || coords.x.length !== n) {
-    throw new Error(`scan coordinates must be non-empty with equal y and x lengths (got ${coords.y.length} and ${coords.x.length})`);
+    throw new Error(
+      `scan coordinates must be non-empty with equal y and x lengths (got ${coords.y.length} and ${coords.x.length})`,
+    );
   }
   if (!Number.isInteger(stitchCropSize) || stitchCropSize <= 0) {
     throw new Error(`stitch crop size M must be a positive integer, got ${stitchCropSize}`);
   }
-  let minY = Infinity, maxY = -Infinity, minX = Infinity, maxX = -Infinity;
+  let minY = Infinity,
+    maxY = -Infinity,
+    minX = Infinity,
+    maxX = -Infinity;
   for (let i = 0; i < n; i++) {
     const y = coords.y[i]!;
     const x = coords.x[i]!;
-    if (!Number.isFinite(y) || !Number.isFinite(x)) throw new Error(`scan coordinate ${i} is not finite (y=${y}, x=${x})`);
-    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
-    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+    if (!Number.isFinite(y) || !Number.isFinite(x))
+      throw new Error(`scan coordinate ${i} is not finite (y=${y}, x=${x})`);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
   }
   const r = Math.floor(stitchCropSize / 2);
   const box = {
@@ -118,7 +126,9 @@ export function fitPlane(img: Image2D): Plane {
   const { width: w, height: h } = img;
   const xm = (w - 1) / 2;
   const ym = (h - 1) / 2;
-  let sx = 0, sy = 0, s = 0;
+  let sx = 0,
+    sy = 0,
+    s = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const v = img.data[y * w + x]!;

@@ -14,10 +14,27 @@
  * `metricsJson(report)` turns the report into a JSON-safe object where every number carries
  * its unit and convention; `formatFrcCsv(report)` gives the FRC curves as CSV.
  */
-import { alignForEvaluation, matchMean, removePlane, subtractMean, trimImage, type Plane, type ScanCoordsYX } from './alignment';
+import {
+  alignForEvaluation,
+  matchMean,
+  removePlane,
+  subtractMean,
+  trimImage,
+  type Plane,
+  type ScanCoordsYX,
+} from './alignment';
 import { fourierRingCorrelation, type FrcCrossing, type FrcResult } from './frc';
 import { halfPeriodNm } from './resolution';
-import { amplitudeOf, borderBox, cropComplex, mapImage, phaseOf, type ComplexImage2D, type Image2D, type PixelBox } from '../../numerics/image';
+import {
+  amplitudeOf,
+  borderBox,
+  cropComplex,
+  mapImage,
+  phaseOf,
+  type ComplexImage2D,
+  type Image2D,
+  type PixelBox,
+} from '../../numerics/image';
 import {
   dataRangeOf,
   meanAbsoluteError,
@@ -131,7 +148,8 @@ export function evaluateReconstruction(
   if (o.phaseAlign !== 'plane' && o.phaseAlign !== 'mean') {
     throw new Error(`phase alignment must be 'plane' or 'mean', got '${String(o.phaseAlign)}'`);
   }
-  if (o.pixelSizeM !== null && !(o.pixelSizeM > 0)) throw new Error(`pixel size must be > 0 m, got ${o.pixelSizeM}`);
+  if (o.pixelSizeM !== null && !(o.pixelSizeM > 0))
+    throw new Error(`pixel size must be > 0 m, got ${o.pixelSizeM}`);
 
   assertFinite(recon, 'reconstruction');
   assertFinite(groundTruth, 'ground truth');
@@ -203,7 +221,10 @@ export function evaluateReconstruction(
   return {
     options: o,
     alignment: {
-      inputShapes: { recon: [recon.height, recon.width], groundTruth: [groundTruth.height, groundTruth.width] },
+      inputShapes: {
+        recon: [recon.height, recon.width],
+        groundTruth: [groundTruth.height, groundTruth.width],
+      },
       groundTruthScanBox: crop.groundTruthScanBox,
       reconCommonBox: crop.reconCommonBox,
       groundTruthCommonBox: crop.groundTruthCommonBox,
@@ -247,7 +268,11 @@ export function comparisonColourLimits(report: EvaluationReport): {
   const lim = (a: Image2D, b: Image2D) => {
     let min = Infinity;
     let max = -Infinity;
-    for (const img of [a, b]) for (const v of img.data) { if (v < min) min = v; if (v > max) max = v; }
+    for (const img of [a, b])
+      for (const v of img.data) {
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
     return { min, max };
   };
   const x = report.aligned;
@@ -291,32 +316,61 @@ export interface Quantity {
 
 function q(value: number, unit: string, convention: string): Quantity {
   if (Number.isFinite(value)) return { value, unit, convention };
-  const note = Number.isNaN(value) ? 'not defined (NaN)' : value > 0 ? '+infinity (identical images)' : '-infinity';
+  const note = Number.isNaN(value)
+    ? 'not defined (NaN)'
+    : value > 0
+      ? '+infinity (identical images)'
+      : '-infinity';
   return { value: null, unit, convention, note };
 }
 
-function crossingJson(cr: FrcCrossing, threshold: string, pixelSizeM: number | null): Record<string, unknown> {
+function crossingJson(
+  cr: FrcCrossing,
+  threshold: string,
+  pixelSizeM: number | null,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     threshold,
     reached: cr.ring !== null,
-    ring: q(cr.ring ?? NaN, 'ring index (fractional)', 'first downward crossing, linearly interpolated between rings k−1 and k'),
-    frequency_per_px: q(cr.frequencyPerPx ?? NaN, 'cycles/pixel', 'ring / n, n = side of the square FRC crop'),
+    ring: q(
+      cr.ring ?? NaN,
+      'ring index (fractional)',
+      'first downward crossing, linearly interpolated between rings k−1 and k',
+    ),
+    frequency_per_px: q(
+      cr.frequencyPerPx ?? NaN,
+      'cycles/pixel',
+      'ring / n, n = side of the square FRC crop',
+    ),
     legacy_ring_index: {
       value: cr.legacyRingIndex,
       unit: 'ring index (integer)',
-      convention: 'PtychoPINN R1: first ring with FRC < threshold, curve length (rings up to Nyquist) if never',
+      convention:
+        'PtychoPINN R1: first ring with FRC < threshold, curve length (rings up to Nyquist) if never',
     },
   };
   if (pixelSizeM !== null && cr.frequencyPerPx !== null) {
     const perNm = cr.frequencyPerPx / (pixelSizeM * 1e9);
     out.frequency_per_nm = q(perNm, 'cycles/nm', 'frequency_per_px / pixel size in nm');
-    out.resolution_nm = q(1 / perNm, 'nm', 'full period = 1 / frequency (half-period resolution is half of this)');
-    out.half_period_resolution_nm = q(halfPeriodNm(cr.frequencyPerPx, pixelSizeM) ?? NaN, 'nm', 'half period = 1 / (2 · frequency) · pixel size');
+    out.resolution_nm = q(
+      1 / perNm,
+      'nm',
+      'full period = 1 / frequency (half-period resolution is half of this)',
+    );
+    out.half_period_resolution_nm = q(
+      halfPeriodNm(cr.frequencyPerPx, pixelSizeM) ?? NaN,
+      'nm',
+      'half period = 1 / (2 · frequency) · pixel size',
+    );
   }
   return out;
 }
 
-function componentJson(m: ComponentMetrics, kind: 'amplitude' | 'phase', pixelSizeM: number | null): Record<string, unknown> {
+function componentJson(
+  m: ComponentMetrics,
+  kind: 'amplitude' | 'phase',
+  pixelSizeM: number | null,
+): Record<string, unknown> {
   const unit = kind === 'amplitude' ? 'amplitude (object units)' : 'rad';
   const unit2 = kind === 'amplitude' ? 'amplitude² (object units)' : 'rad²';
   const pre =
@@ -330,16 +384,37 @@ function componentJson(m: ComponentMetrics, kind: 'amplitude' | 'phase', pixelSi
   return {
     mae: q(m.mae, unit, `mean |gt − recon|; ${pre}`),
     mse: q(m.mse, unit2, `mean (gt − recon)²; ${pre}`),
-    psnr_db: q(m.psnrDb, 'dB', `10·log10(R²/MSE), data range R = max−min of ground truth = ${m.psnrDataRange}`),
-    psnr_255_db: q(m.psnr255Db, 'dB', 'PtychoPINN/OpenCV convention: cv2.PSNR, 20·log10(255/(√MSE + DBL_EPSILON)), peak 255 regardless of data range'),
-    ssim: q(m.ssim, 'dimensionless', `Gaussian window σ=1.5 (11×11), population covariance, K1=0.01, K2=0.03, reflect borders, mean over interior; ${ssimPre}`),
-    ssim_skimage_defaults: q(m.ssimSkimageDefaults, 'dimensionless', `PtychoPINN convention: skimage structural_similarity defaults (7×7 uniform window, sample covariance); ${ssimPre}`),
+    psnr_db: q(
+      m.psnrDb,
+      'dB',
+      `10·log10(R²/MSE), data range R = max−min of ground truth = ${m.psnrDataRange}`,
+    ),
+    psnr_255_db: q(
+      m.psnr255Db,
+      'dB',
+      'PtychoPINN/OpenCV convention: cv2.PSNR, 20·log10(255/(√MSE + DBL_EPSILON)), peak 255 regardless of data range',
+    ),
+    ssim: q(
+      m.ssim,
+      'dimensionless',
+      `Gaussian window σ=1.5 (11×11), population covariance, K1=0.01, K2=0.03, reflect borders, mean over interior; ${ssimPre}`,
+    ),
+    ssim_skimage_defaults: q(
+      m.ssimSkimageDefaults,
+      'dimensionless',
+      `PtychoPINN convention: skimage structural_similarity defaults (7×7 uniform window, sample covariance); ${ssimPre}`,
+    ),
     ms_ssim: {
-      ...q(m.msSsim.value, 'dimensionless',
+      ...q(
+        m.msSsim.value,
+        'dimensionless',
         `PtychoPINN MS-SSIM: Π SSIM_ℓ^w_ℓ, w = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333], skimage-default SSIM per level, ` +
-        `data_range = max(ptp) of the pair = ${m.msSsim.dataRange}, decimation [::2, ::2], stop below 7 px, ` +
-        `negative → 1e-4, NaN → 0` +
-        (kind === 'amplitude' ? '; amplitude pair Gaussian-smoothed first' : '; phase mapped (φ+π)/(2π), not smoothed')),
+          `data_range = max(ptp) of the pair = ${m.msSsim.dataRange}, decimation [::2, ::2], stop below 7 px, ` +
+          `negative → 1e-4, NaN → 0` +
+          (kind === 'amplitude'
+            ? '; amplitude pair Gaussian-smoothed first'
+            : '; phase mapped (φ+π)/(2π), not smoothed'),
+      ),
       level_ssim: m.msSsim.levelSsim.map((v) => (Number.isFinite(v) ? v : null)),
       ...(m.msSsim.note ? { note: m.msSsim.note } : {}),
     },
@@ -364,7 +439,8 @@ export function metricsJson(report: EvaluationReport): Record<string, unknown> {
       images: 'row-major; shapes are [rows, columns]; x = column, y = row',
       amplitude: '|object|; reconstruction mean-matched to the ground truth',
       phase: `arg(object) in rad, wrapped (no unwrapping), ${o.phaseAlign === 'plane' ? 'least-squares plane a·x+b·y+c removed' : 'mean removed'} from each image separately`,
-      frc_rings: 'ring k = round(distance from the zero frequency of the fftshift-ed spectrum), frequency k/n cycles/pixel on the centre-cropped n×n square, k = 0 … ⌊n/2⌋ (the curve stops at Nyquist, 0.5 cycles/pixel)',
+      frc_rings:
+        'ring k = round(distance from the zero frequency of the fftshift-ed spectrum), frequency k/n cycles/pixel on the centre-cropped n×n square, k = 0 … ⌊n/2⌋ (the curve stops at Nyquist, 0.5 cycles/pixel)',
     },
     options: {
       stitch_crop_size_px: o.stitchCropSize,
@@ -392,7 +468,8 @@ export function metricsJson(report: EvaluationReport): Record<string, unknown> {
               dx: a.registrationShiftPx.dx,
               unit: 'px',
               estimator: o.registrationEstimator,
-              convention: 'applied to the reconstruction (Fourier phase ramp): content moved +dy rows (down), +dx columns (right); estimated on amplitudes',
+              convention:
+                'applied to the reconstruction (Fourier phase ramp): content moved +dy rows (down), +dx columns (right); estimated on amplitudes',
             },
       registration_cross_check_shift_px:
         a.registrationCrossCheckShiftPx === null
@@ -402,11 +479,17 @@ export function metricsJson(report: EvaluationReport): Record<string, unknown> {
               dx: a.registrationCrossCheckShiftPx.dx,
               unit: 'px',
               estimator:
-                o.registrationEstimator === 'phase-correlation' ? 'windowed-cross-correlation (single pass)' : 'phase-correlation',
+                o.registrationEstimator === 'phase-correlation'
+                  ? 'windowed-cross-correlation (single pass)'
+                  : 'phase-correlation',
               convention: 'not applied; a disagreement > 0.5 px with the applied shift raises a warning',
             },
       evaluated_shape: a.evaluatedShape,
-      amplitude_scale: { value: a.amplitudeScale, unit: 'dimensionless', convention: 'mean(gt amplitude)/mean(recon amplitude)' },
+      amplitude_scale: {
+        value: a.amplitudeScale,
+        unit: 'dimensionless',
+        convention: 'mean(gt amplitude)/mean(recon amplitude)',
+      },
       phase_plane_rad_per_px: a.phasePlane,
       phase_mean_rad: a.phaseMean,
     },
@@ -429,7 +512,15 @@ export function formatFrcCsv(report: EvaluationReport): string {
   const fa = report.amplitude.frc;
   const fp = report.phase.frc;
   const px = report.options.pixelSizeM;
-  const head = ['ring', 'frequency_per_px', ...(px !== null ? ['frequency_per_nm'] : []), 'pixels_in_ring', 'frc_amplitude', 'frc_phase', 'half_bit_threshold'];
+  const head = [
+    'ring',
+    'frequency_per_px',
+    ...(px !== null ? ['frequency_per_nm'] : []),
+    'pixels_in_ring',
+    'frc_amplitude',
+    'frc_phase',
+    'half_bit_threshold',
+  ];
   const lines = [head.join(',')];
   for (let k = 0; k < fa.frc.length; k++) {
     const f = fa.frequencyPerPx[k]!;

@@ -74,7 +74,10 @@ export function frcCurve(a: Image2D, b: Image2D, opts: FrcOptions = {}): FrcCurv
   for (let i = 0; i < n * n; i++) {
     const k = ring[i]!;
     if (k < 0) continue;
-    const xr = ar[i]!, xi = ai[i]!, yr = br[i]!, yi = bi[i]!;
+    const xr = ar[i]!,
+      xi = ai[i]!,
+      yr = br[i]!,
+      yi = bi[i]!;
     cr[k] += xr * yr + xi * yi;
     ci[k] += xi * yr - xr * yi;
     p1[k] += xr * xr + xi * xi;
@@ -115,7 +118,11 @@ export interface FrcCrossing {
  * crossing: a DC value below the threshold counts as d[0] = 0, so the crossing is then ring 1
  * at the latest. The legacy index keeps PtychoPINN's rule (ring 0 included).
  */
-export function findCrossing(curve: ArrayLike<number>, threshold: number | ArrayLike<number>, n: number): FrcCrossing {
+export function findCrossing(
+  curve: ArrayLike<number>,
+  threshold: number | ArrayLike<number>,
+  n: number,
+): FrcCrossing {
   const t = (k: number): number => (typeof threshold === 'number' ? threshold : threshold[k]!);
   let legacy = curve.length;
   for (let k = 0; k < curve.length; k++) {

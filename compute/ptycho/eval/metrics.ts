@@ -102,7 +102,8 @@ export function ssimWindowSize(opts: Omit<SsimOptions, 'dataRange'>): number {
 export function ssim(reference: Image2D, test: Image2D, opts: SsimOptions): number {
   assertSameShape(reference, test, 'reference', 'test');
   const { dataRange } = opts;
-  if (!Number.isFinite(dataRange) || dataRange < 0) throw new Error(`SSIM data range must be ≥ 0, got ${dataRange}`);
+  if (!Number.isFinite(dataRange) || dataRange < 0)
+    throw new Error(`SSIM data range must be ≥ 0, got ${dataRange}`);
   const gaussian = (opts.window ?? 'gaussian') === 'gaussian';
   const winSize = ssimWindowSize(opts);
   if (winSize % 2 === 0) throw new Error(`SSIM window size must be odd, got ${winSize}`);
@@ -112,7 +113,8 @@ export function ssim(reference: Image2D, test: Image2D, opts: SsimOptions): numb
     );
   }
   const kernel = gaussian ? gaussianKernel1d(opts.sigma ?? 1.5, 3.5) : null;
-  const filt = (img: Image2D): Image2D => (kernel ? separableFilter(img, kernel) : uniformFilter(img, winSize));
+  const filt = (img: Image2D): Image2D =>
+    kernel ? separableFilter(img, kernel) : uniformFilter(img, winSize);
   const n = reference.data.length;
   const x = reference.data;
   const y = test.data;
@@ -199,14 +201,20 @@ export function msSsim(reference: Image2D, test: Image2D, opts: MsSsimOptions = 
   for (let level = 0; level < weights.length; level++) {
     let s = ssim(a, b, { ...ssimOpts, dataRange });
     levelSsim.push(s);
-    if (Number.isNaN(s)) return { value: 0, levelSsim, dataRange, note: `NaN SSIM at level ${level}; MS-SSIM set to 0` };
+    if (Number.isNaN(s))
+      return { value: 0, levelSsim, dataRange, note: `NaN SSIM at level ${level}; MS-SSIM set to 0` };
     if (s < 0) s = 1e-4;
     value *= s ** weights[level]!;
     if (level < weights.length - 1) {
       a = decimate2(a);
       b = decimate2(b);
       if (Math.min(a.width, a.height) < minSide) {
-        return { value, levelSsim, dataRange, note: `stopped after ${level + 1} levels: next level ${a.height}×${a.width} is smaller than ${minSide} px` };
+        return {
+          value,
+          levelSsim,
+          dataRange,
+          note: `stopped after ${level + 1} levels: next level ${a.height}×${a.width} is smaller than ${minSide} px`,
+        };
       }
     }
   }

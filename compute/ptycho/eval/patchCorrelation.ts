@@ -57,13 +57,26 @@ class Pearson {
  * @param N      patch side
  * @param crop   side of the central square compared (default N/2, the well-lit centre)
  */
-export function patchCorrelation(pred: ComplexPatches, truth: ComplexPatches, N: number, crop = N / 2): PatchCorrelation {
+export function patchCorrelation(
+  pred: ComplexPatches,
+  truth: ComplexPatches,
+  N: number,
+  crop = N / 2,
+): PatchCorrelation {
   const NN = N * N;
   const count = pred.re.length / NN;
-  if (!Number.isInteger(count) || pred.im.length !== pred.re.length || truth.re.length !== pred.re.length || truth.im.length !== pred.re.length) {
-    throw new Error(`patchCorrelation: predicted and true patches must both be (count, ${N}, ${N}); got ${pred.re.length} and ${truth.re.length} values`);
+  if (
+    !Number.isInteger(count) ||
+    pred.im.length !== pred.re.length ||
+    truth.re.length !== pred.re.length ||
+    truth.im.length !== pred.re.length
+  ) {
+    throw new Error(
+      `patchCorrelation: predicted and true patches must both be (count, ${N}, ${N}); got ${pred.re.length} and ${truth.re.length} values`,
+    );
   }
-  if (!(crop >= 1 && crop <= N)) throw new Error(`patchCorrelation: crop must be between 1 and ${N}, got ${crop}`);
+  if (!(crop >= 1 && crop <= N))
+    throw new Error(`patchCorrelation: crop must be between 1 and ${N}, got ${crop}`);
   const lo = Math.floor((N - crop) / 2);
   const hi = lo + crop;
   const amp = new Pearson();
@@ -90,7 +103,10 @@ export function patchCorrelation(pred: ComplexPatches, truth: ComplexPatches, N:
       for (let c = lo; c < hi; c++) {
         const k = b * NN + r * N + c;
         amp.add(Math.hypot(pred.re[k]!, pred.im[k]!), Math.hypot(truth.re[k]!, truth.im[k]!));
-        phase.add(wrap(Math.atan2(pred.im[k]!, pred.re[k]!) - p0), wrap(Math.atan2(truth.im[k]!, truth.re[k]!) - t0));
+        phase.add(
+          wrap(Math.atan2(pred.im[k]!, pred.re[k]!) - p0),
+          wrap(Math.atan2(truth.im[k]!, truth.re[k]!) - t0),
+        );
       }
   }
   return { amplitude: amp.value(), phase: phase.value(), pixels: count * crop * crop };

@@ -13,7 +13,13 @@
  * registers the two.
  */
 import { fft2InPlace, fftfreq } from '../../numerics/fft2';
-import { assertSameShape, complexImage, image, type ComplexImage2D, type Image2D } from '../../numerics/image';
+import {
+  assertSameShape,
+  complexImage,
+  image,
+  type ComplexImage2D,
+  type Image2D,
+} from '../../numerics/image';
 
 export interface ShiftPx {
   /** Rows (down), pixels. */
@@ -124,7 +130,7 @@ function correlateSpectra(
       }
     }
     dy += (Math.floor(bestIdx / region) - dftshift) / uf;
-    dx += (bestIdx % region - dftshift) / uf;
+    dx += ((bestIdx % region) - dftshift) / uf;
   }
   if (h === 1) dy = 0;
   if (w === 1) dx = 0;
@@ -263,7 +269,8 @@ export function meanRemovedHann(img: Image2D): Image2D {
   const wy = hannWindow(h);
   const wx = hannWindow(w);
   const out = image(w, h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out.data[y * w + x] = (img.data[y * w + x]! - mean) * wy[y]! * wx[x]!;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) out.data[y * w + x] = (img.data[y * w + x]! - mean) * wy[y]! * wx[x]!;
   return out;
 }
 
@@ -322,13 +329,19 @@ export function estimateShift(
         fft2InPlace(re, im, w, h, true);
         mov = image(w, h, re);
       }
-      const d = correlateSpectra(ref, spectrumOf(meanRemovedHann(mov)), w, h, { upsampleFactor, normalization: 'none' }).shift;
+      const d = correlateSpectra(ref, spectrumOf(meanRemovedHann(mov)), w, h, {
+        upsampleFactor,
+        normalization: 'none',
+      }).shift;
       dy += d.dy;
       dx += d.dx;
       if (Math.abs(d.dy) < 0.5 / upsampleFactor && Math.abs(d.dx) < 0.5 / upsampleFactor) break;
     }
     // the running sum of multiples of 1/upsample: snap away accumulated rounding
-    return { dy: Math.round(dy * upsampleFactor) / upsampleFactor, dx: Math.round(dx * upsampleFactor) / upsampleFactor };
+    return {
+      dy: Math.round(dy * upsampleFactor) / upsampleFactor,
+      dx: Math.round(dx * upsampleFactor) / upsampleFactor,
+    };
   }
   throw new Error(`unknown registration estimator '${String(estimator)}'`);
 }

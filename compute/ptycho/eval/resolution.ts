@@ -6,7 +6,10 @@
  */
 
 /** Half-period resolution in nm, 1 / (2f) · pixel size; null without a crossing or pixel size. */
-export function halfPeriodNm(frequencyPerPx: number | null | undefined, pixelSizeM: number | null | undefined): number | null {
+export function halfPeriodNm(
+  frequencyPerPx: number | null | undefined,
+  pixelSizeM: number | null | undefined,
+): number | null {
   if (frequencyPerPx == null || !(frequencyPerPx > 0) || !Number.isFinite(frequencyPerPx)) return null;
   if (pixelSizeM == null || !(pixelSizeM > 0)) return null;
   return (pixelSizeM * 1e9) / (2 * frequencyPerPx);

@@ -43,8 +43,15 @@ export class ObjectPredictor {
     readonly intensityScale: number,
   ) {}
 
-  static async create(onnx: Uint8Array, o: { N: number; gridsize: number; intensityScale: number; device?: ProviderChoice; threads?: number }): Promise<ObjectPredictor> {
-    const session = await createSession(onnx, { provider: o.device ?? 'cpu', ...(o.threads ? { threads: o.threads } : {}) }, 'diffraction_to_obj');
+  static async create(
+    onnx: Uint8Array,
+    o: { N: number; gridsize: number; intensityScale: number; device?: ProviderChoice; threads?: number },
+  ): Promise<ObjectPredictor> {
+    const session = await createSession(
+      onnx,
+      { provider: o.device ?? 'cpu', ...(o.threads ? { threads: o.threads } : {}) },
+      'diffraction_to_obj',
+    );
     return new ObjectPredictor(session, o.N, o.gridsize * o.gridsize, o.intensityScale);
   }
 
@@ -55,7 +62,10 @@ export class ObjectPredictor {
   async predict(input: PredictInput, o: PredictOptions = {}): Promise<PredictedPatches> {
     const { N, C } = this;
     const per = C * N * N;
-    if (input.amplitudes.length !== input.count * per) throw new Error(`predict: ${input.amplitudes.length} values for ${input.count} groups of (${C}, ${N}, ${N})`);
+    if (input.amplitudes.length !== input.count * per)
+      throw new Error(
+        `predict: ${input.amplitudes.length} values for ${input.count} groups of (${C}, ${N}, ${N})`,
+      );
     const bs = Math.max(1, o.batchSize ?? 64);
     const re = new Float32Array(input.count * N * N);
     const im = new Float32Array(input.count * N * N);
@@ -67,9 +77,12 @@ export class ObjectPredictor {
       for (let b = 0; b < n; b++) {
         const src = (start + b) * per;
         for (let c = 0; c < C; c++) {
-          for (let p = 0; p < N * N; p++) nhwc[b * per + p * C + c] = input.amplitudes[src + c * N * N + p]! * this.intensityScale;
+          for (let p = 0; p < N * N; p++)
+            nhwc[b * per + p * C + c] = input.amplitudes[src + c * N * N + p]! * this.intensityScale;
           // input_positions (B, 1, 2, C): [x, y] along axis 2, channel last
-          const off = input.coordsRelative ? input.coordsRelative.subarray((start + b) * C * 2, (start + b + 1) * C * 2) : null;
+          const off = input.coordsRelative
+            ? input.coordsRelative.subarray((start + b) * C * 2, (start + b + 1) * C * 2)
+            : null;
           pos[b * 2 * C + c] = off ? off[c * 2]! : 0;
           pos[b * 2 * C + C + c] = off ? off[c * 2 + 1]! : 0;
         }

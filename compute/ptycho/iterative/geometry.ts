@@ -33,7 +33,12 @@ export const MAX_CANVAS_SIDE = 4096;
  * The smallest canvas holding every patch (plus one pixel for the bilinear neighbour and a
  * one-pixel margin), and each pattern's placement on it.
  */
-export function layoutCanvas(x: Float64Array, y: Float64Array, N: number, file = 'the scan'): { canvas: Canvas; placement: PatchPlacement } {
+export function layoutCanvas(
+  x: Float64Array,
+  y: Float64Array,
+  N: number,
+  file = 'the scan',
+): { canvas: Canvas; placement: PatchPlacement } {
   const M = x.length;
   if (y.length !== M) throw new IterativeError(`${file}: ${M} x coordinates but ${y.length} y coordinates`);
   if (M === 0) throw new IterativeError(`${file}: no scan positions`);
@@ -44,7 +49,8 @@ export function layoutCanvas(x: Float64Array, y: Float64Array, N: number, file =
   for (let m = 0; m < M; m++) {
     const px = x[m]!;
     const py = y[m]!;
-    if (!Number.isFinite(px) || !Number.isFinite(py)) throw new IterativeError(`${file}: position ${m} is not finite: (${px}, ${py})`);
+    if (!Number.isFinite(px) || !Number.isFinite(py))
+      throw new IterativeError(`${file}: position ${m} is not finite: (${px}, ${py})`);
     minX = Math.min(minX, px);
     maxX = Math.max(maxX, px);
     minY = Math.min(minY, py);
@@ -139,7 +145,12 @@ export function splatPatch(
 }
 
 /** Σ over patterns of Eᵀ|P|², in units of the probe's peak intensity: how strongly each canvas pixel is lit. */
-export function illumination(canvas: Canvas, p: PatchPlacement, N: number, probeIntensity: Float64Array): Float32Array {
+export function illumination(
+  canvas: Canvas,
+  p: PatchPlacement,
+  N: number,
+  probeIntensity: Float64Array,
+): Float32Array {
   const { width: W, height: H } = canvas;
   const acc = new Float64Array(W * H);
   const unusedIm = new Float64Array(W * H);

@@ -158,7 +158,8 @@ export class PieSweeper {
       if (refineProbe) {
         // Probe update from the object patch before this pattern's object update.
         let maxO = 0;
-        for (let k = 0; k < NN; k++) maxO = Math.max(maxO, oPatchRe[k]! * oPatchRe[k]! + oPatchIm[k]! * oPatchIm[k]!);
+        for (let k = 0; k < NN; k++)
+          maxO = Math.max(maxO, oPatchRe[k]! * oPatchRe[k]! + oPatchIm[k]! * oPatchIm[k]!);
         const beta = this.s.beta;
         for (let k = 0; k < NN; k++) {
           const a = oPatchRe[k]!;

@@ -74,12 +74,28 @@ const MAX_ERROR = 10;
 function settingsFrom(o: IterativeOptions): PieSettings {
   let c;
   try {
-    c = makeIterativeConfig({ algorithm: o.algorithm, iterations: o.iterations, alpha: o.alpha, probe_refine: o.probeRefine, probe_start: o.probeStart, beta: o.beta, seed: o.seed });
+    c = makeIterativeConfig({
+      algorithm: o.algorithm,
+      iterations: o.iterations,
+      alpha: o.alpha,
+      probe_refine: o.probeRefine,
+      probe_start: o.probeStart,
+      beta: o.beta,
+      seed: o.seed,
+    });
   } catch (e) {
     if (e instanceof ConfigError) throw new IterativeError(e.message);
     throw e;
   }
-  return { algorithm: c.algorithm, iterations: c.iterations, alpha: c.alpha ?? PIE_ALPHA[c.algorithm].default, probeRefine: c.probe_refine, probeStart: c.probe_start, beta: c.beta, seed: c.seed };
+  return {
+    algorithm: c.algorithm,
+    iterations: c.iterations,
+    alpha: c.alpha ?? PIE_ALPHA[c.algorithm].default,
+    probeRefine: c.probe_refine,
+    probeStart: c.probe_start,
+    beta: c.beta,
+    seed: c.seed,
+  };
 }
 
 /** Measured amplitudes in FFT order, as float64, with their total energy. */
@@ -93,7 +109,10 @@ function unshiftedAmplitudes(raw: RawDataset): { amplitudes: Float64Array; energ
     const base = m * NN;
     for (let k = 0; k < NN; k++) {
       const v = raw.diffraction[base + map[k]!]!;
-      if (!(v >= 0) || !Number.isFinite(v)) throw new IterativeError(`${raw.file}: key 'diffraction': expected finite amplitudes ≥ 0, found ${v} in pattern ${m}`);
+      if (!(v >= 0) || !Number.isFinite(v))
+        throw new IterativeError(
+          `${raw.file}: key 'diffraction': expected finite amplitudes ≥ 0, found ${v} in pattern ${m}`,
+        );
       out[base + k] = v;
       energy += v * v;
     }
@@ -118,7 +137,8 @@ function resampleInitial(init: Stitched, canvas: Canvas): { re: Float64Array; im
   const fillIm = si / n;
   const re = new Float64Array(W * H).fill(fillRe);
   const im = new Float64Array(W * H).fill(fillIm);
-  const covered = (r: number, c: number): boolean => r >= 0 && c >= 0 && r < init.height && c < init.width && init.weights[r * init.width + c]! >= 0.5;
+  const covered = (r: number, c: number): boolean =>
+    r >= 0 && c >= 0 && r < init.height && c < init.width && init.weights[r * init.width + c]! >= 0.5;
   for (let r = 0; r < H; r++) {
     const y = canvas.y0 + r - init.y0;
     const r0 = Math.floor(y);
@@ -127,18 +147,28 @@ function resampleInitial(init: Stitched, canvas: Canvas): { re: Float64Array; im
       const x = canvas.x0 + c - init.x0;
       const c0 = Math.floor(x);
       const fx = x - c0;
-      if (!(covered(r0, c0) && covered(r0, c0 + 1) && covered(r0 + 1, c0) && covered(r0 + 1, c0 + 1))) continue;
+      if (!(covered(r0, c0) && covered(r0, c0 + 1) && covered(r0 + 1, c0) && covered(r0 + 1, c0 + 1)))
+        continue;
       const k = r0 * init.width + c0;
       const w = init.width;
-      re[r * W + c] = (1 - fy) * ((1 - fx) * init.re[k]! + fx * init.re[k + 1]!) + fy * ((1 - fx) * init.re[k + w]! + fx * init.re[k + w + 1]!);
-      im[r * W + c] = (1 - fy) * ((1 - fx) * init.im[k]! + fx * init.im[k + 1]!) + fy * ((1 - fx) * init.im[k + w]! + fx * init.im[k + w + 1]!);
+      re[r * W + c] =
+        (1 - fy) * ((1 - fx) * init.re[k]! + fx * init.re[k + 1]!) +
+        fy * ((1 - fx) * init.re[k + w]! + fx * init.re[k + w + 1]!);
+      im[r * W + c] =
+        (1 - fy) * ((1 - fx) * init.im[k]! + fx * init.im[k + 1]!) +
+        fy * ((1 - fx) * init.im[k + w]! + fx * init.im[k + w + 1]!);
     }
   }
   return { re, im };
 }
 
 /** Least-squares k with A ≈ k·|FFT(P·o)|/N over all patterns. */
-function fitObjectScale(state: PieState, amplitudes: Float64Array, M: number, placement: ReturnType<typeof layoutCanvas>['placement']): number {
+function fitObjectScale(
+  state: PieState,
+  amplitudes: Float64Array,
+  M: number,
+  placement: ReturnType<typeof layoutCanvas>['placement'],
+): number {
   const { N, W, oRe, oIm, pRe, pIm } = state;
   const NN = N * N;
   const fft = squareFft2(N);
@@ -166,18 +196,35 @@ function fitObjectScale(state: PieState, amplitudes: Float64Array, M: number, pl
 }
 
 function toStitched(state: PieState, canvas: Canvas, weights: Float32Array): Stitched {
-  return { width: canvas.width, height: canvas.height, re: Float32Array.from(state.oRe), im: Float32Array.from(state.oIm), weights, x0: canvas.x0, y0: canvas.y0 };
+  return {
+    width: canvas.width,
+    height: canvas.height,
+    re: Float32Array.from(state.oRe),
+    im: Float32Array.from(state.oIm),
+    weights,
+    x0: canvas.x0,
+    y0: canvas.y0,
+  };
 }
 
 /**
  * Reconstruct `raw` iteratively. Cancelling (signal) or a diverging update stops after the
  * current iteration and returns the last good iterate with `stopReason` and a message.
  */
-export async function reconstructIterative(raw: RawDataset, o: IterativeOptions = {}): Promise<IterativeResult> {
+export async function reconstructIterative(
+  raw: RawDataset,
+  o: IterativeOptions = {},
+): Promise<IterativeResult> {
   const settings = settingsFrom(o);
-  if (!raw.probe) throw new IterativeError(`${raw.file}: missing key 'probeGuess': iterative reconstruction needs the probe (a complex N×N array)`);
+  if (!raw.probe)
+    throw new IterativeError(
+      `${raw.file}: missing key 'probeGuess': iterative reconstruction needs the probe (a complex N×N array)`,
+    );
   const { N, M } = raw;
-  if (raw.probe.width !== N || raw.probe.height !== N) throw new IterativeError(`${raw.file}: key 'probeGuess': expected shape (${N}, ${N}) to match the diffraction patterns, found (${raw.probe.height}, ${raw.probe.width})`);
+  if (raw.probe.width !== N || raw.probe.height !== N)
+    throw new IterativeError(
+      `${raw.file}: key 'probeGuess': expected shape (${N}, ${N}) to match the diffraction patterns, found (${raw.probe.height}, ${raw.probe.width})`,
+    );
   const t0 = performance.now();
   const { canvas, placement } = layoutCanvas(raw.xcoords, raw.ycoords, N, raw.file);
   const { amplitudes, energy } = unshiftedAmplitudes(raw);

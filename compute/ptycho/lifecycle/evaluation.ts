@@ -3,7 +3,13 @@
  * made from it (metrics.json, frc.csv, comparison.png; the UI's EvaluationSummary).
  */
 import { join } from 'node:path';
-import { evaluateReconstruction, metricsJson, formatFrcCsv, comparisonColourLimits, type EvaluationReport } from '../eval/evaluate';
+import {
+  evaluateReconstruction,
+  metricsJson,
+  formatFrcCsv,
+  comparisonColourLimits,
+  type EvaluationReport,
+} from '../eval/evaluate';
 import type { ComplexImage } from '../data/dataset';
 import type { Stitched } from '../stitch/reassemble';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
@@ -31,9 +37,19 @@ export interface EvaluationOptions {
  * sub-pixel remainder. `centroids` are kept for the PtychoPINN-style crop when the origin is
  * unknown (NaN).
  */
-export function evaluateStitched(s: Stitched, gt: ComplexImage, centroids: ArrayLike<number>, o: EvaluationOptions = {}): EvaluationReport {
+export function evaluateStitched(
+  s: Stitched,
+  gt: ComplexImage,
+  centroids: ArrayLike<number>,
+  o: EvaluationOptions = {},
+): EvaluationReport {
   let rec = { width: s.width, height: s.height, re: Float64Array.from(s.re), im: Float64Array.from(s.im) };
-  let truth = { width: gt.width, height: gt.height, re: Float64Array.from(gt.re), im: Float64Array.from(gt.im) };
+  let truth = {
+    width: gt.width,
+    height: gt.height,
+    re: Float64Array.from(gt.re),
+    im: Float64Array.from(gt.im),
+  };
   let scanCoordsYX: { y: Float64Array; x: Float64Array } | undefined;
   if (Number.isFinite(s.x0) && Number.isFinite(s.y0)) {
     // The part of the canvas that patches cover (weight ≥ half a patch), in object pixels.
@@ -56,7 +72,10 @@ export function evaluateStitched(s: Stitched, gt: ComplexImage, centroids: Array
     const left = Math.max(0, c0 + cMin);
     const bottom = Math.min(gt.height, r0 + rMax + 1);
     const right = Math.min(gt.width, c0 + cMax + 1);
-    if (bottom - top < 8 || right - left < 8) throw new Error(`the reconstruction (origin x=${s.x0.toFixed(1)}, y=${s.y0.toFixed(1)}, ${s.width}×${s.height}) does not overlap the ${gt.width}×${gt.height} ground truth`);
+    if (bottom - top < 8 || right - left < 8)
+      throw new Error(
+        `the reconstruction (origin x=${s.x0.toFixed(1)}, y=${s.y0.toFixed(1)}, ${s.width}×${s.height}) does not overlap the ${gt.width}×${gt.height} ground truth`,
+      );
     const cut = (img: typeof rec, y: number, x: number, h: number, w: number) => {
       const re = new Float64Array(h * w);
       const im = new Float64Array(h * w);
@@ -70,7 +89,10 @@ export function evaluateStitched(s: Stitched, gt: ComplexImage, centroids: Array
     rec = cut(rec, top - r0, left - c0, bottom - top, right - left);
   } else {
     const B = centroids.length / 2;
-    scanCoordsYX = { y: Float64Array.from({ length: B }, (_, b) => centroids[2 * b + 1]!), x: Float64Array.from({ length: B }, (_, b) => centroids[2 * b]!) };
+    scanCoordsYX = {
+      y: Float64Array.from({ length: B }, (_, b) => centroids[2 * b + 1]!),
+      x: Float64Array.from({ length: B }, (_, b) => centroids[2 * b]!),
+    };
   }
   const opts = {
     ...(scanCoordsYX ? { scanCoordsYX } : {}),
@@ -82,13 +104,18 @@ export function evaluateStitched(s: Stitched, gt: ComplexImage, centroids: Array
     ...(o.phaseAlign ? { phaseAlign: o.phaseAlign } : {}),
     ...(o.pixelSizeM ? { pixelSizeM: o.pixelSizeM } : {}),
   };
-  const report = evaluateReconstruction(rec, truth, { ...opts, ...(o.registration !== undefined ? { registration: o.registration } : {}) });
+  const report = evaluateReconstruction(rec, truth, {
+    ...opts,
+    ...(o.registration !== undefined ? { registration: o.registration } : {}),
+  });
   // With the footprint known, a true misregistration is a pixel or two. A large "shift" means the
   // correlation locked onto noise (typical of an untrained or poor model); do not apply it.
   const sh = report.alignment.registrationShiftPx;
   if (!scanCoordsYX && sh && Math.hypot(sh.dy, sh.dx) > MAX_REGISTRATION_SHIFT_PX) {
     const plain = evaluateReconstruction(rec, truth, { ...opts, registration: false });
-    plain.warnings.unshift(`registration found an implausible shift (dy, dx) = (${sh.dy.toFixed(2)}, ${sh.dx.toFixed(2)}) px for a canvas whose position is known; metrics computed without registration`);
+    plain.warnings.unshift(
+      `registration found an implausible shift (dy, dx) = (${sh.dy.toFixed(2)}, ${sh.dx.toFixed(2)}) px for a canvas whose position is known; metrics computed without registration`,
+    );
     return plain;
   }
   return report;
@@ -105,8 +132,26 @@ export function writeEvaluation(dir: string, report: EvaluationReport): string[]
   atomicWriteFileSync(frc, formatFrcCsv(report));
   const lim = comparisonColourLimits(report);
   const a = report.aligned;
-  const panel = (title: string, img: { width: number; height: number; data: Float64Array }, phase: boolean, l: { min: number; max: number }) =>
-    renderFigure({ title, values: img.data, width: img.width, height: img.height, colormap: phase ? 'twilight' : 'gray', vmin: l.min, vmax: l.max, unit: phase ? 'phase (rad)' : 'amplitude (a.u.)', pixelSizeM: report.options.pixelSizeM }, { imageSize: 400, minWidth: 0 });
+  const panel = (
+    title: string,
+    img: { width: number; height: number; data: Float64Array },
+    phase: boolean,
+    l: { min: number; max: number },
+  ) =>
+    renderFigure(
+      {
+        title,
+        values: img.data,
+        width: img.width,
+        height: img.height,
+        colormap: phase ? 'twilight' : 'gray',
+        vmin: l.min,
+        vmax: l.max,
+        unit: phase ? 'phase (rad)' : 'amplitude (a.u.)',
+        pixelSizeM: report.options.pixelSizeM,
+      },
+      { imageSize: 400, minWidth: 0 },
+    );
   // Ground truth | reconstruction, amplitude above phase, each pair on one colour scale.
   const figs = [
     panel('Ground truth · amplitude', a.groundTruthAmplitude, false, lim.amplitude),
@@ -122,11 +167,18 @@ const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** The report's crossings of 0.5, 1/7 and the half-bit curve (those metrics.json gives), in cycles/pixel. */
 function thresholdCrossings(f: FrcResult): FrcThresholdCrossings {
-  return { half: f.frc50.frequencyPerPx, oneSeventh: f.frc1over7.frequencyPerPx, halfBit: f.halfBitCrossing.frequencyPerPx };
+  return {
+    half: f.frc50.frequencyPerPx,
+    oneSeventh: f.frc1over7.frequencyPerPx,
+    halfBit: f.halfBitCrossing.frequencyPerPx,
+  };
 }
 
 export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
-  const pair = (f: (c: EvaluationReport['amplitude']) => number) => ({ amplitude: fin(f(r.amplitude)), phase: fin(f(r.phase)) });
+  const pair = (f: (c: EvaluationReport['amplitude']) => number) => ({
+    amplitude: fin(f(r.amplitude)),
+    phase: fin(f(r.phase)),
+  });
   const c = r.amplitude.frc;
   const px = r.options.pixelSizeM;
   return {
@@ -148,14 +200,23 @@ export function evaluationSummary(r: EvaluationReport): EvaluationSummary {
     resolutionNm:
       px === null
         ? null
-        : { frc50: pair((c) => halfPeriodNm(c.frc.frc50.frequencyPerPx, px) ?? NaN), halfBit: pair((c) => halfPeriodNm(c.frc.halfBitCrossing.frequencyPerPx, px) ?? NaN) },
-    groundTruth: { width: r.aligned.groundTruthAmplitude.width, height: r.aligned.groundTruthAmplitude.height, amplitude: Float32Array.from(r.aligned.groundTruthAmplitude.data), phase: Float32Array.from(r.aligned.groundTruthPhase.data) },
+        : {
+            frc50: pair((c) => halfPeriodNm(c.frc.frc50.frequencyPerPx, px) ?? NaN),
+            halfBit: pair((c) => halfPeriodNm(c.frc.halfBitCrossing.frequencyPerPx, px) ?? NaN),
+          },
+    groundTruth: {
+      width: r.aligned.groundTruthAmplitude.width,
+      height: r.aligned.groundTruthAmplitude.height,
+      amplitude: Float32Array.from(r.aligned.groundTruthAmplitude.data),
+      phase: Float32Array.from(r.aligned.groundTruthPhase.data),
+    },
   };
 }
 
 /** A few lines for the terminal. */
 export function formatMetricsTable(r: EvaluationReport): string {
-  const row = (name: string, a: number, p: number, digits = 4): string => `  ${name.padEnd(16)} ${a.toPrecision(digits).padStart(12)} ${p.toPrecision(digits).padStart(12)}`;
+  const row = (name: string, a: number, p: number, digits = 4): string =>
+    `  ${name.padEnd(16)} ${a.toPrecision(digits).padStart(12)} ${p.toPrecision(digits).padStart(12)}`;
   const f50 = (c: EvaluationReport['amplitude']): number => c.frc.frc50.frequencyPerPx ?? NaN;
   const px = r.options.pixelSizeM;
   return [
@@ -168,7 +229,15 @@ export function formatMetricsTable(r: EvaluationReport): string {
     row('MS-SSIM', r.amplitude.msSsim.value, r.phase.msSsim.value),
     row('FRC50 (1/px)', f50(r.amplitude), f50(r.phase)),
     ...(px !== null
-      ? [row('FRC50 res. (nm)', halfPeriodNm(f50(r.amplitude), px) ?? NaN, halfPeriodNm(f50(r.phase), px) ?? NaN, 3), `  (half-period 1/(2f) at object pixel ${formatNm(px)})`]
+      ? [
+          row(
+            'FRC50 res. (nm)',
+            halfPeriodNm(f50(r.amplitude), px) ?? NaN,
+            halfPeriodNm(f50(r.phase), px) ?? NaN,
+            3,
+          ),
+          `  (half-period 1/(2f) at object pixel ${formatNm(px)})`,
+        ]
       : [`  (FRC resolution in px only: ${PIXEL_SIZE_UNKNOWN})`]),
     ...r.warnings.map((w) => `  note: ${w}`),
   ].join('\n');

@@ -38,9 +38,17 @@ export class FinetuneError extends Error {
   override name = 'FinetuneError';
 }
 
-export async function finetuneModel(model: TrainedModel, raw: RawDataset, o: FinetuneOptions): Promise<FinetuneResult> {
-  if (!(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new FinetuneError(`finetune epochs: expected a positive integer, got ${o.epochs}`);
-  if (model.params.names().length === 0) throw new FinetuneError('this model bundle holds no trainable weights (training_state.safetensors), so it cannot be fine-tuned');
+export async function finetuneModel(
+  model: TrainedModel,
+  raw: RawDataset,
+  o: FinetuneOptions,
+): Promise<FinetuneResult> {
+  if (!(Number.isInteger(o.epochs) && o.epochs >= 1))
+    throw new FinetuneError(`finetune epochs: expected a positive integer, got ${o.epochs}`);
+  if (model.params.names().length === 0)
+    throw new FinetuneError(
+      'this model bundle holds no trainable weights (training_state.safetensors), so it cannot be fine-tuned',
+    );
   const base = model.config;
   const cfg = makeTrainingConfig({
     ...base,
@@ -67,9 +75,20 @@ export async function finetuneModel(model: TrainedModel, raw: RawDataset, o: Fin
     ...(o.onBatch ? { onBatch: o.onBatch } : {}),
     ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
   });
-  if (run.result.stoppedBy === 'non_finite') throw new FinetuneError(run.result.error ?? 'fine-tuning diverged');
+  if (run.result.stoppedBy === 'non_finite')
+    throw new FinetuneError(run.result.error ?? 'fine-tuning diverged');
   // The scan's own photon count and probe normalisation were used; keep the original's config
   // (what it was trained with) so a later save says how the weights were made.
-  const tuned: TrainedModel = { ...run.model, config: { ...run.model.config, train_data_file: base.train_data_file }, history: [...model.history], path: null };
-  return { model: tuned, history: run.result.history, seconds: (performance.now() - t0) / 1000, stoppedBy: run.result.stoppedBy };
+  const tuned: TrainedModel = {
+    ...run.model,
+    config: { ...run.model.config, train_data_file: base.train_data_file },
+    history: [...model.history],
+    path: null,
+  };
+  return {
+    model: tuned,
+    history: run.result.history,
+    seconds: (performance.now() - t0) / 1000,
+    stoppedBy: run.result.stoppedBy,
+  };
 }

@@ -7,7 +7,15 @@ import { appVersion } from '../../version';
 import { loadRawDataset, type RawDataset } from '../data/dataset';
 import { makeTrainingConfig, type TrainingConfig } from '../config/config';
 import { toLegacyParams } from '../config/legacy';
-import { BundleError, encodeBundle, makeManifest, readBundle, writeBundle, type BundleContents, type BundleParams } from '../bundle/bundle';
+import {
+  BundleError,
+  encodeBundle,
+  makeManifest,
+  readBundle,
+  writeBundle,
+  type BundleContents,
+  type BundleParams,
+} from '../bundle/bundle';
 import { exportModels } from '../infer/exportModels';
 import type { PinnLossSpec, PinnModelSpec } from '../model/spec';
 import { trainPinn, type BatchProgress, type EpochRecord, type TrainResult } from '../train/trainer';
@@ -38,7 +46,13 @@ export function modelSpecOf(cfg: TrainingConfig): PinnModelSpec {
 }
 
 export function lossSpecOf(cfg: TrainingConfig): PinnLossSpec {
-  return { nll_weight: cfg.nll_weight, mae_weight: cfg.mae_weight, realspace_weight: cfg.realspace_weight, realspace_mae_weight: cfg.realspace_mae_weight, tv_weight: cfg.tv_weight };
+  return {
+    nll_weight: cfg.nll_weight,
+    mae_weight: cfg.mae_weight,
+    realspace_weight: cfg.realspace_weight,
+    realspace_mae_weight: cfg.realspace_mae_weight,
+    tv_weight: cfg.tv_weight,
+  };
 }
 
 /** A model in memory: trained here, or loaded from a bundle. */
@@ -117,8 +131,13 @@ export async function trainModel(cfg: TrainingConfig, o: TrainRunOptions = {}): 
     },
   );
   const finalCfg = makeTrainingConfig({ ...cfg, nphotons: prepared.nphotons, model: cfg.model });
-  const probe = result.params.has('probe.re') ? { re: result.params.get('probe.re'), im: result.params.get('probe.im') } : prepared.probe;
-  const models = exportModels(modelSpecOf(finalCfg), result.params, probe, { producer: 'ptycho-workstation', app_version: appVersion() });
+  const probe = result.params.has('probe.re')
+    ? { re: result.params.get('probe.re'), im: result.params.get('probe.im') }
+    : prepared.probe;
+  const models = exportModels(modelSpecOf(finalCfg), result.params, probe, {
+    producer: 'ptycho-workstation',
+    app_version: appVersion(),
+  });
   return {
     model: {
       config: finalCfg,
@@ -151,18 +170,30 @@ function bundleParams(m: TrainedModel): BundleParams {
     legacy: { ...toLegacyParams(m.config), intensity_scale: m.intensityScale },
     intensity_scale: m.intensityScale,
     initial_intensity_scale: m.initialIntensityScale,
-    probe: { shape: [m.config.model.N, m.config.model.N], re: Array.from(m.probe.re), im: Array.from(m.probe.im) },
+    probe: {
+      shape: [m.config.model.N, m.config.model.N],
+      re: Array.from(m.probe.re),
+      im: Array.from(m.probe.im),
+    },
   };
 }
 
 export function bundleOf(m: TrainedModel): BundleContents {
   const params = bundleParams(m);
-  const tensors = Object.fromEntries(m.params.names().map((n) => [n, { shape: m.params.shape(n), data: m.params.get(n) }]));
+  const tensors = Object.fromEntries(
+    m.params.names().map((n) => [n, { shape: m.params.shape(n), data: m.params.get(n) }]),
+  );
   return {
     manifest: makeManifest(m.appVersion, m.created),
-    models: { autoencoder: { onnx: m.autoencoderOnnx, params }, diffraction_to_obj: { onnx: m.inferenceOnnx, params } },
+    models: {
+      autoencoder: { onnx: m.autoencoderOnnx, params },
+      diffraction_to_obj: { onnx: m.inferenceOnnx, params },
+    },
     history: m.history.map((h) => ({ ...h })),
-    trainingState: writeSafetensors(tensors, { format: 'ptycho-workstation weights', epochs: String(m.history.length) }),
+    trainingState: writeSafetensors(tensors, {
+      format: 'ptycho-workstation weights',
+      epochs: String(m.history.length),
+    }),
   };
 }
 
@@ -180,7 +211,10 @@ export function saveModel(m: TrainedModel, path: string): number {
  */
 export function saveTrainingOutputs(m: TrainedModel, dir: string): number {
   const bundle = encodeModel(m);
-  commitFilesSync(dir, { 'wts.h5.zip': bundle, ...historyFiles(m.history as unknown as Record<string, unknown>[]) });
+  commitFilesSync(dir, {
+    'wts.h5.zip': bundle,
+    ...historyFiles(m.history as unknown as Record<string, unknown>[]),
+  });
   m.path = join(dir, 'wts.h5.zip');
   return bundle.length;
 }
@@ -202,7 +236,9 @@ export async function loadModel(path: string): Promise<TrainedModel> {
     try {
       tensors = readSafetensors(b.trainingState).tensors;
     } catch (e) {
-      throw new BundleError(`${path}: training_state/params.safetensors: ${(e as Error).message.replace(/^safetensors: /, '')}`);
+      throw new BundleError(
+        `${path}: training_state/params.safetensors: ${(e as Error).message.replace(/^safetensors: /, '')}`,
+      );
     }
     for (const [n, t] of Object.entries(tensors)) params.set(n, t.data, t.shape);
   }

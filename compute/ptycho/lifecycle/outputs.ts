@@ -66,12 +66,19 @@ export function reconstructionProduct(s: Stitched, src: ProductSources): Ptychod
     objectLayerSpacingM: new Float64Array(0),
     lossEpochs: Float64Array.from(hist, (h, i) => (typeof h.epoch === 'number' ? h.epoch : i + 1)),
     lossValues: Float64Array.from(hist, (h) => h.loss as number),
-    extraAttrs: { [PRODUCT_UNITS_ATTR]: known ? 'm' : 'pixels: the scan had no geometry, so every *_m value is in object pixels (pixel size 1)' },
+    extraAttrs: {
+      [PRODUCT_UNITS_ATTR]: known
+        ? 'm'
+        : 'pixels: the scan had no geometry, so every *_m value is in object pixels (pixel size 1)',
+    },
   };
 }
 
 /** Amplitude and phase of a stitched canvas (compute/numerics/complex.ts). */
-export function amplitudePhase(s: Pick<Stitched, 're' | 'im'>): { amplitude: Float32Array; phase: Float32Array } {
+export function amplitudePhase(s: Pick<Stitched, 're' | 'im'>): {
+  amplitude: Float32Array;
+  phase: Float32Array;
+} {
   return amplitudeAndPhase(s.re, s.im);
 }
 
@@ -81,7 +88,12 @@ export interface ReconstructionExtras {
 }
 
 /** reconstruction.npz content at `path` (atomic). */
-export function writeReconstructionNpz(path: string, s: Stitched, meta: Record<string, unknown> = {}, extra: ReconstructionExtras = {}): string {
+export function writeReconstructionNpz(
+  path: string,
+  s: Stitched,
+  meta: Record<string, unknown> = {},
+  extra: ReconstructionExtras = {},
+): string {
   const { amplitude, phase } = amplitudePhase(s);
   const shape = [s.height, s.width];
   writeNpz(
@@ -93,9 +105,17 @@ export function writeReconstructionNpz(path: string, s: Stitched, meta: Record<s
       weights: f32(s.weights, shape),
       x0: f64(Float64Array.of(s.x0), []),
       y0: f64(Float64Array.of(s.y0), []),
-      ...(extra.probe ? { probe: complexFromSplit(extra.probe.re, extra.probe.im, [extra.probe.height, extra.probe.width]) } : {}),
+      ...(extra.probe
+        ? { probe: complexFromSplit(extra.probe.re, extra.probe.im, [extra.probe.height, extra.probe.width]) }
+        : {}),
     },
-    { compress: true, metadata: { ...meta, conventions: 'object[row, col] is object pixel (y0 + row, x0 + col); x = column, y = row' } },
+    {
+      compress: true,
+      metadata: {
+        ...meta,
+        conventions: 'object[row, col] is object pixel (y0 + row, x0 + col); x = column, y = row',
+      },
+    },
   );
   return path;
 }
@@ -106,11 +126,40 @@ export function writeReconstructionNpz(path: string, s: Stitched, meta: Record<s
  * covered are transparent. `label` names what made it ('PINN', 'rPIE 30 it.'); with the object
  * pixel size the figures get a scale bar.
  */
-export function writeReconstructionPngs(amplitudePath: string, phasePath: string, s: Stitched, label = 'Reconstruction', pixelSizeM: number | null = null): string[] {
+export function writeReconstructionPngs(
+  amplitudePath: string,
+  phasePath: string,
+  s: Stitched,
+  label = 'Reconstruction',
+  pixelSizeM: number | null = null,
+): string[] {
   const { amplitude, phase } = amplitudePhase(s);
-  const base = { width: s.width, height: s.height, mask: s.weights, ...(pixelSizeM !== null ? { pixelSizeM } : {}) };
-  writeFigurePng(amplitudePath, renderFigure({ ...base, title: `${label} · amplitude`, values: amplitude, colormap: 'gray', unit: 'amplitude (a.u.)' }));
-  writeFigurePng(phasePath, renderFigure({ ...base, title: `${label} · phase`, values: phase, colormap: 'twilight', unit: 'phase (rad)' }));
+  const base = {
+    width: s.width,
+    height: s.height,
+    mask: s.weights,
+    ...(pixelSizeM !== null ? { pixelSizeM } : {}),
+  };
+  writeFigurePng(
+    amplitudePath,
+    renderFigure({
+      ...base,
+      title: `${label} · amplitude`,
+      values: amplitude,
+      colormap: 'gray',
+      unit: 'amplitude (a.u.)',
+    }),
+  );
+  writeFigurePng(
+    phasePath,
+    renderFigure({
+      ...base,
+      title: `${label} · phase`,
+      values: phase,
+      colormap: 'twilight',
+      unit: 'phase (rad)',
+    }),
+  );
   return [amplitudePath, phasePath];
 }
 
@@ -119,27 +168,46 @@ export function writeReconstructionPngs(amplitudePath: string, phasePath: string
  * reconstructed_phase.png — and, given the scan and probe, product-out.h5 (a Ptychodus product,
  * Ptychodus' standard output name). HDF5 is initialised by openDataset, which opened the scan.
  */
-export function writeReconstruction(dir: string, s: Stitched, meta: Record<string, unknown> = {}, product?: ProductSources, extra: ReconstructionExtras = {}): string[] {
+export function writeReconstruction(
+  dir: string,
+  s: Stitched,
+  meta: Record<string, unknown> = {},
+  product?: ProductSources,
+  extra: ReconstructionExtras = {},
+): string[] {
   const pixelSizeM = objectPixelSize(product?.raw.geometry);
-  const files = [writeReconstructionNpz(join(dir, 'reconstruction.npz'), s, meta, extra), ...writeReconstructionPngs(join(dir, 'reconstructed_amplitude.png'), join(dir, 'reconstructed_phase.png'), s, 'Reconstruction', pixelSizeM)];
+  const files = [
+    writeReconstructionNpz(join(dir, 'reconstruction.npz'), s, meta, extra),
+    ...writeReconstructionPngs(
+      join(dir, 'reconstructed_amplitude.png'),
+      join(dir, 'reconstructed_phase.png'),
+      s,
+      'Reconstruction',
+      pixelSizeM,
+    ),
+  ];
   if (product && hdf5Ready()) files.push(writeReconstructionProduct(join(dir, 'product-out.h5'), s, product));
   return files;
 }
 
 /** A reconstruction as a Ptychodus product HDF5 at `path` (product-out.h5's layout; HDF5 must be initialised). */
 export function writeReconstructionProduct(path: string, s: Stitched, product: ProductSources): string {
-  if (!hdf5Ready()) throw new Error(`${path}: HDF5 is not initialised (open the scan with openDataset first)`);
+  if (!hdf5Ready())
+    throw new Error(`${path}: HDF5 is not initialised (open the scan with openDataset first)`);
   writeProductH5(path, reconstructionProduct(s, product));
   return path;
 }
 
 /** history.json and history.csv of a training history (name → content). */
-export function historyFiles(history: readonly Record<string, unknown>[]): Record<'history.json' | 'history.csv', string> {
+export function historyFiles(
+  history: readonly Record<string, unknown>[],
+): Record<'history.json' | 'history.csv', string> {
   const cols = history.length ? Object.keys(history[0]!) : ['epoch', 'loss', 'val_loss'];
   const fmt = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
   return {
     'history.json': JSON.stringify(history, null, 2),
-    'history.csv': [cols.join(','), ...history.map((h) => cols.map((c) => fmt(h[c])).join(','))].join('\n') + '\n',
+    'history.csv':
+      [cols.join(','), ...history.map((h) => cols.map((c) => fmt(h[c])).join(','))].join('\n') + '\n',
   };
 }
 
@@ -153,8 +221,17 @@ export function writeHistory(dir: string, history: readonly Record<string, unkno
 }
 
 /** iterations.csv: the data error of each iteration of an iterative reconstruction. */
-export function writeIterativeHistory(dir: string, history: readonly { iteration: number; error: number; seconds: number }[]): string[] {
+export function writeIterativeHistory(
+  dir: string,
+  history: readonly { iteration: number; error: number; seconds: number }[],
+): string[] {
   const csv = join(dir, 'iterations.csv');
-  atomicWriteFileSync(csv, ['iteration,error,seconds', ...history.map((h) => `${h.iteration},${h.error},${h.seconds.toFixed(4)}`)].join('\n') + '\n');
+  atomicWriteFileSync(
+    csv,
+    [
+      'iteration,error,seconds',
+      ...history.map((h) => `${h.iteration},${h.error},${h.seconds.toFixed(4)}`),
+    ].join('\n') + '\n',
+  );
   return [csv];
 }

@@ -44,12 +44,17 @@ export class PrepareError extends Error {
 }
 
 export function prepareData(raw: RawDataset, o: PrepareOptions): PreparedData {
-  if (raw.N !== o.N) throw new PrepareError(`${raw.file}: patterns are ${raw.N}×${raw.N} but the model expects N = ${o.N}`);
-  if (!raw.probe) throw new PrepareError(`${raw.file}: missing key 'probeGuess' (needed to train and reconstruct)`);
+  if (raw.N !== o.N)
+    throw new PrepareError(`${raw.file}: patterns are ${raw.N}×${raw.N} but the model expects N = ${o.N}`);
+  if (!raw.probe)
+    throw new PrepareError(`${raw.file}: missing key 'probeGuess' (needed to train and reconstruct)`);
   const C = o.gridsize * o.gridsize;
   // Subsample before grouping. For gridsize > 1 keep enough patterns to form the requested groups.
   const nSub = o.nSubsample ?? (o.nGroups !== undefined && C === 1 ? o.nGroups : undefined);
-  const subset = nSub !== undefined && nSub < raw.M ? selectPatterns(raw, subsampleIndices(raw.M, nSub, o.subsampleSeed)) : raw;
+  const subset =
+    nSub !== undefined && nSub < raw.M
+      ? selectPatterns(raw, subsampleIndices(raw.M, nSub, o.subsampleSeed))
+      : raw;
   const groups = groupPositions(subset.xcoordsStart, subset.ycoordsStart, {
     gridsize: o.gridsize,
     neighborCount: o.neighborCount,

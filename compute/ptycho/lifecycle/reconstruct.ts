@@ -40,7 +40,11 @@ export interface Reconstruction {
 /** PtychoPINN's inference seed for grouping (np.random.seed(45)). */
 export const INFERENCE_SEED = 45;
 
-export async function reconstruct(model: TrainedModel, raw: RawDataset, o: ReconstructOptions = {}): Promise<Reconstruction> {
+export async function reconstruct(
+  model: TrainedModel,
+  raw: RawDataset,
+  o: ReconstructOptions = {},
+): Promise<Reconstruction> {
   const cfg = model.config;
   const C = cfg.model.gridsize ** 2;
   const available = Math.min(o.nSubsample ?? raw.M, raw.M);
@@ -67,13 +71,33 @@ export async function reconstruct(model: TrainedModel, raw: RawDataset, o: Recon
   try {
     patches = await predictor.predict(
       { amplitudes: prepared.X, coordsRelative: prepared.grouped.coordsRelative, count: prepared.grouped.B },
-      { batchSize: o.batchSize ?? DEFAULT_INFERENCE_CONFIG.batch_size, ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) },
+      {
+        batchSize: o.batchSize ?? DEFAULT_INFERENCE_CONFIG.batch_size,
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      },
     );
   } finally {
     await predictor.release();
   }
   const t1 = performance.now();
-  const stitched = reassemblePosition({ re: patches.re, im: patches.im, count: patches.count, N: patches.N, offsets: prepared.grouped.centroids }, o.stitchCropSize ?? DEFAULT_INFERENCE_CONFIG.stitch_crop_size);
+  const stitched = reassemblePosition(
+    {
+      re: patches.re,
+      im: patches.im,
+      count: patches.count,
+      N: patches.N,
+      offsets: prepared.grouped.centroids,
+    },
+    o.stitchCropSize ?? DEFAULT_INFERENCE_CONFIG.stitch_crop_size,
+  );
   const t2 = performance.now();
-  return { stitched, prepared, groups: patches.count, inferSeconds: (t1 - t0) / 1000, stitchSeconds: (t2 - t1) / 1000, provider: predictor.provider };
+  return {
+    stitched,
+    prepared,
+    groups: patches.count,
+    inferSeconds: (t1 - t0) / 1000,
+    stitchSeconds: (t2 - t1) / 1000,
+    provider: predictor.provider,
+  };
 }

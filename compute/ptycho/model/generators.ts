@@ -27,7 +27,10 @@ const REGISTRY: Record<Architecture, (g: Graph, spec: PinnModelSpec) => Generato
 export function makeGenerator(g: Graph, spec: PinnModelSpec): Generator {
   const arch = spec.architecture ?? 'cnn';
   const make = REGISTRY[arch];
-  if (!make) throw new Error(`architecture must be one of ${Object.keys(REGISTRY).join(', ')}, got ${JSON.stringify(arch)}`);
+  if (!make)
+    throw new Error(
+      `architecture must be one of ${Object.keys(REGISTRY).join(', ')}, got ${JSON.stringify(arch)}`,
+    );
   return make(g, spec);
 }
 
@@ -44,7 +47,8 @@ export function generatorCost(spec: PinnModelSpec): { params: number; flops: num
   let flops = 0;
   for (const t of g.nodes) {
     if (t.op === 'matmul') flops += 2 * numel(t) * (t.inputs[0]!.shape.at(-1) as number);
-    else if (t.op === 'conv2d') flops += 2 * numel(t) * (t.inputs[1]!.shape[1] as number) * t.attrs.kernel! ** 2;
+    else if (t.op === 'conv2d')
+      flops += 2 * numel(t) * (t.inputs[1]!.shape[1] as number) * t.attrs.kernel! ** 2;
   }
   return { params: gen.decls.reduce((n, d) => n + d.shape.reduce((p, v) => p * v, 1), 0), flops };
 }

@@ -83,7 +83,10 @@ export class NetworkBuilder {
     const ci = x.shape[1] as number;
     const w = this.g.param(`${name}.w`, [co, ci, 3, 3]);
     const b = this.g.param(`${name}.b`, [co]);
-    this.decls.push({ name: `${name}.w`, shape: [co, ci, 3, 3], init: 'glorot_uniform' }, { name: `${name}.b`, shape: [co], init: 'zeros' });
+    this.decls.push(
+      { name: `${name}.w`, shape: [co, ci, 3, 3], init: 'glorot_uniform' },
+      { name: `${name}.b`, shape: [co], init: 'zeros' },
+    );
     return this.g.conv2d(x, w, b);
   }
 
@@ -120,8 +123,16 @@ export class NetworkBuilder {
     }
     const c = h.shape[1] as number;
     const q = N / 4;
-    const center = headActivation(this.conv(h.slice([1], [0], [c - C_OUTER]), `${prefix}.last.center`, outC), act);
-    const x1 = center.pad([[0, 0], [0, 0], [q, q], [q, q]]);
+    const center = headActivation(
+      this.conv(h.slice([1], [0], [c - C_OUTER]), `${prefix}.last.center`, outC),
+      act,
+    );
+    const x1 = center.pad([
+      [0, 0],
+      [0, 0],
+      [q, q],
+      [q, q],
+    ]);
     if (!this.spec.probe_big) return x1;
     const up = this.convUp(h.slice([1], [c - C_OUTER], [c]), `${prefix}.last.border.up`, borderFilters);
     const x2 = this.conv(up, `${prefix}.last.border.conv`, outC).swish();

@@ -48,9 +48,12 @@ export function operatorSettings(spec: PinnModelSpec): OperatorSettings {
     width: spec.fno_width ?? DEFAULT_MODEL_SPEC.fno_width!,
     blocks: spec.fno_blocks ?? DEFAULT_MODEL_SPEC.fno_blocks!,
   };
-  if (!(Number.isInteger(s.modes) && s.modes >= 1 && 2 * s.modes <= spec.N)) throw new Error(`fno_modes must be an integer from 1 to N/2 = ${spec.N / 2}, got ${s.modes}`);
-  if (!(Number.isInteger(s.width) && s.width >= 1)) throw new Error(`fno_width must be a positive integer, got ${s.width}`);
-  if (!(Number.isInteger(s.blocks) && s.blocks >= 1)) throw new Error(`fno_blocks must be a positive integer, got ${s.blocks}`);
+  if (!(Number.isInteger(s.modes) && s.modes >= 1 && 2 * s.modes <= spec.N))
+    throw new Error(`fno_modes must be an integer from 1 to N/2 = ${spec.N / 2}, got ${s.modes}`);
+  if (!(Number.isInteger(s.width) && s.width >= 1))
+    throw new Error(`fno_width must be a positive integer, got ${s.width}`);
+  if (!(Number.isInteger(s.blocks) && s.blocks >= 1))
+    throw new Error(`fno_blocks must be a positive integer, got ${s.blocks}`);
   return s;
 }
 
@@ -74,14 +77,19 @@ export function dftMatrices(N: number, m: number): DftMatrices {
   const s = 1 / Math.sqrt(N);
   const ang = (k: number, n: number) => (2 * Math.PI * ((k * n) % N)) / N;
   const d: DftMatrices = {
-    fwdRe: new Float32Array(N * m), fwdIm: new Float32Array(N * m),
-    invRe: new Float32Array(m * N), invIm: new Float32Array(m * N),
-    fullFwdRe: new Float32Array(2 * m * N), fullFwdIm: new Float32Array(2 * m * N),
-    fullInvRe: new Float32Array(N * 2 * m), fullInvIm: new Float32Array(N * 2 * m),
+    fwdRe: new Float32Array(N * m),
+    fwdIm: new Float32Array(N * m),
+    invRe: new Float32Array(m * N),
+    invIm: new Float32Array(m * N),
+    fullFwdRe: new Float32Array(2 * m * N),
+    fullFwdIm: new Float32Array(2 * m * N),
+    fullInvRe: new Float32Array(N * 2 * m),
+    fullInvIm: new Float32Array(N * 2 * m),
   };
   for (let n = 0; n < N; n++) {
     for (let k = 0; k < m; k++) {
-      const a = ang(k, n), c = k === 0 ? 1 : 2;
+      const a = ang(k, n),
+        c = k === 0 ? 1 : 2;
       d.fwdRe[n * m + k] = Math.cos(a) * s;
       d.fwdIm[n * m + k] = -Math.sin(a) * s;
       d.invRe[k * N + n] = c * Math.cos(a) * s;
@@ -152,17 +160,22 @@ export class OperatorLayers {
   spectralWeights(name: string, lead: number[]): Cx {
     const W = this.op.width;
     const init: Init = { kind: 'normal', std: 1 / Math.sqrt(2 * W) };
-    return { re: this.param(`${name}.re`, [...lead, W, W], init), im: this.param(`${name}.im`, [...lead, W, W], init) };
+    return {
+      re: this.param(`${name}.re`, [...lead, W, W], init),
+      im: this.param(`${name}.im`, [...lead, W, W], init),
+    };
   }
 
   /** 2-D spectral convolution of `h (B, W, N, N)` with weights (2m, m, W, W). */
   spectral2d(h: Tensor, w: Cx): Tensor {
-    const { N } = this.spec, m = this.op.modes;
+    const { N } = this.spec,
+      m = this.op.modes;
     const fx = { re: this.mat('fwdRe', [N, m]), im: this.mat('fwdIm', [N, m]) };
     const fy = { re: this.mat('fullFwdRe', [2 * m, N]), im: this.mat('fullFwdIm', [2 * m, N]) };
     const gy = { re: this.mat('fullInvRe', [N, 2 * m]), im: this.mat('fullInvIm', [N, 2 * m]) };
     const hx = { re: this.mat('invRe', [m, N]), im: this.mat('invIm', [m, N]) };
-    const xr = h.matmul(fx.re), xi = h.matmul(fx.im); // (B, W, N, m)
+    const xr = h.matmul(fx.re),
+      xi = h.matmul(fx.im); // (B, W, N, m)
     const y = cmatmul(fy, { re: xr, im: xi }); // (B, W, 2m, m)
     // channel mixing per mode as one batched GEMM: (2m, m, B, W) @ (2m, m, W, W)
     const toModes = (t: Tensor) => t.transpose([2, 3, 0, 1]);
@@ -173,12 +186,16 @@ export class OperatorLayers {
 
   /** 1-D spectral convolutions along x and along y of `h (B, W, N, N)`, summed; weights (m, W, W) per axis. */
   spectralXY(h: Tensor, wx: Cx, wy: Cx): Tensor {
-    const { N } = this.spec, m = this.op.modes;
+    const { N } = this.spec,
+      m = this.op.modes;
     const f = { re: this.mat('fwdRe', [N, m]), im: this.mat('fwdIm', [N, m]) };
     const inv = { re: this.mat('invRe', [m, N]), im: this.mat('invIm', [m, N]) };
     const fT = { re: f.re.transpose([1, 0]), im: f.im.transpose([1, 0]) };
     const invT = { re: inv.re.transpose([1, 0]), im: inv.im.transpose([1, 0]) };
-    const lead = (w: Cx): Cx => ({ re: w.re.reshape([m, 1, this.op.width, this.op.width]), im: w.im.reshape([m, 1, this.op.width, this.op.width]) });
+    const lead = (w: Cx): Cx => ({
+      re: w.re.reshape([m, 1, this.op.width, this.op.width]),
+      im: w.im.reshape([m, 1, this.op.width, this.op.width]),
+    });
     // along x: (B, W, N, m) → (m, B, N, W) @ (m, 1, W, W) → back → real inverse
     const ax = { re: h.matmul(f.re), im: h.matmul(f.im) };
     const mx = cmatmul({ re: ax.re.transpose([3, 0, 2, 1]), im: ax.im.transpose([3, 0, 2, 1]) }, lead(wx));
@@ -207,7 +224,10 @@ export class OperatorLayers {
     let h = this.lift(x, 'fno');
     for (let i = 0; i < this.op.blocks; i++) {
       const p = `fno.block.${i}`;
-      const spec = this.spectral2d(h, this.spectralWeights(`${p}.spectral`, [2 * this.op.modes, this.op.modes]));
+      const spec = this.spectral2d(
+        h,
+        this.spectralWeights(`${p}.spectral`, [2 * this.op.modes, this.op.modes]),
+      );
       h = h.add(spec.add(this.conv(h, `${p}.skip`, this.op.width, 1)).gelu());
     }
     return h;
@@ -245,9 +265,15 @@ export class OperatorLayers {
     const center = border.map((v) => 1 - v);
     const head = (prefix: 'amp' | 'phase', act: Parameters<typeof headActivation>[1]): Tensor => {
       if (!this.spec.pad_object) return headActivation(this.conv(h, `${prefix}.head.full`, C, 1), act);
-      const x1 = headActivation(this.conv(h, `${prefix}.head.center`, C, 1), act).mul(this.g.constant(center, [N, N]));
+      const x1 = headActivation(this.conv(h, `${prefix}.head.center`, C, 1), act).mul(
+        this.g.constant(center, [N, N]),
+      );
       if (!this.spec.probe_big) return x1;
-      return x1.add(this.conv(h, `${prefix}.head.border`, C, 1).swish().mul(this.g.constant(border, [N, N])));
+      return x1.add(
+        this.conv(h, `${prefix}.head.border`, C, 1)
+          .swish()
+          .mul(this.g.constant(border, [N, N])),
+      );
     };
     return { amp: head('amp', this.spec.amp_activation), phase: head('phase', 'pi_tanh') };
   }

@@ -63,10 +63,16 @@ function constMatmul(g: Graph, w: { re: Tensor; im: Tensor }, x: Complex, side: 
 export function diffractIntensity(g: Graph, psi: Complex, N: number): Tensor {
   const W = shiftedDftMatrix(N);
   const left = { re: g.constant(W.re, [N, N]), im: g.constant(W.im, [N, N]) };
-  const rightT = { re: g.constant(transposeSquare(W.re, N), [N, N]), im: g.constant(transposeSquare(W.im, N), [N, N]) };
+  const rightT = {
+    re: g.constant(transposeSquare(W.re, N), [N, N]),
+    im: g.constant(transposeSquare(W.im, N), [N, N]),
+  };
   const a = constMatmul(g, left, psi, 'left');
   const f = constMatmul(g, rightT, a, 'right');
-  return f.re.square().add(f.im.square()).mul(1 / (N * N));
+  return f.re
+    .square()
+    .add(f.im.square())
+    .mul(1 / (N * N));
 }
 
 /**
@@ -102,7 +108,14 @@ export interface Reassembled {
  * @param obj    `(B, C, N, N)` complex patches
  * @param shifts `(B, C, 2)` coords_relative as (x, y); null when gridsize = 1 (all zero)
  */
-export function reassemblePatches(g: Graph, obj: Complex, shifts: Tensor | null, N: number, M: number, norm: CanvasNormalisation): Reassembled {
+export function reassemblePatches(
+  g: Graph,
+  obj: Complex,
+  shifts: Tensor | null,
+  N: number,
+  M: number,
+  norm: CanvasNormalisation,
+): Reassembled {
   const p = (M - N) / 2;
   const C = obj.re.shape[1] as number;
   const mask = g.constant(centerMask(N), [N, N]);
@@ -110,10 +123,18 @@ export function reassemblePatches(g: Graph, obj: Complex, shifts: Tensor | null,
   let canvasIm: Tensor;
   let count: Tensor;
   if (!shifts || C === 1) {
-    const pads = [[0, 0], [0, 0], [p, p], [p, p]] as const;
+    const pads = [
+      [0, 0],
+      [0, 0],
+      [p, p],
+      [p, p],
+    ] as const;
     canvasRe = obj.re.sum([1], true).pad(pads);
     canvasIm = obj.im.sum([1], true).pad(pads);
-    count = mask.mul(C).pad([[p, p], [p, p]]);
+    count = mask.mul(C).pad([
+      [p, p],
+      [p, p],
+    ]);
   } else {
     // Shift by −rel: K(−d) = K(d)ᵀ; the padded patch is Pᵀ·x·P' with P the zero-pad embedding,
     // folded into the interpolation matrices by taking only the N input columns that are non-zero.
@@ -139,12 +160,24 @@ export function reassemblePatches(g: Graph, obj: Complex, shifts: Tensor | null,
  * copy c is shifted by +coords_relative_c (back to its own position) and centre-cropped.
  * Returns `(B, C, N, N)`.
  */
-export function extractPatches(g: Graph, canvas: Complex, shifts: Tensor | null, N: number, M: number, C: number): Complex {
+export function extractPatches(
+  g: Graph,
+  canvas: Complex,
+  shifts: Tensor | null,
+  N: number,
+  M: number,
+  C: number,
+): Complex {
   const p = (M - N) / 2;
   if (!shifts || C === 1) {
     const crop = (x: Tensor): Tensor => {
       const c = x.slice([2, 3], [p, p], [p + N, p + N]);
-      return C === 1 ? c : g.concat(Array.from({ length: C }, () => c), 1);
+      return C === 1
+        ? c
+        : g.concat(
+            Array.from({ length: C }, () => c),
+            1,
+          );
     };
     return { re: crop(canvas.re), im: crop(canvas.im) };
   }

@@ -9,7 +9,15 @@
 import { Graph, type Tensor } from '../../engine';
 import type { ParamDecl } from './network';
 import { makeGenerator, type Generator } from './generators';
-import { circularMask, complexMul, diffractIntensity, extractPatches, polar, reassemblePatches, type Complex } from './physics';
+import {
+  circularMask,
+  complexMul,
+  diffractIntensity,
+  extractPatches,
+  polar,
+  reassemblePatches,
+  type Complex,
+} from './physics';
 import { channels, paddedSize, type PinnLossSpec, type PinnModelSpec } from './spec';
 
 /** Feed names of the training graph. */
@@ -58,7 +66,13 @@ function objectFromDiffraction(g: Graph, net: Generator, x: Tensor, logScale: Te
   return { obj: polar(amp, phase) };
 }
 
-function logScaleTensor(g: Graph, spec: PinnModelSpec, intensityScale: number, params: ParamDecl[], trainable: string[]): Tensor {
+function logScaleTensor(
+  g: Graph,
+  spec: PinnModelSpec,
+  intensityScale: number,
+  params: ParamDecl[],
+  trainable: string[],
+): Tensor {
   const init = new Float32Array([Math.log(intensityScale)]);
   // Stored as a parameter either way (it is saved with the model); only optimised when trainable.
   params.push({ name: LOG_SCALE, shape: [], init: { value: init } });
@@ -67,13 +81,30 @@ function logScaleTensor(g: Graph, spec: PinnModelSpec, intensityScale: number, p
 }
 
 /** Place the C object patches per the model's overlap constraint; returns patches and trimmed object. */
-function applyOverlapConstraint(g: Graph, spec: PinnModelSpec, obj: Complex, shifts: Tensor | null): { patches: Complex; trimmed: Complex } {
+function applyOverlapConstraint(
+  g: Graph,
+  spec: PinnModelSpec,
+  obj: Complex,
+  shifts: Tensor | null,
+): { patches: Complex; trimmed: Complex } {
   const N = spec.N;
   const C = channels(spec);
   if (!spec.object_big) {
     // PadReconstruction: each channel's own patch; trimmed = channel 0.
     const first = (t: Tensor): Tensor => t.slice([1], [0], [1]);
-    const patches = obj.re.shape[1] === C ? obj : { re: g.concat(Array.from({ length: C }, () => obj.re), 1), im: g.concat(Array.from({ length: C }, () => obj.im), 1) };
+    const patches =
+      obj.re.shape[1] === C
+        ? obj
+        : {
+            re: g.concat(
+              Array.from({ length: C }, () => obj.re),
+              1,
+            ),
+            im: g.concat(
+              Array.from({ length: C }, () => obj.im),
+              1,
+            ),
+          };
     return { patches, trimmed: { re: first(obj.re), im: first(obj.im) } };
   }
   const M = paddedSize(N, spec.gridsize);
@@ -121,7 +152,10 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   let probe: Complex;
   if (spec.probe_trainable) {
     probe = { re: g.param(PROBE_RE, [N, N]), im: g.param(PROBE_IM, [N, N]) };
-    params.push({ name: PROBE_RE, shape: [N, N], init: { value: opts.probe.re } }, { name: PROBE_IM, shape: [N, N], init: { value: opts.probe.im } });
+    params.push(
+      { name: PROBE_RE, shape: [N, N], init: { value: opts.probe.re } },
+      { name: PROBE_IM, shape: [N, N], init: { value: opts.probe.im } },
+    );
     trainable.push(PROBE_RE, PROBE_IM);
   } else {
     probe = { re: g.constant(opts.probe.re, [N, N]), im: g.constant(opts.probe.im, [N, N]) };
@@ -167,7 +201,8 @@ export function physicsAndLoss(
   const observed = X.square();
 
   const zero = g.scalar(0);
-  const nll = w.nll_weight > 0 ? predIntensity.sub(observed.mul(predIntensity.add(INTENSITY_EPS).log())).mean() : zero;
+  const nll =
+    w.nll_weight > 0 ? predIntensity.sub(observed.mul(predIntensity.add(INTENSITY_EPS).log())).mean() : zero;
   const mae = w.mae_weight > 0 ? predIntensity.add(INTENSITY_EPS).sqrt().sub(X).abs().mean() : zero;
   let realspace = zero;
   if (w.realspace_weight > 0 && w.tv_weight > 0) {
@@ -225,7 +260,14 @@ export function buildDiffractionToObj(spec: PinnModelSpec, intensityScale: numbe
   let trimmed: Complex;
   if (spec.object_big) {
     const shifts = useShifts(spec) ? positions.reshape(['B', 2, C]).transpose([0, 2, 1]) : null;
-    trimmed = reassemblePatches(g, obj, shifts, N, paddedSize(N, spec.gridsize), spec.canvas_normalisation).trimmed;
+    trimmed = reassemblePatches(
+      g,
+      obj,
+      shifts,
+      N,
+      paddedSize(N, spec.gridsize),
+      spec.canvas_normalisation,
+    ).trimmed;
   } else {
     trimmed = { re: obj.re.slice([1], [0], [1]), im: obj.im.slice([1], [0], [1]) };
   }
@@ -235,5 +277,9 @@ export function buildDiffractionToObj(spec: PinnModelSpec, intensityScale: numbe
     trimmed = { re: trimmed.re.add(touch), im: trimmed.im };
   }
   const nhwc = (t: Tensor): Tensor => t.transpose([0, 2, 3, 1]);
-  return { graph: g, params: [...net.decls, ...params], outputs: { [INFER_IO.real]: nhwc(trimmed.re), [INFER_IO.imag]: nhwc(trimmed.im) } };
+  return {
+    graph: g,
+    params: [...net.decls, ...params],
+    outputs: { [INFER_IO.real]: nhwc(trimmed.re), [INFER_IO.imag]: nhwc(trimmed.im) },
+  };
 }

@@ -2,11 +2,30 @@
  * What the network and physics graph need to know: the fields of ModelConfig/TrainingConfig
  * (compute/ptycho/config) it reads, so a config is structurally assignable.
  */
-import { DEFAULT_MODEL_CONFIG as M, DEFAULT_TRAINING_CONFIG as T, type ModelConfig, type TrainingConfig } from '../config/config';
+import {
+  DEFAULT_MODEL_CONFIG as M,
+  DEFAULT_TRAINING_CONFIG as T,
+  type ModelConfig,
+  type TrainingConfig,
+} from '../config/config';
 
-export { ARCHITECTURES, type AmpActivation, type Architecture, type CanvasNormalisation } from '../config/config';
+export {
+  ARCHITECTURES,
+  type AmpActivation,
+  type Architecture,
+  type CanvasNormalisation,
+} from '../config/config';
 
-type ModelField = 'N' | 'gridsize' | 'n_filters_scale' | 'amp_activation' | 'object_big' | 'probe_big' | 'probe_mask' | 'pad_object' | 'canvas_normalisation';
+type ModelField =
+  | 'N'
+  | 'gridsize'
+  | 'n_filters_scale'
+  | 'amp_activation'
+  | 'object_big'
+  | 'probe_big'
+  | 'probe_mask'
+  | 'pad_object'
+  | 'canvas_normalisation';
 
 /** The config fields the network reads; the generator and its fno_* fields may be absent (= 'cnn', defaults). */
 export type PinnModelSpec = Pick<ModelConfig, ModelField> &
@@ -41,7 +60,13 @@ export const DEFAULT_MODEL_SPEC: PinnModelSpec = {
   fno_blocks: M.fno_blocks,
 };
 
-export const DEFAULT_LOSS_SPEC: PinnLossSpec = { nll_weight: T.nll_weight, mae_weight: T.mae_weight, realspace_weight: T.realspace_weight, realspace_mae_weight: T.realspace_mae_weight, tv_weight: T.tv_weight };
+export const DEFAULT_LOSS_SPEC: PinnLossSpec = {
+  nll_weight: T.nll_weight,
+  mae_weight: T.mae_weight,
+  realspace_weight: T.realspace_weight,
+  realspace_mae_weight: T.realspace_mae_weight,
+  tv_weight: T.tv_weight,
+};
 
 export function paddedSize(N: number, gridsize: number): number {
   return N + (gridsize - 1) * 4 + 10;

@@ -30,7 +30,12 @@ export function canvasSide(offsets: ArrayLike<number>, which: ArrayLike<number>,
   mx /= which.length;
   my /= which.length;
   let maxAbs = 0;
-  for (let j = 0; j < which.length; j++) maxAbs = Math.max(maxAbs, Math.abs(offsets[2 * which[j]!]! - mx), Math.abs(offsets[2 * which[j]! + 1]! - my));
+  for (let j = 0; j < which.length; j++)
+    maxAbs = Math.max(
+      maxAbs,
+      Math.abs(offsets[2 * which[j]!]! - mx),
+      Math.abs(offsets[2 * which[j]! + 1]! - my),
+    );
   let pad = Math.ceil(maxAbs);
   pad += pad % 2;
   return M + 2 * pad;
@@ -64,7 +69,12 @@ export function findCanvasOutliers(offsets: ArrayLike<number>, count: number, M:
 }
 
 /** A warning when the canvas is much larger (> 1.5× per side) than the inliers justify; null otherwise. */
-export function canvasWarning(offsets: ArrayLike<number>, count: number, M: number, side: number): string | null {
+export function canvasWarning(
+  offsets: ArrayLike<number>,
+  count: number,
+  M: number,
+  side: number,
+): string | null {
   const o = findCanvasOutliers(offsets, count, M);
   if (o.indices.length === 0 || side <= 1.5 * o.justifiedSide) return null;
   const mb = (s: number): string => `${Math.round((s * s * 3 * 8) / 2 ** 20)} MB`;

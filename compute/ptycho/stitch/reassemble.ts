@@ -60,32 +60,43 @@ export function reassemblePosition(inp: StitchInput, opts: number | StitchOption
   const M = o.M ?? 20;
   const maxSide = o.maxCanvasSide ?? 16384;
   const { N, count: B } = inp;
-  if (!(Number.isInteger(N) && N > 0)) throw new StitchError(`patch size N must be a positive integer, got ${N}`);
-  if (!(Number.isInteger(M) && M > 0 && M <= N)) throw new StitchError(`stitch_crop_size M must be an integer with 0 < M ≤ N = ${N}, got ${M}`);
-  if (!(Number.isInteger(B) && B >= 0)) throw new StitchError(`patch count must be a non-negative integer, got ${B}`);
+  if (!(Number.isInteger(N) && N > 0))
+    throw new StitchError(`patch size N must be a positive integer, got ${N}`);
+  if (!(Number.isInteger(M) && M > 0 && M <= N))
+    throw new StitchError(`stitch_crop_size M must be an integer with 0 < M ≤ N = ${N}, got ${M}`);
+  if (!(Number.isInteger(B) && B >= 0))
+    throw new StitchError(`patch count must be a non-negative integer, got ${B}`);
   if (inp.re.length !== B * N * N || inp.im.length !== B * N * N) {
-    throw new StitchError(`patches must be (${B}, ${N}, ${N}) = ${B * N * N} values, got ${inp.re.length} real and ${inp.im.length} imaginary`);
+    throw new StitchError(
+      `patches must be (${B}, ${N}, ${N}) = ${B * N * N} values, got ${inp.re.length} real and ${inp.im.length} imaginary`,
+    );
   }
-  if (inp.offsets.length !== B * 2) throw new StitchError(`offsets must be (${B}, 2), got ${inp.offsets.length} values`);
+  if (inp.offsets.length !== B * 2)
+    throw new StitchError(`offsets must be (${B}, 2), got ${inp.offsets.length} values`);
   if (B === 0) throw new StitchError('no patches to stitch');
   let mx = 0;
   let my = 0;
   for (let b = 0; b < B; b++) {
     const x = inp.offsets[2 * b]!;
     const y = inp.offsets[2 * b + 1]!;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new StitchError(`offset of patch ${b} is not finite: (${x}, ${y})`);
+    if (!Number.isFinite(x) || !Number.isFinite(y))
+      throw new StitchError(`offset of patch ${b} is not finite: (${x}, ${y})`);
     mx += x;
     my += y;
   }
   mx /= B;
   my /= B;
   let maxAbs = 0;
-  for (let b = 0; b < B; b++) maxAbs = Math.max(maxAbs, Math.abs(inp.offsets[2 * b]! - mx), Math.abs(inp.offsets[2 * b + 1]! - my));
+  for (let b = 0; b < B; b++)
+    maxAbs = Math.max(maxAbs, Math.abs(inp.offsets[2 * b]! - mx), Math.abs(inp.offsets[2 * b + 1]! - my));
   let pad = Math.ceil(maxAbs);
   pad += pad % 2;
   const S = M + 2 * pad;
   const outlierWarning = canvasWarning(inp.offsets, B, M, S);
-  if (S > maxSide) throw new StitchError(`the offsets span ±${maxAbs.toFixed(1)} pixels, a ${S}×${S} canvas (limit ${maxSide}); are the positions in pixels?${outlierWarning ? ` (${outlierWarning})` : ''}`);
+  if (S > maxSide)
+    throw new StitchError(
+      `the offsets span ±${maxAbs.toFixed(1)} pixels, a ${S}×${S} canvas (limit ${maxSide}); are the positions in pixels?${outlierWarning ? ` (${outlierWarning})` : ''}`,
+    );
   // Interleaved (re, im, weight) sums: one cache line per canvas pixel run instead of three.
   const acc = new Float64Array(3 * S * S);
   const c0 = N / 2 - M / 2;
@@ -103,7 +114,8 @@ export function reassemblePosition(inp: StitchInput, opts: number | StitchOption
   for (let b = 0; b < B; b++) order[b] = b;
   if (acc.byteLength > 2 ** 21) {
     const key = new Float64Array(B);
-    for (let b = 0; b < B; b++) key[b] = Math.floor((offsets[2 * b + 1]! - my + pad) / M) * (4 * S) + (offsets[2 * b]! - mx);
+    for (let b = 0; b < B; b++)
+      key[b] = Math.floor((offsets[2 * b + 1]! - my + pad) / M) * (4 * S) + (offsets[2 * b]! - mx);
     order.sort((a, c) => key[a]! - key[c]! || a - c);
   }
   for (let j = 0; j < B; j++) {
@@ -162,5 +174,14 @@ export function reassemblePosition(inp: StitchInput, opts: number | StitchOption
   }
   // Canvas pixel (pad + r, pad + c) with d = 0 holds patch pixel (c0 + r, c0 + c), i.e. the object
   // pixel at (mean + (c0 + r − N/2), …): so canvas (row, col) ↔ object (row − pad − M/2 + ȳ, …).
-  return { width: S, height: S, re: outRe, im: outIm, weights, x0: mx - pad - M / 2, y0: my - pad - M / 2, ...(outlierWarning ? { warnings: [outlierWarning] } : {}) };
+  return {
+    width: S,
+    height: S,
+    re: outRe,
+    im: outIm,
+    weights,
+    x0: mx - pad - M / 2,
+    y0: my - pad - M / 2,
+    ...(outlierWarning ? { warnings: [outlierWarning] } : {}),
+  };
 }

@@ -34,7 +34,10 @@ export class DivergenceGuard {
       const scale = Math.max(Math.abs(this.best), 1e-12);
       if (loss - this.best > this.factor * scale) {
         const times = loss / this.best;
-        const ratio = this.best > 0 ? `, ${times >= 1e5 ? times.toExponential(1) : Math.round(times)}× the best so far (${this.best.toPrecision(3)})` : ` from a best of ${this.best.toPrecision(3)}`;
+        const ratio =
+          this.best > 0
+            ? `, ${times >= 1e5 ? times.toExponential(1) : Math.round(times)}× the best so far (${this.best.toPrecision(3)})`
+            : ` from a best of ${this.best.toPrecision(3)}`;
         return `the loss grew to ${loss.toPrecision(3)}${ratio}; the learning rate is probably too high`;
       }
     }

@@ -6,7 +6,17 @@
  * per batch and per epoch; cancellation between steps; a non-finite loss stops training with a
  * clear error and keeps the last good weights; the best epoch's weights are what the result holds.
  */
-import { adam, ParamStore, glorotFor, seededRandom, type Init, compileTrainStep, type TrainStep, CompiledGraph, type ProviderChoice } from '../../engine';
+import {
+  adam,
+  ParamStore,
+  glorotFor,
+  seededRandom,
+  type Init,
+  compileTrainStep,
+  type TrainStep,
+  CompiledGraph,
+  type ProviderChoice,
+} from '../../engine';
 import { buildAutoencoder, FEEDS, LOG_SCALE, PROBE_IM, PROBE_RE, type ProbeArrays } from '../model/pinn';
 import type { ParamDecl } from '../model/network';
 import { channels, type PinnLossSpec, type PinnModelSpec } from '../model/spec';
@@ -142,11 +152,15 @@ export async function trainPinn(data: TrainingSet, o: TrainerOptions): Promise<T
   const C = channels(spec);
   const per = C * N * N;
   if (data.amplitudes.length !== data.count * per) {
-    throw new TrainingError(`training data: ${data.amplitudes.length} amplitude values for ${data.count} groups of shape (${C}, ${N}, ${N})`);
+    throw new TrainingError(
+      `training data: ${data.amplitudes.length} amplitude values for ${data.count} groups of shape (${C}, ${N}, ${N})`,
+    );
   }
   const needShifts = spec.object_big && spec.gridsize > 1;
   if (needShifts && data.coordsRelative?.length !== data.count * C * 2) {
-    throw new TrainingError(`training data: coords_relative must have shape (${data.count}, ${C}, 2) for gridsize ${spec.gridsize}`);
+    throw new TrainingError(
+      `training data: coords_relative must have shape (${data.count}, ${C}, 2) for gridsize ${spec.gridsize}`,
+    );
   }
   if (!(o.batchSize >= 1)) throw new TrainingError(`batch_size must be ≥ 1, got ${o.batchSize}`);
 
@@ -171,7 +185,10 @@ export async function trainPinn(data: TrainingSet, o: TrainerOptions): Promise<T
     session,
     name: 'ptychopinn_train_step',
   });
-  const evalGraph = nVal > 0 ? await CompiledGraph.create({ loss: ae.losses.loss }, { ...session, name: 'ptychopinn_val' }) : null;
+  const evalGraph =
+    nVal > 0
+      ? await CompiledGraph.create({ loss: ae.losses.loss }, { ...session, name: 'ptychopinn_val' })
+      : null;
 
   const batchX = new Float32Array(o.batchSize * per);
   const batchOff = needShifts ? new Float32Array(o.batchSize * C * 2) : null;
@@ -188,7 +205,12 @@ export async function trainPinn(data: TrainingSet, o: TrainerOptions): Promise<T
   const divergence = new DivergenceGuard();
   let samplesDone = 0;
 
-  const feedsFor = (idx: ArrayLike<number>, start: number, n: number, src: Float32Array): Record<string, Float32Array> => {
+  const feedsFor = (
+    idx: ArrayLike<number>,
+    start: number,
+    n: number,
+    src: Float32Array,
+  ): Record<string, Float32Array> => {
     for (let k = 0; k < n; k++) {
       const s = idx[start + k]!;
       batchX.set(src.subarray(s * per, (s + 1) * per), k * per);
@@ -227,7 +249,12 @@ export async function trainPinn(data: TrainingSet, o: TrainerOptions): Promise<T
         const start = b * o.batchSize;
         const n = Math.min(o.batchSize, nTrain - start);
         const r = await step.step(feedsFor(order, start, n, sX), plateau.lr);
-        const terms = { loss: r.loss, nll: r.outputs.nll as number, mae: r.outputs.mae as number, realspace: r.outputs.realspace as number };
+        const terms = {
+          loss: r.loss,
+          nll: r.outputs.nll as number,
+          mae: r.outputs.mae as number,
+          realspace: r.outputs.realspace as number,
+        };
         const diverged = divergence.check(terms.loss);
         if (diverged) {
           stoppedBy = 'non_finite';
@@ -240,7 +267,15 @@ export async function trainPinn(data: TrainingSet, o: TrainerOptions): Promise<T
         const elapsed = (performance.now() - t0) / 1000;
         const rate = samplesDone / elapsed;
         const remaining = (o.nepochs - epoch) * nTrain + (nTrain - seen);
-        o.onBatch?.({ epoch, batch: b + 1, batches, ...terms, samplesPerSec: rate, etaSec: remaining / rate, lr: plateau.lr });
+        o.onBatch?.({
+          epoch,
+          batch: b + 1,
+          batches,
+          ...terms,
+          samplesPerSec: rate,
+          etaSec: remaining / rate,
+          lr: plateau.lr,
+        });
       }
       const valLoss = await validate();
       const seconds = (performance.now() - te) / 1000;

@@ -2,7 +2,17 @@
  * The renderer's single entry to the host and compute core: a PtychoApi built either on the
  * Electron preload bridge or on the browser-mode WebSocket. Views and stores use only this.
  */
-import type { ErrorInfo, EventMessage, Events, EventName, MethodName, ParamsOf, PtychoApi, ResultOf, WireMessage } from '../../../compute/protocol';
+import type {
+  ErrorInfo,
+  EventMessage,
+  Events,
+  EventName,
+  MethodName,
+  ParamsOf,
+  PtychoApi,
+  ResultOf,
+  WireMessage,
+} from '../../../compute/protocol';
 import { RemoteError } from '../../../compute/protocol';
 import { decodeFrame, encodeFrame } from '../../../compute/wire/framing';
 
@@ -46,14 +56,18 @@ export function onConnectionProblem(l: ConnectionListener): () => void {
   connectionListeners.add(l);
   return () => connectionListeners.delete(l);
 }
-export const EXPIRED_LINK = 'This link has expired: the host now runs with a new token. Restart `npm run serve` if it is not running, and open the new URL it prints.';
-export const HOST_DOWN = 'The browser-mode host is not running: start `npm run serve` and open the URL it prints.';
+export const EXPIRED_LINK =
+  'This link has expired: the host now runs with a new token. Restart `npm run serve` if it is not running, and open the new URL it prints.';
+export const HOST_DOWN =
+  'The browser-mode host is not running: start `npm run serve` and open the URL it prints.';
 
 /** A refused connection: a stale token (the host answers 401) or no host at all. */
 async function diagnose(token: string): Promise<string> {
   try {
     const r = await fetch(`/token-check?token=${encodeURIComponent(token)}`, { cache: 'no-store' });
-    return r.status === 401 ? EXPIRED_LINK : 'Could not connect to the browser-mode host (its WebSocket refused this page).';
+    return r.status === 401
+      ? EXPIRED_LINK
+      : 'Could not connect to the browser-mode host (its WebSocket refused this page).';
   } catch {
     return HOST_DOWN;
   }
@@ -92,7 +106,10 @@ function browserApi(token: string): PtychoApi {
         }
       };
       sock.onclose = () => {
-        const err: ErrorInfo = { code: 'disconnected', message: 'lost the connection to the browser-mode host' };
+        const err: ErrorInfo = {
+          code: 'disconnected',
+          message: 'lost the connection to the browser-mode host',
+        };
         for (const [id, p] of pending) {
           pending.delete(id);
           p.reject(new RemoteError(err));
@@ -100,13 +117,29 @@ function browserApi(token: string): PtychoApi {
         const wasOpen = ws === sock;
         ws = null;
         opened = null;
-        if (wasOpen) hub.dispatch({ type: 'event', event: 'core.status', payload: { state: 'crashed', detail: err.message, restarts: 0, info: null } });
+        if (wasOpen)
+          hub.dispatch({
+            type: 'event',
+            event: 'core.status',
+            payload: { state: 'crashed', detail: err.message, restarts: 0, info: null },
+          });
         else
           void diagnose(token).then((why) => {
             for (const l of connectionListeners) l(why);
-            hub.dispatch({ type: 'event', event: 'core.status', payload: { state: 'crashed', detail: why, restarts: 0, info: null } });
+            hub.dispatch({
+              type: 'event',
+              event: 'core.status',
+              payload: { state: 'crashed', detail: why, restarts: 0, info: null },
+            });
           });
-        if (!wasOpen) reject(new RemoteError({ code: 'disconnected', message: 'could not connect to the browser-mode host (is `npm run serve` running, and is the token in the URL?)' }));
+        if (!wasOpen)
+          reject(
+            new RemoteError({
+              code: 'disconnected',
+              message:
+                'could not connect to the browser-mode host (is `npm run serve` running, and is the token in the URL?)',
+            }),
+          );
         setTimeout(() => void connect().catch(() => undefined), retryMs);
         retryMs = Math.min(10_000, retryMs * 2);
       };

@@ -23,7 +23,16 @@ import {
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-use([LineChart, ScatterChart, GridComponent, TooltipComponent, DataZoomComponent, ToolboxComponent, LegendComponent, CanvasRenderer]);
+use([
+  LineChart,
+  ScatterChart,
+  GridComponent,
+  TooltipComponent,
+  DataZoomComponent,
+  ToolboxComponent,
+  LegendComponent,
+  CanvasRenderer,
+]);
 
 export type ChartOption = ComposeOption<
   | LineSeriesOption
@@ -65,9 +74,18 @@ export function chartColors(el: Element): ChartColors {
     grid: v('--pw-grid-line', 'rgba(154,163,173,0.15)'),
     panel: v('--pw-raised', '#262b33'),
     accent: v('--pw-accent', '#4fa3e0'),
-    series: [v('--pw-series-1', '#4fa3e0'), v('--pw-series-2', '#e0b24f'), v('--pw-series-3', '#b48ead'), v('--pw-series-4', '#4cc38a')],
+    series: [
+      v('--pw-series-1', '#4fa3e0'),
+      v('--pw-series-2', '#e0b24f'),
+      v('--pw-series-3', '#b48ead'),
+      v('--pw-series-4', '#4cc38a'),
+    ],
     batch: v('--pw-series-batch', 'rgba(79,163,224,0.35)'),
-    thresholds: [v('--pw-threshold-1', '#e5534b'), v('--pw-threshold-2', '#e0b24f'), v('--pw-threshold-3', '#9aa3ad')],
+    thresholds: [
+      v('--pw-threshold-1', '#e5534b'),
+      v('--pw-threshold-2', '#e0b24f'),
+      v('--pw-threshold-3', '#9aa3ad'),
+    ],
     select: v('--pw-select', '#ff6b6b'),
     font: v('--pw-font', 'system-ui, sans-serif'),
   };

@@ -6,7 +6,12 @@ export type XY = [number, number];
  * [x, y] pairs of finite points; on a log axis also drops y ≤ 0 (ECharts cannot place them and a
  * loss of exactly 0 is a logging artefact, not a value to draw).
  */
-export function finitePoints<T>(items: readonly T[], x: (t: T) => number | null | undefined, y: (t: T) => number | null | undefined, logY: boolean): XY[] {
+export function finitePoints<T>(
+  items: readonly T[],
+  x: (t: T) => number | null | undefined,
+  y: (t: T) => number | null | undefined,
+  logY: boolean,
+): XY[] {
   const out: XY[] = [];
   for (const it of items) {
     const xv = x(it);
@@ -99,7 +104,10 @@ export function nearestPoint(
 }
 
 /** Finite bounding box of paired coordinates; null when there are no finite points. */
-export function bounds(xs: ArrayLike<number>, ys: ArrayLike<number>): { xmin: number; xmax: number; ymin: number; ymax: number } | null {
+export function bounds(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+): { xmin: number; xmax: number; ymin: number; ymax: number } | null {
   let xmin = Infinity;
   let xmax = -Infinity;
   let ymin = Infinity;

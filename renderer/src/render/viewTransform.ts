@@ -30,7 +30,13 @@ export function zoomLimits(fitScale: number): ZoomLimits {
 }
 
 /** Zooms by `factor` keeping the image point under screen point (sx, sy) fixed. */
-export function zoomAt(t: ViewTransform, factor: number, sx: number, sy: number, limits?: ZoomLimits): ViewTransform {
+export function zoomAt(
+  t: ViewTransform,
+  factor: number,
+  sx: number,
+  sy: number,
+  limits?: ZoomLimits,
+): ViewTransform {
   let scale = t.scale * factor;
   if (limits) scale = Math.min(limits.maxScale, Math.max(limits.minScale, scale));
   const f = scale / t.scale;
@@ -55,7 +61,13 @@ export function imageToScreen(t: ViewTransform, x: number, y: number): { sx: num
 }
 
 /** Integer pixel under a screen point, or null outside the image. */
-export function pixelAt(t: ViewTransform, sx: number, sy: number, imageW: number, imageH: number): { x: number; y: number } | null {
+export function pixelAt(
+  t: ViewTransform,
+  sx: number,
+  sy: number,
+  imageW: number,
+  imageH: number,
+): { x: number; y: number } | null {
   const p = screenToImage(t, sx, sy);
   const x = Math.floor(p.x);
   const y = Math.floor(p.y);

@@ -36,7 +36,14 @@ export function useFileActions() {
    * stays in the browser-mode dialog, inline, for the user to correct the path; elsewhere it
    * becomes a notice.
    */
-  async function withPath(purpose: PathPurpose, title: string, suggested: string, failure: string, act: (p: string) => Promise<void>, given?: string): Promise<void> {
+  async function withPath(
+    purpose: PathPurpose,
+    title: string,
+    suggested: string,
+    failure: string,
+    act: (p: string) => Promise<void>,
+    given?: string,
+  ): Promise<void> {
     try {
       if (given) await act(given);
       else await app.askPath(purpose, title, suggested, act);
@@ -46,13 +53,20 @@ export function useFileActions() {
   }
 
   async function openDataset(path?: string): Promise<void> {
-    await withPath('openDataset', 'Open Dataset (NPZ, CXI, HDF5)', '', 'Could not open the dataset', async (p) => {
-      const d = await dataset.open(p);
-      training.fromDataset(d);
-      recon.clear();
-      app.notify('info', `Opened ${d.fileName}: ${d.patterns} patterns of ${d.N}×${d.N}`);
-      app.view = 'dataset';
-    }, path);
+    await withPath(
+      'openDataset',
+      'Open Dataset (NPZ, CXI, HDF5)',
+      '',
+      'Could not open the dataset',
+      async (p) => {
+        const d = await dataset.open(p);
+        training.fromDataset(d);
+        recon.clear();
+        app.notify('info', `Opened ${d.fileName}: ${d.patterns} patterns of ${d.N}×${d.N}`);
+        app.view = 'dataset';
+      },
+      path,
+    );
   }
 
   /**
@@ -96,12 +110,22 @@ export function useFileActions() {
       return;
     }
     if (!(await confirmReplaceUnsaved('Opening a bundle'))) return;
-    await withPath('openModel', 'Open Model Bundle (wts.h5.zip)', '', 'Could not open the model bundle', async (p) => {
-      const m = await model.open(p);
-      showBundleHistory(m);
-      app.notify('info', `Opened model ${m.path ?? p}: N ${m.N}, gridsize ${m.gridsize}, ${plural(m.epochsTrained, 'epoch')}`);
-      app.view = 'reconstruct';
-    }, path);
+    await withPath(
+      'openModel',
+      'Open Model Bundle (wts.h5.zip)',
+      '',
+      'Could not open the model bundle',
+      async (p) => {
+        const m = await model.open(p);
+        showBundleHistory(m);
+        app.notify(
+          'info',
+          `Opened model ${m.path ?? p}: N ${m.N}, gridsize ${m.gridsize}, ${plural(m.epochsTrained, 'epoch')}`,
+        );
+        app.view = 'reconstruct';
+      },
+      path,
+    );
   }
 
   async function saveModel(): Promise<void> {
@@ -124,13 +148,26 @@ export function useFileActions() {
       app.notify('error', 'Nothing to export yet: reconstruct first.');
       return;
     }
-    const what = format === 'product' ? 'Ptychodus product .h5' : format ? format.toUpperCase() : '.npz, .png or .h5';
+    const what =
+      format === 'product' ? 'Ptychodus product .h5' : format ? format.toUpperCase() : '.npz, .png or .h5';
     const name = format === 'product' ? 'product-out.h5' : `reconstruction.${format ?? 'npz'}`;
-    await withPath('exportReconstruction', `Export Reconstruction (${what})`, name, 'Could not export', async (p) => {
-      const chosen: ReconExportFormat = /\.png$/i.test(p) ? 'png' : /\.npz$/i.test(p) ? 'npz' : /\.(h5|hdf5)$/i.test(p) ? 'product' : (format ?? 'npz');
-      const files = await recon.exportTo(p, chosen);
-      app.notify('info', `Exported ${files.join(', ')}`);
-    });
+    await withPath(
+      'exportReconstruction',
+      `Export Reconstruction (${what})`,
+      name,
+      'Could not export',
+      async (p) => {
+        const chosen: ReconExportFormat = /\.png$/i.test(p)
+          ? 'png'
+          : /\.npz$/i.test(p)
+            ? 'npz'
+            : /\.(h5|hdf5)$/i.test(p)
+              ? 'product'
+              : (format ?? 'npz');
+        const files = await recon.exportTo(p, chosen);
+        app.notify('info', `Exported ${files.join(', ')}`);
+      },
+    );
   }
 
   async function run(action: MenuAction, path?: string): Promise<void> {

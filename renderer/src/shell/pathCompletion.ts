@@ -11,7 +11,10 @@ export function splitPath(typed: string): { dir: string; name: string } {
  * Tab completion: the longest common prefix of the matching names, with a trailing "/" when it
  * is exactly one folder. Null when it would not add anything.
  */
-export function completion(prefix: string, matches: readonly { name: string; dir: boolean }[]): string | null {
+export function completion(
+  prefix: string,
+  matches: readonly { name: string; dir: boolean }[],
+): string | null {
   if (!matches.length) return null;
   if (matches.length === 1) return matches[0]!.name + (matches[0]!.dir ? '/' : '');
   let common = matches[0]!.name;

@@ -54,7 +54,10 @@ export const useAppStore = defineStore('app', () => {
   /** Browser mode: why the page is not connected to its host (expired link, host down), or null. */
   const connection = ref<string | null>(null);
   /** Last folders used, one for datasets and one for models and exports (they rarely share one). */
-  const lastFolder = ref<Record<FolderKind, string>>({ data: readLastFolder('data'), output: readLastFolder('output') });
+  const lastFolder = ref<Record<FolderKind, string>>({
+    data: readLastFolder('data'),
+    output: readLastFolder('output'),
+  });
   let nextNotice = 1;
   const crashListeners: ((detail: string) => void)[] = [];
 
@@ -97,9 +100,17 @@ export const useAppStore = defineStore('app', () => {
    * the path is used before the in-app dialog closes (its errors shown there; in Electron they
    * propagate to the caller). Resolves to the path used, or null when cancelled.
    */
-  async function askPath(purpose: PathPurpose, title: string, suggestedName = '', act?: (path: string) => Promise<void>): Promise<string | null> {
+  async function askPath(
+    purpose: PathPurpose,
+    title: string,
+    suggestedName = '',
+    act?: (path: string) => Promise<void>,
+  ): Promise<string | null> {
     const api = getApi();
-    const r = await api.invoke('host.pickPath', suggestedName ? { purpose, defaultPath: suggestedName } : { purpose });
+    const r = await api.invoke(
+      'host.pickPath',
+      suggestedName ? { purpose, defaultPath: suggestedName } : { purpose },
+    );
     if (r.native) {
       if (r.path && act) await act(r.path);
       return r.path;
@@ -162,11 +173,36 @@ export const useAppStore = defineStore('app', () => {
     try {
       core.value = await api.invoke('host.status', {});
     } catch (e) {
-      core.value = { state: 'crashed', detail: e instanceof Error ? e.message : String(e), restarts: 0, info: null };
+      core.value = {
+        state: 'crashed',
+        detail: e instanceof Error ? e.message : String(e),
+        restarts: 0,
+        info: null,
+      };
     }
   }
 
-  return { view, core, connection, notices, pathRequest, blocking, confirmRequest, confirm, lastFolder, providers, availableProviders, notify, dismiss, block, acknowledge, askPath, setTitle, connect, onCrash };
+  return {
+    view,
+    core,
+    connection,
+    notices,
+    pathRequest,
+    blocking,
+    confirmRequest,
+    confirm,
+    lastFolder,
+    providers,
+    availableProviders,
+    notify,
+    dismiss,
+    block,
+    acknowledge,
+    askPath,
+    setTitle,
+    connect,
+    onCrash,
+  };
 });
 
 // The in-app path dialog starts in the last folder used, across reloads (browser mode).

@@ -9,8 +9,33 @@ import type { EpochPoint } from './training';
 
 type Fields = Partial<Record<keyof TrainRequest, unknown>>;
 
-const MODEL_KEYS = ['N', 'gridsize', 'n_filters_scale', 'amp_activation', 'object_big', 'probe_big', 'probe_mask', 'probe_scale', 'canvas_normalisation', 'architecture'] as const;
-const TRAIN_KEYS = ['batch_size', 'nepochs', 'learning_rate', 'early_stop_patience', 'nll_weight', 'mae_weight', 'nphotons', 'n_groups', 'neighbor_count', 'subsample_seed', 'probe_trainable', 'intensity_scale_trainable', 'device'] as const;
+const MODEL_KEYS = [
+  'N',
+  'gridsize',
+  'n_filters_scale',
+  'amp_activation',
+  'object_big',
+  'probe_big',
+  'probe_mask',
+  'probe_scale',
+  'canvas_normalisation',
+  'architecture',
+] as const;
+const TRAIN_KEYS = [
+  'batch_size',
+  'nepochs',
+  'learning_rate',
+  'early_stop_patience',
+  'nll_weight',
+  'mae_weight',
+  'nphotons',
+  'n_groups',
+  'neighbor_count',
+  'subsample_seed',
+  'probe_trainable',
+  'intensity_scale_trainable',
+  'device',
+] as const;
 
 /** The form as the bundle was trained: `current` overlaid with every matching config field. */
 export function formFromConfig(config: Record<string, unknown>, current: TrainRequest): TrainRequest {
@@ -31,7 +56,11 @@ export function formFromConfig(config: Record<string, unknown>, current: TrainRe
 
 /** The bundle's loss history as chart points. */
 export function historyPoints(m: ModelInfo): EpochPoint[] {
-  return (m.history ?? []).map((h) => ({ epoch: h.epoch, train: h.loss, ...(h.val_loss !== null ? { val: h.val_loss } : {}) }));
+  return (m.history ?? []).map((h) => ({
+    epoch: h.epoch,
+    train: h.loss,
+    ...(h.val_loss !== null ? { val: h.val_loss } : {}),
+  }));
 }
 
 /** "1 epoch", "2 epochs". */

@@ -16,7 +16,9 @@ export const useModelStore = defineStore('model', () => {
   /** Where the current model came from: trained in this session, or opened from a bundle. */
   const origin = ref<'trained' | 'opened' | null>(null);
 
-  const name = computed(() => (info.value?.path ? info.value.path.split(/[\\/]/).pop() ?? null : info.value ? 'unsaved model' : null));
+  const name = computed(() =>
+    info.value?.path ? (info.value.path.split(/[\\/]/).pop() ?? null) : info.value ? 'unsaved model' : null,
+  );
 
   function setTrained(m: ModelInfo): void {
     info.value = m;

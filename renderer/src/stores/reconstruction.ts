@@ -1,6 +1,13 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { ReconExportFormat, ReconRunParams, ReconstructionComparison, ReconstructionMethod, ReconstructionResult, StitchedImage } from '../../../compute/protocol';
+import type {
+  ReconExportFormat,
+  ReconRunParams,
+  ReconstructionComparison,
+  ReconstructionMethod,
+  ReconstructionResult,
+  StitchedImage,
+} from '../../../compute/protocol';
 import { DEFAULT_RECON_REQUEST } from '../../../compute/ptycho/config/reconRequest';
 import type { PieAlgorithm } from '../../../compute/ptycho/config/iterative';
 import { getApi } from '../api/client';
@@ -10,7 +17,11 @@ import { useModelStore } from './model';
  * The Reconstruct view's defaults, input bounds, choices and checks come from the request schema
  * (compute/ptycho/config/reconRequest.ts), the one the host and the core validate with too.
  */
-export { DEFAULT_RECON_REQUEST, reconFieldMeta, validateReconRequest } from '../../../compute/ptycho/config/reconRequest';
+export {
+  DEFAULT_RECON_REQUEST,
+  reconFieldMeta,
+  validateReconRequest,
+} from '../../../compute/ptycho/config/reconRequest';
 
 /**
  * The last stitched reconstruction (typed arrays in shallowRefs), its evaluation, the live
@@ -33,7 +44,14 @@ export const useReconstructionStore = defineStore('reconstruction', () => {
   const probeRefine = ref<boolean>(DEFAULT_RECON_REQUEST.probe_refine);
   /** The `recon.run` request the view's settings make (the iterative ones only for iterative methods). */
   const params = computed<ReconRunParams>(() =>
-    method.value === 'pinn' ? { method: method.value } : { method: method.value, algorithm: algorithm.value, iterations: iterations.value, probe_refine: probeRefine.value },
+    method.value === 'pinn'
+      ? { method: method.value }
+      : {
+          method: method.value,
+          algorithm: algorithm.value,
+          iterations: iterations.value,
+          probe_refine: probeRefine.value,
+        },
   );
   /** Data error per iteration of the running (or last) iterative run. */
   const liveErrors = shallowRef<{ iteration: number; error: number }[]>([]);
@@ -93,5 +111,24 @@ export const useReconstructionStore = defineStore('reconstruction', () => {
     comparison.value = null;
   }
 
-  return { result, madeWith, previous, comparison, running, progress, error, method, algorithm, iterations, probeRefine, params, liveErrors, liveImage, run, cancel, exportTo, clear };
+  return {
+    result,
+    madeWith,
+    previous,
+    comparison,
+    running,
+    progress,
+    error,
+    method,
+    algorithm,
+    iterations,
+    probeRefine,
+    params,
+    liveErrors,
+    liveImage,
+    run,
+    cancel,
+    exportTo,
+    clear,
+  };
 });

@@ -1,6 +1,13 @@
 import { defineStore } from 'pinia';
 import { reactive, ref, shallowRef } from 'vue';
-import type { DatasetInfo, StitchedImage, TrainBatchEvent, TrainDoneEvent, TrainEpochEvent, TrainRequest } from '../../../compute/protocol';
+import type {
+  DatasetInfo,
+  StitchedImage,
+  TrainBatchEvent,
+  TrainDoneEvent,
+  TrainEpochEvent,
+  TrainRequest,
+} from '../../../compute/protocol';
 import { getApi } from '../api/client';
 import { useModelStore } from './model';
 import { DEFAULT_TRAIN_REQUEST } from '../../../compute/ptycho/config/trainRequest';
@@ -9,7 +16,12 @@ import { DEFAULT_TRAIN_REQUEST } from '../../../compute/ptycho/config/trainReque
  * The form's defaults, inline errors and input ranges come from the config schema
  * (compute/ptycho/config/trainRequest.ts), the one the host and the core validate with too.
  */
-export { DEFAULT_TRAIN_REQUEST, fieldMeta, validateField, validateTrainRequest } from '../../../compute/ptycho/config/trainRequest';
+export {
+  DEFAULT_TRAIN_REQUEST,
+  fieldMeta,
+  validateField,
+  validateTrainRequest,
+} from '../../../compute/ptycho/config/trainRequest';
 
 export interface EpochPoint {
   epoch: number;
@@ -51,7 +63,11 @@ export const useTrainingStore = defineStore('training', () => {
     api.on('train.epoch', (e: TrainEpochEvent) => {
       epoch.value = e.epoch;
       progress.value = e.epoch / e.nepochs;
-      epochs.value.push({ epoch: e.epoch, train: e.loss, ...(e.val_loss !== null ? { val: e.val_loss } : {}) });
+      epochs.value.push({
+        epoch: e.epoch,
+        train: e.loss,
+        ...(e.val_loss !== null ? { val: e.val_loss } : {}),
+      });
       if (e.preview) preview.value = e.preview;
     });
     api.on('train.done', (d: TrainDoneEvent) => {
@@ -120,5 +136,27 @@ export const useTrainingStore = defineStore('training', () => {
     return true;
   }
 
-  return { form, running, cancelling, progress, epoch, nepochs, samplesPerSec, etaSec, lr, groups, epochs, batches, preview, outcome, error, subscribe, fromDataset, start, cancel, lost, reset };
+  return {
+    form,
+    running,
+    cancelling,
+    progress,
+    epoch,
+    nepochs,
+    samplesPerSec,
+    etaSec,
+    lr,
+    groups,
+    epochs,
+    batches,
+    preview,
+    outcome,
+    error,
+    subscribe,
+    fromDataset,
+    start,
+    cancel,
+    lost,
+    reset,
+  };
 });

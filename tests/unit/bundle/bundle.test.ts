@@ -8,7 +8,14 @@ import { buildAutoencoder } from '../../../compute/ptycho/model/pinn';
 import { createParamStore } from '../../../compute/ptycho/train/trainer';
 import { exportModels } from '../../../compute/ptycho/infer/exportModels';
 import { ObjectPredictor } from '../../../compute/ptycho/infer/predictor';
-import { encodeModel, loadModel, modelSpecOf, lossSpecOf, saveModel, type TrainedModel } from '../../../compute/ptycho/lifecycle/model';
+import {
+  encodeModel,
+  loadModel,
+  modelSpecOf,
+  lossSpecOf,
+  saveModel,
+  type TrainedModel,
+} from '../../../compute/ptycho/lifecycle/model';
 import { inspectBundle, readBundle } from '../../../compute/ptycho/bundle/bundle';
 
 const N = 64;
@@ -16,7 +23,12 @@ const N = 64;
 function tinyModel(gridsize = 1): TrainedModel {
   const config = makeTrainingConfig({ model: { gridsize, n_filters_scale: 1 }, nepochs: 1 });
   const probe = { re: new Float32Array(N * N).fill(0.3), im: new Float32Array(N * N).fill(-0.1) };
-  const ae = buildAutoencoder({ spec: modelSpecOf(config), loss: lossSpecOf(config), intensityScale: 31.25, probe });
+  const ae = buildAutoencoder({
+    spec: modelSpecOf(config),
+    loss: lossSpecOf(config),
+    intensityScale: 31.25,
+    probe,
+  });
   const params = createParamStore(ae.params, 3);
   const m = exportModels(modelSpecOf(config), params, probe);
   return {
@@ -25,7 +37,20 @@ function tinyModel(gridsize = 1): TrainedModel {
     probe,
     intensityScale: 31.25,
     initialIntensityScale: 31.25,
-    history: [{ epoch: 1, loss: -5, nll: -5, mae: 0, realspace: 0, val_loss: -4, lr: 1e-3, seconds: 1, samples_per_sec: 10, intensity_scale: 31.25 }],
+    history: [
+      {
+        epoch: 1,
+        loss: -5,
+        nll: -5,
+        mae: 0,
+        realspace: 0,
+        val_loss: -4,
+        lr: 1e-3,
+        seconds: 1,
+        samples_per_sec: 10,
+        intensity_scale: 31.25,
+      },
+    ],
     inferenceOnnx: m.diffraction_to_obj,
     autoencoderOnnx: m.autoencoder,
     path: null,
@@ -38,7 +63,11 @@ async function predict(m: TrainedModel, gridsize: number): Promise<Float32Array>
   const C = gridsize * gridsize;
   const X = Float32Array.from({ length: 2 * C * N * N }, (_, i) => 0.05 + 0.04 * Math.cos(i * 0.13));
   const p = await ObjectPredictor.create(m.inferenceOnnx, { N, gridsize, intensityScale: m.intensityScale });
-  const out = await p.predict({ amplitudes: X, coordsRelative: new Float32Array(2 * C * 2).fill(0.5), count: 2 });
+  const out = await p.predict({
+    amplitudes: X,
+    coordsRelative: new Float32Array(2 * C * 2).fill(0.5),
+    count: 2,
+  });
   await p.release();
   return Float32Array.from([...out.re, ...out.im]);
 }
@@ -60,7 +89,14 @@ describe('wts.h5.zip bundle', () => {
       expect(Buffer.from(await predict(back, gs))).toEqual(Buffer.from(await predict(m, gs)));
       expect(back.params.names().sort()).toEqual(m.params.names().sort());
       const s = await inspectBundle(path);
-      expect(s).toMatchObject({ N: 64, gridsize: gs, epochs: 1, finalLoss: -5, finalValLoss: -4, hasTrainingState: true });
+      expect(s).toMatchObject({
+        N: 64,
+        gridsize: gs,
+        epochs: 1,
+        finalLoss: -5,
+        finalValLoss: -4,
+        hasTrainingState: true,
+      });
       expect(s.models.map((x) => x.name)).toEqual(['autoencoder', 'diffraction_to_obj']);
     }
   });
@@ -69,8 +105,18 @@ describe('wts.h5.zip bundle', () => {
     const dir = tmp();
     saveModel(tinyModel(), join(dir, 'wts.h5.zip'));
     const b = await readBundle(join(dir, 'wts.h5.zip'));
-    expect(b.manifest).toMatchObject({ models: ['autoencoder', 'diffraction_to_obj'], version: '1.0', backend: 'onnx', app_version: '0.1.0' });
-    expect(b.models.diffraction_to_obj!.params.legacy).toMatchObject({ N: 64, gridsize: 1, 'object.big': true, intensity_scale: 31.25 });
+    expect(b.manifest).toMatchObject({
+      models: ['autoencoder', 'diffraction_to_obj'],
+      version: '1.0',
+      backend: 'onnx',
+      app_version: '0.1.0',
+    });
+    expect(b.models.diffraction_to_obj!.params.legacy).toMatchObject({
+      N: 64,
+      gridsize: 1,
+      'object.big': true,
+      intensity_scale: 31.25,
+    });
   });
 
   describe('refuses malformed or hostile archives with a clear message', () => {
@@ -81,29 +127,105 @@ describe('wts.h5.zip bundle', () => {
       return p;
     };
     const cases: [string, () => Uint8Array, RegExp][] = [
-      ['not a zip', () => strToU8('hello world, certainly not a zip archive'), /not a model bundle \(not a zip archive\)/],
+      [
+        'not a zip',
+        () => strToU8('hello world, certainly not a zip archive'),
+        /not a model bundle \(not a zip archive\)/,
+      ],
       ['truncated', () => good.subarray(0, Math.floor(good.length / 2)), /corrupt or truncated archive/],
-      ['path traversal', () => zipSync({ '../evil.txt': strToU8('x'), 'manifest.json': strToU8('{}') }), /refusing archive member '\.\.\/evil\.txt'/],
-      ['absolute path', () => zipSync({ '/etc/passwd': strToU8('x') }), /refusing archive member '\/etc\/passwd'/],
+      [
+        'path traversal',
+        () => zipSync({ '../evil.txt': strToU8('x'), 'manifest.json': strToU8('{}') }),
+        /refusing archive member '\.\.\/evil\.txt'/,
+      ],
+      [
+        'absolute path',
+        () => zipSync({ '/etc/passwd': strToU8('x') }),
+        /refusing archive member '\/etc\/passwd'/,
+      ],
       ['missing manifest', () => zipSync({ 'history.json': strToU8('[]') }), /missing manifest\.json/],
-      ['bad manifest JSON', () => zipSync({ 'manifest.json': strToU8('{models: nope') }), /manifest\.json is not valid JSON/],
-      ['unsupported version', () => zipSync({ 'manifest.json': strToU8(JSON.stringify({ models: ['diffraction_to_obj'], version: '9.9', backend: 'onnx' })) }), /bundle version "9\.9" is not supported/],
-      ['model missing', () => zipSync({ 'manifest.json': strToU8(JSON.stringify({ models: ['diffraction_to_obj'], version: '1.0', backend: 'onnx' })) }), /model 'autoencoder' is not in the bundle \(manifest lists: diffraction_to_obj\)/],
+      [
+        'bad manifest JSON',
+        () => zipSync({ 'manifest.json': strToU8('{models: nope') }),
+        /manifest\.json is not valid JSON/,
+      ],
+      [
+        'unsupported version',
+        () =>
+          zipSync({
+            'manifest.json': strToU8(
+              JSON.stringify({ models: ['diffraction_to_obj'], version: '9.9', backend: 'onnx' }),
+            ),
+          }),
+        /bundle version "9\.9" is not supported/,
+      ],
+      [
+        'model missing',
+        () =>
+          zipSync({
+            'manifest.json': strToU8(
+              JSON.stringify({ models: ['diffraction_to_obj'], version: '1.0', backend: 'onnx' }),
+            ),
+          }),
+        /model 'autoencoder' is not in the bundle \(manifest lists: diffraction_to_obj\)/,
+      ],
       [
         'params without N',
-        () => zipSync({ 'manifest.json': strToU8(JSON.stringify({ models: ['autoencoder', 'diffraction_to_obj'], version: '1.0', backend: 'onnx' })), 'autoencoder/model.onnx': new Uint8Array(4), 'autoencoder/params.json': strToU8('{"gridsize": 1}') }),
+        () =>
+          zipSync({
+            'manifest.json': strToU8(
+              JSON.stringify({
+                models: ['autoencoder', 'diffraction_to_obj'],
+                version: '1.0',
+                backend: 'onnx',
+              }),
+            ),
+            'autoencoder/model.onnx': new Uint8Array(4),
+            'autoencoder/params.json': strToU8('{"gridsize": 1}'),
+          }),
         /autoencoder\/params\.json lacks 'N'/,
       ],
       [
         'ONNX that does not load',
         () => {
-          const params = strToU8(JSON.stringify({ N: 64, gridsize: 1, intensity_scale: 1, probe: { re: new Array(4096).fill(0), im: new Array(4096).fill(0) }, config: {} }));
-          return zipSync({ 'manifest.json': strToU8(JSON.stringify({ models: ['autoencoder', 'diffraction_to_obj'], version: '1.0', backend: 'onnx' })), 'autoencoder/model.onnx': strToU8('garbage'), 'autoencoder/params.json': params });
+          const params = strToU8(
+            JSON.stringify({
+              N: 64,
+              gridsize: 1,
+              intensity_scale: 1,
+              probe: { re: new Array(4096).fill(0), im: new Array(4096).fill(0) },
+              config: {},
+            }),
+          );
+          return zipSync({
+            'manifest.json': strToU8(
+              JSON.stringify({
+                models: ['autoencoder', 'diffraction_to_obj'],
+                version: '1.0',
+                backend: 'onnx',
+              }),
+            ),
+            'autoencoder/model.onnx': strToU8('garbage'),
+            'autoencoder/params.json': params,
+          });
         },
         /autoencoder\/model\.onnx does not load in ONNX Runtime/,
       ],
-      ['PtychoPINN TensorFlow bundle', () => zipSync({ 'manifest.dill': strToU8('\x80\x04'), 'diffraction_to_obj/model.keras': strToU8('k'), 'diffraction_to_obj/params.dill': strToU8('p') }), /PtychoPINN TensorFlow\/Keras bundle.*will not load/],
-      ['PtychoPINN PyTorch bundle', () => zipSync({ 'manifest.dill': strToU8('\x80\x04'), 'diffraction_to_obj/model.pth': strToU8('k') }), /PtychoPINN PyTorch bundle/],
+      [
+        'PtychoPINN TensorFlow bundle',
+        () =>
+          zipSync({
+            'manifest.dill': strToU8('\x80\x04'),
+            'diffraction_to_obj/model.keras': strToU8('k'),
+            'diffraction_to_obj/params.dill': strToU8('p'),
+          }),
+        /PtychoPINN TensorFlow\/Keras bundle.*will not load/,
+      ],
+      [
+        'PtychoPINN PyTorch bundle',
+        () => zipSync({ 'manifest.dill': strToU8('\x80\x04'), 'diffraction_to_obj/model.pth': strToU8('k') }),
+        /PtychoPINN PyTorch bundle/,
+      ],
       [
         'zip bomb',
         () => {
@@ -123,7 +245,9 @@ describe('wts.h5.zip bundle', () => {
       });
     }
     it('a missing file', async () => {
-      await expect(readBundle('/nonexistent/wts.h5.zip')).rejects.toThrow(/\/nonexistent\/wts\.h5\.zip: model bundle not found/);
+      await expect(readBundle('/nonexistent/wts.h5.zip')).rejects.toThrow(
+        /\/nonexistent\/wts\.h5\.zip: model bundle not found/,
+      );
     });
     it('leaves no file behind when reading (nothing is extracted)', async () => {
       const dir = tmp();

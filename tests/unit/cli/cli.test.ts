@@ -14,15 +14,45 @@ const FLAGS: FlagSpec[] = [
 
 describe('flag parser', () => {
   it('accepts PtychoPINN spellings, kebab-case and aliases, and typed values', () => {
-    const r = parseArgs(FLAGS, [], ['--train-data-file', 'a.npz', '--max_epochs', '3', '--nphotons=1e9', '--object_big', 'False', '--quiet', '--device', 'cpu']);
-    expect(r.flags).toEqual({ train_data_file: 'a.npz', nepochs: 3, nphotons: 1e9, object_big: false, quiet: true, device: 'cpu' });
+    const r = parseArgs(
+      FLAGS,
+      [],
+      [
+        '--train-data-file',
+        'a.npz',
+        '--max_epochs',
+        '3',
+        '--nphotons=1e9',
+        '--object_big',
+        'False',
+        '--quiet',
+        '--device',
+        'cpu',
+      ],
+    );
+    expect(r.flags).toEqual({
+      train_data_file: 'a.npz',
+      nepochs: 3,
+      nphotons: 1e9,
+      object_big: false,
+      quiet: true,
+      device: 'cpu',
+    });
     expect(parseArgs(FLAGS, [], ['--train_data_file', 'x', '--no-object-big']).flags.object_big).toBe(false);
   });
   it('gives one-line errors naming the flag and the expected value', () => {
-    expect(() => parseArgs(FLAGS, [], ['--nepochs', '2'])).toThrow(new CliError('missing required option --train_data_file'));
-    expect(() => parseArgs(FLAGS, [], ['--train_data_file', 'a', '--nepochs', '2.5'])).toThrow(/--nepochs: expected an integer, got '2.5'/);
-    expect(() => parseArgs(FLAGS, [], ['--train_data_file', 'a', '--device', 'tpu'])).toThrow(/expected one of cpu, webgpu, cuda, auto/);
-    expect(() => parseArgs(FLAGS, [], ['--train_data_file', 'a', '--bogus'])).toThrow(/unknown option --bogus/);
+    expect(() => parseArgs(FLAGS, [], ['--nepochs', '2'])).toThrow(
+      new CliError('missing required option --train_data_file'),
+    );
+    expect(() => parseArgs(FLAGS, [], ['--train_data_file', 'a', '--nepochs', '2.5'])).toThrow(
+      /--nepochs: expected an integer, got '2.5'/,
+    );
+    expect(() => parseArgs(FLAGS, [], ['--train_data_file', 'a', '--device', 'tpu'])).toThrow(
+      /expected one of cpu, webgpu, cuda, auto/,
+    );
+    expect(() => parseArgs(FLAGS, [], ['--train_data_file', 'a', '--bogus'])).toThrow(
+      /unknown option --bogus/,
+    );
     expect(() => parseArgs(FLAGS, [], ['--train_data_file'])).toThrow(/needs a value/);
   });
 });

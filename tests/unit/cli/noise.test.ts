@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const NOISE = /npm warn|Unknown project config|onnxruntime_src|provider_bridge|\[E:onnxruntime|Couldn't load Vulkan|dawn|BackendVk|\/build\/Release/i;
+const NOISE =
+  /npm warn|Unknown project config|onnxruntime_src|provider_bridge|\[E:onnxruntime|Couldn't load Vulkan|dawn|BackendVk|\/build\/Release/i;
 
 describe('the CLI prints no npm or native-library noise', () => {
   it('npx ptycho --version prints the version alone', () => {
@@ -26,7 +27,24 @@ describe('the CLI prints no npm or native-library noise', () => {
     try {
       const r = spawnSync(
         process.execPath,
-        [join(root, 'bin/ptycho.js'), 'train', '--train_data_file', join(root, 'fixtures/lines-N64-train.npz'), '--output_dir', dir, '--nepochs', '1', '--n_groups', '32', '--n_filters_scale', '1', '--device', 'auto', '--threads', '1'],
+        [
+          join(root, 'bin/ptycho.js'),
+          'train',
+          '--train_data_file',
+          join(root, 'fixtures/lines-N64-train.npz'),
+          '--output_dir',
+          dir,
+          '--nepochs',
+          '1',
+          '--n_groups',
+          '32',
+          '--n_filters_scale',
+          '1',
+          '--device',
+          'auto',
+          '--threads',
+          '1',
+        ],
         { cwd: root, encoding: 'utf8' },
       );
       expect(r.status, r.stderr).toBe(0);
@@ -36,7 +54,9 @@ describe('the CLI prints no npm or native-library noise', () => {
       const line = r.stderr.split('\n').find((l) => l.startsWith('device: '));
       expect(line).toMatch(/^device: (cpu|webgpu|cuda)\b/);
       if (line!.startsWith('device: cpu')) expect(line).toMatch(/webgpu: .+; cuda: .+\)$/);
-      expect(r.stdout).toMatch(/trained 1 epoch on (cpu|webgpu|cuda) in [\d.]+ s \(completed\); final loss -?[\d.e+-]+, val_loss .+; best epoch 1/);
+      expect(r.stdout).toMatch(
+        /trained 1 epoch on (cpu|webgpu|cuda) in [\d.]+ s \(completed\); final loss -?[\d.e+-]+, val_loss .+; best epoch 1/,
+      );
       expect(all).not.toMatch(/1 epochs/);
       // train.log records the photon count that was used (the fixture's metadata: 1e6), not the 1e9 default
       const log = readFileSync(join(dir, 'logs/train.log'), 'utf8');

@@ -15,6 +15,8 @@ describe('run log', () => {
     const b = new RunLog(path);
     b.line('ptycho train — run 2');
     b.close();
-    expect(readFileSync(path, 'utf8')).toBe('ptycho train — run 1\nepoch 1: loss 2\n\nptycho train — run 2\n');
+    expect(readFileSync(path, 'utf8')).toBe(
+      'ptycho train — run 1\nepoch 1: loss 2\n\nptycho train — run 2\n',
+    );
   });
 });

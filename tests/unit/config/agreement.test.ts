@@ -16,10 +16,24 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { validateRequest } from '../../../electron/host/validate';
 import { MODEL_RULES, TRAINING_RULES } from '../../../compute/ptycho/config/config';
-import { DEFAULT_TRAIN_REQUEST, fieldMeta, isTrainRequestField, TRAIN_REQUEST_FIELDS, trainingConfigFromRequest, validateTrainRequest, type TrainRequestField } from '../../../compute/ptycho/config/trainRequest';
+import {
+  DEFAULT_TRAIN_REQUEST,
+  fieldMeta,
+  isTrainRequestField,
+  TRAIN_REQUEST_FIELDS,
+  trainingConfigFromRequest,
+  validateTrainRequest,
+  type TrainRequestField,
+} from '../../../compute/ptycho/config/trainRequest';
 import type { EventName, Events, TrainRequest } from '../../../compute/protocol';
 import type { FieldMeta } from '../../../compute/ptycho/config/schema';
-import { DEFAULT_RECON_REQUEST, reconFieldMeta, RECON_REQUEST_FIELDS, validateReconRequest, type ReconRequestField } from '../../../compute/ptycho/config/reconRequest';
+import {
+  DEFAULT_RECON_REQUEST,
+  reconFieldMeta,
+  RECON_REQUEST_FIELDS,
+  validateReconRequest,
+  type ReconRequestField,
+} from '../../../compute/ptycho/config/reconRequest';
 import { INFERENCE_RULES } from '../../../compute/ptycho/config/inference';
 import { newSession, type CoreSession } from '../../../compute/core/session';
 import { openDataset } from '../../../compute/core/datasetHandlers';
@@ -103,14 +117,20 @@ describe('form, host and core agree (cases walked from the schema)', () => {
         return agree(r);
       });
       // Each field has values accepted and values refused, so the walk cannot pass vacuously.
-      expect(verdicts.some((v) => v === null), k).toBe(true);
-      expect(verdicts.some((v) => v !== null && v.startsWith(`${k}: expected `)), k).toBe(true);
+      expect(
+        verdicts.some((v) => v === null),
+        k,
+      ).toBe(true);
+      expect(
+        verdicts.some((v) => v !== null && v.startsWith(`${k}: expected `)),
+        k,
+      ).toBe(true);
       refused += verdicts.filter((v) => v !== null).length;
     }
     expect(refused).toBeGreaterThan(fields.length * 3);
   });
 
-  it('every cross-field rule: the product of its fields\' cases', () => {
+  it("every cross-field rule: the product of its fields' cases", () => {
     const rules = [...MODEL_RULES, ...TRAINING_RULES].filter((r) => r.reads.every(isTrainRequestField));
     expect(rules.map((r) => r.field).sort()).toEqual(['neighbor_count', 'nll_weight', 'object_big']);
     for (const rule of rules) {
@@ -119,7 +139,12 @@ describe('form, host and core agree (cases walked from the schema)', () => {
       for (const va of casesOf(a)) {
         for (const vb of casesOf(b)) {
           const v = agree({ ...DEFAULT_TRAIN_REQUEST, [a]: va, [b]: vb });
-          if (v?.startsWith(`${rule.field}: expected ${rule.expected({ ...DEFAULT_TRAIN_REQUEST, [a]: va, [b]: vb } as never)}`)) broken++;
+          if (
+            v?.startsWith(
+              `${rule.field}: expected ${rule.expected({ ...DEFAULT_TRAIN_REQUEST, [a]: va, [b]: vb } as never)}`,
+            )
+          )
+            broken++;
         }
       }
       expect(broken, rule.field).toBeGreaterThan(0);
@@ -131,7 +156,9 @@ describe('form, host and core agree (cases walked from the schema)', () => {
     const gs = { ...DEFAULT_TRAIN_REQUEST, gridsize: 2, object_big: false };
     for (const check of [form, host, core]) {
       expect(check(lr)).toBe('learning_rate: expected a number in (0, 1), got 1');
-      expect(check(gs)).toBe('object_big: expected true when gridsize > 1 (patches must be merged), got false');
+      expect(check(gs)).toBe(
+        'object_big: expected true when gridsize > 1 (patches must be merged), got false',
+      );
     }
     expect(agree({ ...DEFAULT_TRAIN_REQUEST, learning_rate: 0.5, gridsize: 2, object_big: true })).toBeNull();
   });
@@ -185,8 +212,14 @@ describe('recon.run: view, host, core and CLI agree (cases walked from the schem
         expect(await reconCore(session, r), what).toBe(h);
         verdicts.push(h);
       }
-      expect(verdicts.some((v) => v === null), k).toBe(true);
-      expect(verdicts.some((v) => v !== null && v.startsWith(`${k}: expected `)), k).toBe(true);
+      expect(
+        verdicts.some((v) => v === null),
+        k,
+      ).toBe(true);
+      expect(
+        verdicts.some((v) => v !== null && v.startsWith(`${k}: expected `)),
+        k,
+      ).toBe(true);
       refused += verdicts.filter((v) => v !== null).length;
     }
     expect(refused).toBeGreaterThan(fields.length * 3);
@@ -194,14 +227,17 @@ describe('recon.run: view, host, core and CLI agree (cases walked from the schem
 
   it('a field left out takes the schema default, and an unknown one is refused', async () => {
     expect(validateRequest('recon.run', {}).params).toEqual(DEFAULT_RECON_REQUEST);
-    expect(validateRequest('recon.run', { method: 'iterative' }).params).toEqual({ ...DEFAULT_RECON_REQUEST, method: 'iterative' });
+    expect(validateRequest('recon.run', { method: 'iterative' }).params).toEqual({
+      ...DEFAULT_RECON_REQUEST,
+      method: 'iterative',
+    });
     expect(reconHost({ iteration: 3 })).toBe("unknown recon request key 'iteration'");
     expect(await reconCore(newSession(), { iteration: 3 })).toBe("unknown recon request key 'iteration'");
     // the old host limit (stitch_crop_size ≤ 256) is gone: the bound is the scan's N
     expect(reconHost({ stitch_crop_size: 300 })).toBeNull();
   });
 
-  it('stitch_crop_size ≤ N: the core applies the inference rule with the open scan\'s N', async () => {
+  it("stitch_crop_size ≤ N: the core applies the inference rule with the open scan's N", async () => {
     const session = newSession();
     await openDataset(session, fixture);
     expect(session.dataset!.raw.N).toBe(64);
@@ -214,7 +250,9 @@ describe('recon.run: view, host, core and CLI agree (cases walked from the schem
       const c = await reconCore(session, r);
       if (h !== null) expect(c, String(v)).toBe(h);
       else if (typeof v === 'number' && v > 64) {
-        expect(c, String(v)).toBe(`stitch_crop_size: expected ${rule.expected({ N: 64 } as never)}, got ${v}`);
+        expect(c, String(v)).toBe(
+          `stitch_crop_size: expected ${rule.expected({ N: 64 } as never)}, got ${v}`,
+        );
         broken++;
       } else expect(c, String(v)).toBeNull();
     }
@@ -223,15 +261,39 @@ describe('recon.run: view, host, core and CLI agree (cases walked from the schem
 
   it('ptycho reconstruct refuses what the schema refuses, with the same message, and shows its defaults', async () => {
     const lines: string[] = [];
-    const io = { out: (t: string) => void lines.push(t), err: (t: string) => void lines.push(t), isTTY: false };
-    const flagged = (['iterations', 'batch_size', 'stitch_crop_size'] as const).flatMap((k) => casesFor(reconFieldMeta(k)).filter((v): v is number => Number.isInteger(v)).map((v) => [k, v] as const));
+    const io = {
+      out: (t: string) => void lines.push(t),
+      err: (t: string) => void lines.push(t),
+      isTTY: false,
+    };
+    const flagged = (['iterations', 'batch_size', 'stitch_crop_size'] as const).flatMap((k) =>
+      casesFor(reconFieldMeta(k))
+        .filter((v): v is number => Number.isInteger(v))
+        .map((v) => [k, v] as const),
+    );
     let refused = 0;
     for (const [k, v] of [...flagged, ['stitch_crop_size', 65] as const]) {
       const h = reconHost({ [k]: v });
-      const expected = h ?? (k === 'stitch_crop_size' && v > 64 ? `stitch_crop_size: expected an integer with 0 < M ≤ N = 64, got ${v}` : null);
+      const expected =
+        h ??
+        (k === 'stitch_crop_size' && v > 64
+          ? `stitch_crop_size: expected an integer with 0 < M ≤ N = 64, got ${v}`
+          : null);
       if (expected === null) continue; // an accepted value would run the reconstruction
       lines.length = 0;
-      const rc = await main(['reconstruct', '--test_data', fixture, '--output_dir', '/nonexistent/never-written', `--${k}`, String(v), '--quiet'], io);
+      const rc = await main(
+        [
+          'reconstruct',
+          '--test_data',
+          fixture,
+          '--output_dir',
+          '/nonexistent/never-written',
+          `--${k}`,
+          String(v),
+          '--quiet',
+        ],
+        io,
+      );
       expect(rc, `${k} ${v}`).toBe(1);
       expect(lines, `${k} ${v}`).toEqual([`ptycho reconstruct: error: ${expected}`]);
       refused++;
@@ -240,6 +302,7 @@ describe('recon.run: view, host, core and CLI agree (cases walked from the schem
     lines.length = 0;
     await main(['reconstruct', '--help'], io);
     const help = lines.join('\n');
-    for (const k of ['iterations', 'algorithm', 'batch_size', 'stitch_crop_size'] as const) expect(help).toMatch(new RegExp(`--${k}[^\\n]*${String(reconFieldMeta(k).default)}`));
+    for (const k of ['iterations', 'algorithm', 'batch_size', 'stitch_crop_size'] as const)
+      expect(help).toMatch(new RegExp(`--${k}[^\\n]*${String(reconFieldMeta(k).default)}`));
   });
 });

@@ -2,14 +2,25 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { encodeNpz, readNpz } from '../../../compute/io/npz';
-import { datasetSummary, estimatePhotonsFromQuantisation, loadRawDataset, rawDatasetFromNpz } from '../../../compute/ptycho/data/dataset';
-import { gatherGroups, groupPositions, subsample, subsampleIndices } from '../../../compute/ptycho/data/grouping';
+import {
+  datasetSummary,
+  estimatePhotonsFromQuantisation,
+  loadRawDataset,
+  rawDatasetFromNpz,
+} from '../../../compute/ptycho/data/dataset';
+import {
+  gatherGroups,
+  groupPositions,
+  subsample,
+  subsampleIndices,
+} from '../../../compute/ptycho/data/grouping';
 import { normalisationFactor, normaliseDiffraction } from '../../../compute/ptycho/data/normalise';
 import { aberratedProbe, prepareProbe } from '../../../compute/ptycho/data/probe';
 import { scanPositions, simulate } from '../../../compute/ptycho/data/simulate';
 import { Rng } from '../../../compute/numerics/rng';
 
-const fixture = (name: string): string => fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
 
 describe('data layer API', () => {
   const dense = loadRawDataset(fixture('dense-N64.npz'));
@@ -28,10 +39,17 @@ describe('data layer API', () => {
 
   it('groupPositions(raw, {gridsize, K, …}) groups on the nominal positions, like groupPositions(x, y, …)', () => {
     const a = groupPositions(dense, { gridsize: 2, K: 6, nGroups: 100, seed: 4 });
-    const b = groupPositions(dense.xcoordsStart, dense.ycoordsStart, { gridsize: 2, neighborCount: 6, nGroups: 100, seed: 4 });
+    const b = groupPositions(dense.xcoordsStart, dense.ycoordsStart, {
+      gridsize: 2,
+      neighborCount: 6,
+      nGroups: 100,
+      seed: 4,
+    });
     expect(Array.from(a.indices)).toEqual(Array.from(b.indices));
     expect(() => groupPositions(dense, { gridsize: 2, K: 4, neighborCount: 5 })).toThrow(/disagree/);
-    expect(() => groupPositions([1, 2, 3, 4, 5], [1, 2], { gridsize: 2 })).toThrow(/x has 5 positions but y has 2/);
+    expect(() => groupPositions([1, 2, 3, 4, 5], [1, 2], { gridsize: 2 })).toThrow(
+      /x has 5 positions but y has 2/,
+    );
   });
 
   it('on a raster (many equal distances) every member is within the K-th nearest distance of its seed', () => {
@@ -42,7 +60,9 @@ describe('data layer API', () => {
     const y = dense.ycoordsStart;
     for (let b = 0; b < g.B; b += 7) {
       const s = g.seeds[b]!;
-      const d = Array.from({ length: dense.M }, (_, j) => Math.hypot(x[j]! - x[s]!, y[j]! - y[s]!)).filter((_, j) => j !== s);
+      const d = Array.from({ length: dense.M }, (_, j) => Math.hypot(x[j]! - x[s]!, y[j]! - y[s]!)).filter(
+        (_, j) => j !== s,
+      );
       d.sort((p, q) => p - q);
       const kth = d[K - 1]!;
       for (let c = 0; c < 4; c++) {
@@ -80,12 +100,24 @@ describe('data layer API', () => {
   });
 
   it('simulate() builds a raster scan whose arrays load as a valid dataset', () => {
-    const sim = simulate({ N: 64, object: 'grf', objectSize: 100, setPhi: true, probe: 'aberrated', nphotons: 1e6, gridStep: 8, seed: 5 });
+    const sim = simulate({
+      N: 64,
+      object: 'grf',
+      objectSize: 100,
+      setPhi: true,
+      probe: 'aberrated',
+      nphotons: 1e6,
+      gridStep: 8,
+      seed: 5,
+    });
     // Raster from buffer N/2 + 1 = 33 to 100 − 33 = 67 in steps of 8: 33, 41, …, 65 → 5 × 5.
     expect(sim.scan.M).toBe(25);
     expect(Array.from(sim.scan.xcoords.slice(0, 5))).toEqual([33, 41, 49, 57, 65]);
     expect(sim.scan.ycoords[5]).toBe(41);
-    const raw = rawDatasetFromNpz(readNpz(encodeNpz(sim.arrays(), { metadata: { nphotons: 1e6 } }), 'sim.npz'), 'sim.npz');
+    const raw = rawDatasetFromNpz(
+      readNpz(encodeNpz(sim.arrays(), { metadata: { nphotons: 1e6 } }), 'sim.npz'),
+      'sim.npz',
+    );
     expect(raw.M).toBe(25);
     expect(raw.extra.get('ground_truth_patches')?.shape).toEqual([25, 64, 64]);
     const summary = datasetSummary(raw);
@@ -101,7 +133,9 @@ describe('data layer API', () => {
     expect(() => scanPositions({ ...base, gridStep: 0 })).toThrow(/grid step must be > 0/);
     expect(() => scanPositions({ ...base, nImages: 2.5 })).toThrow(/positive integer/);
     expect(() => scanPositions({ ...base, buffer: -1 })).toThrow(/buffer must be ≥ 0/);
-    expect(() => simulate({ N: 48, object: 'lines', nphotons: 1e6, seed: 1 })).toThrow(/N must be 64, 128 or 256/);
+    expect(() => simulate({ N: 48, object: 'lines', nphotons: 1e6, seed: 1 })).toThrow(
+      /N must be 64, 128 or 256/,
+    );
   });
 
   it('estimates photons only from amplitudes quantised like sqrt(counts)/s', () => {

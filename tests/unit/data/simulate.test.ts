@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { makeObject } from '../../../compute/ptycho/data/objects';
 import { defaultProbe } from '../../../compute/ptycho/data/probe';
-import { extractPatch, extractPatchesAt, simulateScan, spatialSplit } from '../../../compute/ptycho/data/simulate';
+import {
+  extractPatch,
+  extractPatchesAt,
+  simulateScan,
+  spatialSplit,
+} from '../../../compute/ptycho/data/simulate';
 import { loadRawDataset } from '../../../compute/ptycho/data/dataset';
 import { readNpz, writeNpz } from '../../../compute/io/npz';
 
@@ -14,7 +19,12 @@ const N = 64;
 
 describe('simulation', () => {
   it('a flat object under a uniform probe gives a delta at the centre', () => {
-    const object = { re: new Float32Array(100 * 100).fill(1), im: new Float32Array(100 * 100), width: 100, height: 100 };
+    const object = {
+      re: new Float32Array(100 * 100).fill(1),
+      im: new Float32Array(100 * 100),
+      width: 100,
+      height: 100,
+    };
     const probe = { re: new Float32Array(N * N).fill(1), im: new Float32Array(N * N) };
     const sim = simulateScan({ N, object, probe, nphotons: 1e6, nImages: 3, seed: 1, buffer: 33 });
     for (let m = 0; m < 3; m++) {
@@ -53,7 +63,12 @@ describe('simulation', () => {
   });
   it('centres patches on positions (bilinear, x = column, y = row)', () => {
     const W = 100;
-    const object = { re: Float32Array.from({ length: W * W }, (_, k) => (k % W) + 1000 * Math.floor(k / W)), im: new Float32Array(W * W), width: W, height: W };
+    const object = {
+      re: Float32Array.from({ length: W * W }, (_, k) => (k % W) + 1000 * Math.floor(k / W)),
+      im: new Float32Array(W * W),
+      width: W,
+      height: W,
+    };
     const re = new Float64Array(N * N);
     const im = new Float64Array(N * N);
     extractPatch(object, 50.25, 40, N, re, im);
@@ -86,14 +101,35 @@ describe('ptycho simulate / inspect / convert', () => {
   const run = (a: string[]) => spawnSync(process.execPath, [bin, ...a], { encoding: 'utf8' });
   it('simulates a split scan that loads as a valid dataset, inspects it and converts counts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-'));
-    const r = run(['simulate', '--object', 'grf', '--N', '64', '--n_images', '60', '--nphotons', '1e5', '--seed', '3', '--split', '0.5', '--output_file', join(dir, 's.npz'), '--quiet']);
+    const r = run([
+      'simulate',
+      '--object',
+      'grf',
+      '--N',
+      '64',
+      '--n_images',
+      '60',
+      '--nphotons',
+      '1e5',
+      '--seed',
+      '3',
+      '--split',
+      '0.5',
+      '--output_file',
+      join(dir, 's.npz'),
+      '--quiet',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const train = loadRawDataset(join(dir, 's_train.npz'));
     const test = loadRawDataset(join(dir, 's_test.npz'));
     expect(train.M + test.M).toBe(60);
     expect(Math.max(...train.ycoords)).toBeLessThan(Math.min(...test.ycoords));
-    expect(readNpz(join(dir, 's_train.npz')).arrays.get('ground_truth_patches')!.shape).toEqual([train.M, 64, 64]);
+    expect(readNpz(join(dir, 's_train.npz')).arrays.get('ground_truth_patches')!.shape).toEqual([
+      train.M,
+      64,
+      64,
+    ]);
     const i = run(['inspect', join(dir, 's_test.npz')]);
     expect(i.status).toBe(0);
     expect(i.stdout).toMatch(/patterns\s+\d+ of 64×64/);
@@ -106,8 +142,18 @@ describe('ptycho simulate / inspect / convert', () => {
     delete arrays.diffraction;
     arrays.diff3d = { dtype: 'uint16', shape: d.shape, data: counts };
     writeNpz(join(dir, 'counts.npz'), arrays);
-    expect(() => loadRawDataset(join(dir, 'counts.npz'))).toThrow(/raw detector counts.*ptycho convert counts\.npz --sqrt/);
-    const c = run(['convert', join(dir, 'counts.npz'), '--sqrt', '--rename', 'diff3d=diffraction', '--output_file', join(dir, 'amp.npz')]);
+    expect(() => loadRawDataset(join(dir, 'counts.npz'))).toThrow(
+      /raw detector counts.*ptycho convert counts\.npz --sqrt/,
+    );
+    const c = run([
+      'convert',
+      join(dir, 'counts.npz'),
+      '--sqrt',
+      '--rename',
+      'diff3d=diffraction',
+      '--output_file',
+      join(dir, 'amp.npz'),
+    ]);
     expect(c.status).toBe(0);
     const amp = loadRawDataset(join(dir, 'amp.npz'));
     expect(amp.diffractionKey).toBe('diffraction');

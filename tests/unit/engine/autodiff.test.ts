@@ -20,7 +20,9 @@ describe('ops without a VJP rule', () => {
     const x = g.input('x', ['B', 2, 5, 5]);
     const w = g.param('w', [3, 2, 3, 3]);
     const [gw] = grad(g.conv2d(x, w).square().sum(), [w]); // contains conv2dFilterGrad(x, dy)
-    expect(() => grad(gw!.square().sum(), [x])).toThrow(/op 'conv2dFilterGrad' \(node \d+, shape \[3,2,3,3\]\) has no VJP rule/);
+    expect(() => grad(gw!.square().sum(), [x])).toThrow(
+      /op 'conv2dFilterGrad' \(node \d+, shape \[3,2,3,3\]\) has no VJP rule/,
+    );
   });
 
   it('the first derivative of the same graph still works (the rule-less op is not on its path)', async () => {
@@ -40,20 +42,27 @@ describe('ops without a VJP rule', () => {
   it('genuinely non-differentiable ops pass no gradient and raise nothing', () => {
     const g = new Graph();
     const x = g.input('x', [4]);
-    const y = x.mul(x.stopGradient()).add(g.sign(x)).add(g.cast(g.greater(x, 0))).add(g.where(g.equal(x, 1), x, 0));
+    const y = x
+      .mul(x.stopGradient())
+      .add(g.sign(x))
+      .add(g.cast(g.greater(x, 0)))
+      .add(g.where(g.equal(x, 1), x, 0));
     expect(() => grad(y.sum(), [x])).not.toThrow();
   });
 
   it('every op has a VJP rule, is listed as non-differentiable, or is a known rule-less op', () => {
     const ops = Object.keys(PRIMITIVES);
-    const missing = ops.filter((op) => !PRIMITIVES[op as keyof typeof PRIMITIVES].vjp && !NON_DIFFERENTIABLE.has(op as never));
+    const missing = ops.filter(
+      (op) => !PRIMITIVES[op as keyof typeof PRIMITIVES].vjp && !NON_DIFFERENTIABLE.has(op as never),
+    );
     expect(missing).toEqual(NO_RULE_YET);
     for (const op of NON_DIFFERENTIABLE) expect(ops).toContain(op);
   });
 });
 
 describe('lowering choices are parameters, not global state', () => {
-  const ops = (bytesOf: () => { model: { graph: { nodes: readonly { opType: string }[] } } }) => bytesOf().model.graph.nodes.map((n) => n.opType);
+  const ops = (bytesOf: () => { model: { graph: { nodes: readonly { opType: string }[] } } }) =>
+    bytesOf().model.graph.nodes.map((n) => n.opType);
   it("upsample: 'expand' in one call does not change the next default call", () => {
     const g = new Graph();
     const y = g.input('x', ['B', 1, 2, 2]).upsample2();

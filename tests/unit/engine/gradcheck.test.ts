@@ -28,13 +28,24 @@ function unary(name: string, f: (x: Tensor) => Tensor, lo = -1, hi = 1, away = 0
   };
 }
 
-function binary(name: string, f: (a: Tensor, b: Tensor) => Tensor, sa: (number | 'B')[], sb: (number | 'B')[], lob = -1): Case {
+function binary(
+  name: string,
+  f: (a: Tensor, b: Tensor) => Tensor,
+  sa: (number | 'B')[],
+  sb: (number | 'B')[],
+  lob = -1,
+): Case {
   return {
     name,
     build(g) {
-      const a = g.input('a', sa), b = g.input('b', sb);
+      const a = g.input('a', sa),
+        b = g.input('b', sb);
       const conc = (s: (number | 'B')[]) => s.map((d) => (d === 'B' ? 2 : d));
-      return { out: f(a, b), wrt: [a, b], values: { a: val(conc(sa), 1), b: val(conc(sb), 2, lob, lob + 2) } };
+      return {
+        out: f(a, b),
+        wrt: [a, b],
+        values: { a: val(conc(sa), 1), b: val(conc(sb), 2, lob, lob + 2) },
+      };
     },
   };
 }
@@ -67,13 +78,34 @@ const cases: Case[] = [
   unary('swish', (x) => x.swish(), -3, 3),
   unary('erf', (x) => x.erf(), -3, 3),
   unary('gelu (composite ½x(1+erf(x/√2)))', (x) => x.gelu(), -3, 3),
-  unary('where(greater(x,0.1), x², -x)', (x) => x.graph.where(x.graph.greater(x, 0.1), x.square(), x.neg()), -1, 1, 0.05),
+  unary(
+    'where(greater(x,0.1), x², -x)',
+    (x) => x.graph.where(x.graph.greater(x, 0.1), x.square(), x.neg()),
+    -1,
+    1,
+    0.05,
+  ),
   unary('mask multiply x·cast(x>0)', (x) => x.mul(x.graph.cast(x.graph.greater(x, 0))), -1, 1, 0.05),
-  unary('reshape', (x) => x.reshape(['B', 12]).mul(x.graph.constant([...Array(12).keys()].map((i) => i / 12), [12]))),
+  unary('reshape', (x) =>
+    x.reshape(['B', 12]).mul(
+      x.graph.constant(
+        [...Array(12).keys()].map((i) => i / 12),
+        [12],
+      ),
+    ),
+  ),
   unary('transpose', (x) => x.transpose([2, 0, 1]).mul(x.graph.constant([1, 2, 3, 4], [4, 1, 1]))),
   unary('slice', (x) => x.slice([1, 2], [1, 1], [3, 4])),
   unary('flip', (x) => x.graph.flip(x, [1, 2]).mul(x.graph.constant([...Array(12).keys()], [3, 4]))),
-  unary('pad', (x) => x.pad([[0, 0], [1, 2], [0, 1]]).exp()),
+  unary('pad', (x) =>
+    x
+      .pad([
+        [0, 0],
+        [1, 2],
+        [0, 1],
+      ])
+      .exp(),
+  ),
   unary('expand', (x) => x.graph.expand(x.slice([1], [0], [1]), ['B', 3, 4])),
   unary('expand over the batch dim', (x) => x.graph.expand(x.sum([0]), ['B', 3, 4], x).mul(x)),
   unary('sum axes [1] keepdims', (x) => x.sum([1], true).mul(x)),
@@ -91,16 +123,26 @@ const cases: Case[] = [
     name: 'conv2d 3×3 with bias',
     build(g) {
       const { x, v } = nchw(g);
-      const w = g.param('w', [3, 2, 3, 3]), b = g.param('b', [3]);
-      return { out: g.conv2d(x, w, b), wrt: [x, w, b], values: { ...v, w: val([3, 2, 3, 3], 6), b: val([3], 7) } };
+      const w = g.param('w', [3, 2, 3, 3]),
+        b = g.param('b', [3]);
+      return {
+        out: g.conv2d(x, w, b),
+        wrt: [x, w, b],
+        values: { ...v, w: val([3, 2, 3, 3], 6), b: val([3], 7) },
+      };
     },
   },
   {
     name: 'conv2d 1×1 and 5×5 without bias',
     build(g) {
       const { x, v } = nchw(g, 2, 6, 5);
-      const w1 = g.param('w1', [2, 2, 1, 1]), w5 = g.param('w5', [2, 2, 5, 5]);
-      return { out: g.conv2d(g.conv2d(x, w1), w5), wrt: [x, w1, w5], values: { ...v, w1: val([2, 2, 1, 1], 8), w5: val([2, 2, 5, 5], 9) } };
+      const w1 = g.param('w1', [2, 2, 1, 1]),
+        w5 = g.param('w5', [2, 2, 5, 5]);
+      return {
+        out: g.conv2d(g.conv2d(x, w1), w5),
+        wrt: [x, w1, w5],
+        values: { ...v, w1: val([2, 2, 1, 1], 8), w5: val([2, 2, 5, 5], 9) },
+      };
     },
   },
   {
@@ -128,12 +170,21 @@ const cases: Case[] = [
     name: 'composite conv→relu→maxpool→upsample→conv',
     build(g) {
       const { x, v } = nchw(g, 2, 6, 6);
-      const w1 = g.param('w1', [4, 2, 3, 3]), b1 = g.param('b1', [4]), w2 = g.param('w2', [2, 4, 3, 3]), b2 = g.param('b2', [2]);
+      const w1 = g.param('w1', [4, 2, 3, 3]),
+        b1 = g.param('b1', [4]),
+        w2 = g.param('w2', [2, 4, 3, 3]),
+        b2 = g.param('b2', [2]);
       const out = g.conv2d(g.conv2d(x, w1, b1).relu().maxpool2().upsample2(), w2, b2).sigmoid();
       return {
         out,
         wrt: [x, w1, b1, w2, b2],
-        values: { ...v, w1: val([4, 2, 3, 3], 21, -0.5, 0.5), b1: val([4], 22, -0.1, 0.1), w2: val([2, 4, 3, 3], 23, -0.5, 0.5), b2: val([2], 24) },
+        values: {
+          ...v,
+          w1: val([4, 2, 3, 3], 21, -0.5, 0.5),
+          b1: val([4], 22, -0.1, 0.1),
+          w2: val([2, 4, 3, 3], 23, -0.5, 0.5),
+          b2: val([2], 24),
+        },
       };
     },
   },
@@ -141,20 +192,32 @@ const cases: Case[] = [
     name: 'composite broadcasting (per-channel scale, batch mean, loss-like)',
     build(g) {
       const { x, v } = nchw(g, 3, 2, 2);
-      const s = g.param('s', [3, 1, 1]), t = g.param('t', [1, 2]);
+      const s = g.param('s', [3, 1, 1]),
+        t = g.param('t', [1, 2]);
       const y = x.mul(s).add(t).softplus();
-      const out = y.sub(y.mean([0], true)).square().add(y.log().mul(x.abs()));
+      const out = y
+        .sub(y.mean([0], true))
+        .square()
+        .add(y.log().mul(x.abs()));
       return { out, wrt: [x, s, t], values: { ...v, s: val([3, 1, 1], 31, 0.5, 1.5), t: val([1, 2], 32) } };
     },
   },
   {
     name: 'DFT-style complex matmul pair (real, imag)',
     build(g) {
-      const re = g.input('re', ['B', 4, 4]), im = g.input('im', ['B', 4, 4]);
+      const re = g.input('re', ['B', 4, 4]),
+        im = g.input('im', ['B', 4, 4]);
       const n = 4;
-      const c = g.constant(Array.from({ length: 16 }, (_, i) => Math.cos((-2 * Math.PI * Math.floor(i / n) * (i % n)) / n)), [4, 4]);
-      const s = g.constant(Array.from({ length: 16 }, (_, i) => Math.sin((-2 * Math.PI * Math.floor(i / n) * (i % n)) / n)), [4, 4]);
-      const fr = c.matmul(re).sub(s.matmul(im)), fi = c.matmul(im).add(s.matmul(re));
+      const c = g.constant(
+        Array.from({ length: 16 }, (_, i) => Math.cos((-2 * Math.PI * Math.floor(i / n) * (i % n)) / n)),
+        [4, 4],
+      );
+      const s = g.constant(
+        Array.from({ length: 16 }, (_, i) => Math.sin((-2 * Math.PI * Math.floor(i / n) * (i % n)) / n)),
+        [4, 4],
+      );
+      const fr = c.matmul(re).sub(s.matmul(im)),
+        fi = c.matmul(im).add(s.matmul(re));
       const out = fr.square().add(fi.square()).add(1e-3).sqrt();
       return { out, wrt: [re, im], values: { re: val([2, 4, 4], 41), im: val([2, 4, 4], 42) } };
     },
@@ -167,7 +230,9 @@ describe('gradient checks through ONNX Runtime (float64 central differences)', (
       const g = new Graph();
       const { out, wrt, values } = c.build(g);
       const r = await gradcheck(out, wrt, values);
-      expect(Math.abs(r.loss.engine - r.loss.reference)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(r.loss.reference)));
+      expect(Math.abs(r.loss.engine - r.loss.reference)).toBeLessThanOrEqual(
+        1e-4 * Math.max(1, Math.abs(r.loss.reference)),
+      );
       expect(r.maxRelErr, JSON.stringify(r.relErr)).toBeLessThanOrEqual(TOL);
     });
   }
@@ -176,9 +241,14 @@ describe('gradient checks through ONNX Runtime (float64 central differences)', (
     it(`conv2d weight gradient lowered as '${strategy}' (3×3 and 5×5)`, async () => {
       const g = new Graph();
       const x = g.input('x', ['B', 3, 6, 4]);
-      const w3 = g.param('w3', [2, 3, 3, 3]), w5 = g.param('w5', [2, 2, 5, 5]);
+      const w3 = g.param('w3', [2, 3, 3, 3]),
+        w5 = g.param('w5', [2, 2, 5, 5]);
       const out = g.conv2d(g.conv2d(x, w3).tanh(), w5);
-      const vals = { x: val([3, 3, 6, 4], 51), w3: val([2, 3, 3, 3], 52), w5: val([2, 2, 5, 5], 53, -0.3, 0.3) };
+      const vals = {
+        x: val([3, 3, 6, 4], 51),
+        w3: val([2, 3, 3, 3], 52),
+        w5: val([2, 2, 5, 5], 53, -0.3, 0.3),
+      };
       const r = await gradcheck(out, [w3, w5], vals, { lowering: { filterGrad: strategy } });
       expect(r.maxRelErr, JSON.stringify(r.relErr)).toBeLessThanOrEqual(TOL);
     });
@@ -197,7 +267,8 @@ describe('gradient checks through ONNX Runtime (float64 central differences)', (
   it('unused branches are not emitted; unreachable params get zero gradients', async () => {
     const g = new Graph();
     const x = g.input('x', ['B', 4]);
-    const w = g.param('w', [4]), unused = g.param('unused', [3]);
+    const w = g.param('w', [4]),
+      unused = g.param('unused', [3]);
     expect(typeof g.conv2d).toBe('function'); // builder methods exist but were not used for this loss
     const dead = x.exp().log().mul(100); // never reaches the loss
     void dead;
@@ -216,29 +287,42 @@ describe('gradient checks through ONNX Runtime (float64 central differences)', (
     const [gw2] = grad(g2.conv2d(x2, w2).sum(), [w2]);
     const cg2 = await CompiledGraph.create({ gw: gw2! });
     // (an input gradient would flip the kernel: a Slice with negative steps, then a Conv)
-    expect(cg2.lowered.model.graph.nodes.filter((n) => n.opType === 'Slice' && n.inputs.length === 5)).toHaveLength(0);
-    expect(cg2.lowered.model.graph.nodes.filter((n) => n.opType === 'Conv' && n.inputs[0] !== undefined && !n.inputs[1]!.startsWith('c'))).toHaveLength(0);
+    expect(
+      cg2.lowered.model.graph.nodes.filter((n) => n.opType === 'Slice' && n.inputs.length === 5),
+    ).toHaveLength(0);
+    expect(
+      cg2.lowered.model.graph.nodes.filter(
+        (n) => n.opType === 'Conv' && n.inputs[0] !== undefined && !n.inputs[1]!.startsWith('c'),
+      ),
+    ).toHaveLength(0);
   });
 });
 
 describe('the gradient check catches wrong VJP rules', () => {
   it('a mul rule that forgets one factor fails', async () => {
     const g = new Graph();
-    const a = g.input('a', [3, 4]), b = g.input('b', [3, 4]);
+    const a = g.input('a', [3, 4]),
+      b = g.input('b', [3, 4]);
     const out = a.mul(b).exp();
-    const r = await withVjpOverride('mul', (_g, y, dy) => [dy.mul(y.inputs[1]!), dy], () =>
-      gradcheck(out, [a, b], { a: val([3, 4], 1), b: val([3, 4], 2) }),
+    const r = await withVjpOverride(
+      'mul',
+      (_g, y, dy) => [dy.mul(y.inputs[1]!), dy],
+      () => gradcheck(out, [a, b], { a: val([3, 4], 1), b: val([3, 4], 2) }),
     );
     expect(r.maxRelErr).toBeGreaterThan(0.1);
   });
 
   it('a conv2d input gradient without the kernel flip fails', async () => {
     const g = new Graph();
-    const x = g.input('x', ['B', 2, 4, 4]), w = g.param('w', [3, 2, 3, 3]);
+    const x = g.input('x', ['B', 2, 4, 4]),
+      w = g.param('w', [3, 2, 3, 3]);
     const out = g.conv2d(x, w);
     const r = await withVjpOverride(
       'conv2d',
-      (gg, y, dy, n) => [n[0] ? gg.conv2d(dy, y.inputs[1]!.transpose([1, 0, 2, 3])) : null, n[1] ? gg.apply('conv2dFilterGrad', [y.inputs[0]!, dy], { kernel: 3 }) : null],
+      (gg, y, dy, n) => [
+        n[0] ? gg.conv2d(dy, y.inputs[1]!.transpose([1, 0, 2, 3])) : null,
+        n[1] ? gg.apply('conv2dFilterGrad', [y.inputs[0]!, dy], { kernel: 3 }) : null,
+      ],
       () => gradcheck(out, [x, w], { x: val([2, 2, 4, 4], 3), w: val([3, 2, 3, 3], 4) }),
     );
     expect(r.relErr.x).toBeGreaterThan(0.1);

@@ -16,8 +16,16 @@ describe('in-graph optimizers match hand-computed updates', () => {
     ps.set('p', Float32Array.from(p0), [3]);
     const g = new Graph();
     const p = g.param('p', [3]);
-    const loss = p.mul(g.constant(c, [3])).sum().add(p.square().sum().mul(0.5));
-    const ts = await compileTrainStep({ loss, params: ps, optimizer: opt, extraOutputs: { half: loss.mul(0.5) } });
+    const loss = p
+      .mul(g.constant(c, [3]))
+      .sum()
+      .add(p.square().sum().mul(0.5));
+    const ts = await compileTrainStep({
+      loss,
+      params: ps,
+      optimizer: opt,
+      extraOutputs: { half: loss.mul(0.5) },
+    });
     const losses: number[] = [];
     for (const lr of lrs) {
       const r = await ts.step({}, lr);
@@ -30,7 +38,9 @@ describe('in-graph optimizers match hand-computed updates', () => {
   it('Adam (Keras: β1 .9, β2 .999, ε 1e-7, bias-corrected step size)', async () => {
     const lrs = [0.1, 0.05, 0.02, 0.1];
     const { p, ts } = await run(adam(), lrs);
-    const q = [...p0], m = [0, 0, 0], v = [0, 0, 0];
+    const q = [...p0],
+      m = [0, 0, 0],
+      v = [0, 0, 0];
     lrs.forEach((lr, k) => {
       const t = k + 1;
       const alpha = (lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
@@ -52,7 +62,9 @@ describe('in-graph optimizers match hand-computed updates', () => {
     const lrs = [0.1, 0.2, 0.05];
     const plain = await run(sgd(), lrs);
     const mom = await run(sgd({ momentum: 0.9 }), lrs);
-    const q = [...p0], r = [...p0], u = [0, 0, 0];
+    const q = [...p0],
+      r = [...p0],
+      u = [0, 0, 0];
     for (const lr of lrs)
       for (let i = 0; i < 3; i++) {
         q[i] = q[i]! - lr * (c[i]! + q[i]!);
@@ -62,7 +74,10 @@ describe('in-graph optimizers match hand-computed updates', () => {
     plain.p.forEach((x, i) => expect(x).toBeCloseTo(q[i]!, 5));
     mom.p.forEach((x, i) => expect(x).toBeCloseTo(r[i]!, 5));
     // the reported loss is the loss *before* the update
-    expect(plain.losses[0]).toBeCloseTo(c.reduce((s, ci, i) => s + ci * p0[i]! + 0.5 * p0[i]! ** 2, 0), 5);
+    expect(plain.losses[0]).toBeCloseTo(
+      c.reduce((s, ci, i) => s + ci * p0[i]! + 0.5 * p0[i]! ** 2, 0),
+      5,
+    );
   });
 
   it('parameter groups: lrScale and frozen', async () => {
@@ -71,8 +86,20 @@ describe('in-graph optimizers match hand-computed updates', () => {
     ps.set('b.w', Float32Array.of(1, 1), [2]);
     ps.set('c.w', Float32Array.of(1, 1), [2]);
     const g = new Graph();
-    const loss = g.param('a.w', [2]).add(g.param('b.w', [2])).add(g.param('c.w', [2])).sum();
-    const ts = await compileTrainStep({ loss, params: ps, optimizer: sgd(), groups: [{ match: 'a.', lrScale: 0.5 }, { match: /^c\./, frozen: true }] });
+    const loss = g
+      .param('a.w', [2])
+      .add(g.param('b.w', [2]))
+      .add(g.param('c.w', [2]))
+      .sum();
+    const ts = await compileTrainStep({
+      loss,
+      params: ps,
+      optimizer: sgd(),
+      groups: [
+        { match: 'a.', lrScale: 0.5 },
+        { match: /^c\./, frozen: true },
+      ],
+    });
     await ts.step({}, 0.1);
     expect([...ps.get('a.w')].map((x) => +x.toFixed(6))).toEqual([0.95, 0.95]);
     expect([...ps.get('b.w')].map((x) => +x.toFixed(6))).toEqual([0.9, 0.9]);
@@ -87,12 +114,18 @@ describe('non-finite loss', () => {
     ps.set('p', Float32Array.of(1, 2), [2]);
     const g = new Graph();
     const x = g.input('x', [2]);
-    const ts = await compileTrainStep({ loss: g.param('p', [2]).mul(x).sum(), params: ps, optimizer: adam() });
+    const ts = await compileTrainStep({
+      loss: g.param('p', [2]).mul(x).sum(),
+      params: ps,
+      optimizer: adam(),
+    });
     await ts.step({ x: Float32Array.of(1, 1) }, 0.1);
     const good = [...ps.get('p')];
     const m = [...ts.state().tensors['opt.m.p']!.data];
     await expect(ts.step({ x: Float32Array.of(NaN, 1) }, 0.1)).rejects.toThrow(NonFiniteLossError);
-    await expect(ts.step({ x: Float32Array.of(Infinity, 1) }, 0.1)).rejects.toThrow(/training step 2: loss is (NaN|Infinity); the update was discarded/);
+    await expect(ts.step({ x: Float32Array.of(Infinity, 1) }, 0.1)).rejects.toThrow(
+      /training step 2: loss is (NaN|Infinity); the update was discarded/,
+    );
     expect([...ps.get('p')]).toEqual(good);
     expect([...ts.state().tensors['opt.m.p']!.data]).toEqual(m);
     expect(ts.stepCount).toBe(1);
@@ -103,7 +136,8 @@ describe('non-finite loss', () => {
 
 /** A 3-layer conv net learns a fixed mapping (box blur + shift) of random 8×8 images. */
 async function trainSmallNet(seed: number, steps: number) {
-  const N = 8, B = 8;
+  const N = 8,
+    B = 8;
   const ps = new ParamStore(seed);
   const g = new Graph();
   const nn = new Layers(g, ps);
@@ -113,7 +147,13 @@ async function trainSmallNet(seed: number, steps: number) {
   const h2 = nn.conv2d('c2', h.maxpool2(), 8).relu().upsample2();
   const y = nn.conv2d('c3', g.concat([h, h2], 1), 1);
   const mse = y.sub(target).square().mean();
-  const ts = await compileTrainStep({ loss: mse, extraOutputs: { mae: y.sub(target).abs().mean() }, params: ps, optimizer: adam(), session: { threads: 1 } });
+  const ts = await compileTrainStep({
+    loss: mse,
+    extraOutputs: { mae: y.sub(target).abs().mean() },
+    params: ps,
+    optimizer: adam(),
+    session: { threads: 1 },
+  });
   const r = rng(seed + 100);
   const xs = Float32Array.from({ length: B * N * N }, () => r());
   const ys = new Float32Array(B * N * N);
@@ -123,7 +163,8 @@ async function trainSmallNet(seed: number, steps: number) {
         let s = 0;
         for (let di = -1; di <= 1; di++)
           for (let dj = -1; dj <= 1; dj++) {
-            const ii = i + di, jj = j + dj - 1; // blur of the image shifted right by one pixel
+            const ii = i + di,
+              jj = j + dj - 1; // blur of the image shifted right by one pixel
             if (ii >= 0 && ii < N && jj >= 0 && jj < N) s += xs[b * N * N + ii * N + jj]!;
           }
         ys[b * N * N + i * N + j] = s / 9;
@@ -136,7 +177,8 @@ async function trainSmallNet(seed: number, steps: number) {
 describe('training', () => {
   it('a small conv net fits a fixed mapping (loss falls ≥ 10×), deterministically', async () => {
     const a = await trainSmallNet(3, 300);
-    const first = a.losses[0]!, last = a.losses.at(-1)!;
+    const first = a.losses[0]!,
+      last = a.losses.at(-1)!;
     expect(first / last).toBeGreaterThanOrEqual(10);
     const b = await trainSmallNet(3, 20);
     expect(b.losses).toEqual(a.losses.slice(0, 20));
@@ -155,6 +197,8 @@ describe('training', () => {
     expect([...out.y!.data]).toEqual([...out2.y!.data]);
     const mse = out.y!.data.reduce((s, v, i) => s + (v - a.ys[i]!) ** 2, 0) / a.ys.length;
     expect(mse).toBeLessThan(first / 10);
-    console.log(`small conv net: loss ${first.toExponential(3)} → ${last.toExponential(3)} (×${(first / last).toFixed(1)}) in 300 steps`);
+    console.log(
+      `small conv net: loss ${first.toExponential(3)} → ${last.toExponential(3)} (×${(first / last).toFixed(1)}) in 300 steps`,
+    );
   });
 });

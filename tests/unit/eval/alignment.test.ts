@@ -29,8 +29,10 @@ describe('phase plane removal', () => {
 
   it('removes only the plane: a zero-mean, plane-orthogonal pattern survives unchanged', () => {
     // cos(2πx/w)·cos(2πy/h) is orthogonal to 1, x and y on the full grid
-    const w = 32, h = 20;
-    const pattern = (x: number, y: number) => Math.cos((2 * Math.PI * x) / w) * Math.cos((2 * Math.PI * y) / h);
+    const w = 32,
+      h = 20;
+    const pattern = (x: number, y: number) =>
+      Math.cos((2 * Math.PI * x) / w) * Math.cos((2 * Math.PI * y) / h);
     const img = grid(w, h, (x, y) => pattern(x, y) + 0.5 * x - 0.2 * y + 3);
     const { image: res, plane } = removePlane(img);
     expect(plane.a).toBeCloseTo(0.5, 12);
@@ -56,7 +58,10 @@ describe('amplitude mean-matching and trimming', () => {
   });
 
   it('trims offset/2 pixels per side', () => {
-    const t = trimImage(grid(10, 8, (x, y) => 100 * y + x), 2);
+    const t = trimImage(
+      grid(10, 8, (x, y) => 100 * y + x),
+      2,
+    );
     expect([t.height, t.width]).toEqual([4, 6]);
     expect(t.data[0]).toBe(202);
   });
@@ -74,12 +79,19 @@ describe('scan-area crop and common centre crop', () => {
   });
 
   it('refuses a scan area outside the ground truth', () => {
-    expect(() => scanBoundingBox({ width: 10, height: 10 }, { y: [200], x: [200] }, 20)).toThrow(/does not overlap/);
+    expect(() => scanBoundingBox({ width: 10, height: 10 }, { y: [200], x: [200] }, 20)).toThrow(
+      /does not overlap/,
+    );
     expect(() => scanBoundingBox({ width: 10, height: 10 }, { y: [], x: [] }, 20)).toThrow(/non-empty/);
   });
 
   it('centre crop start = floor((size − target)/2)', () => {
-    expect(centreCropBox({ width: 76, height: 84 }, 84, 74)).toEqual({ row0: 0, row1: 84, col0: 1, col1: 75 });
+    expect(centreCropBox({ width: 76, height: 84 }, 84, 74)).toEqual({
+      row0: 0,
+      row1: 84,
+      col0: 1,
+      col1: 75,
+    });
     expect(centreCropBox({ width: 10, height: 9 }, 4, 4)).toEqual({ row0: 2, row1: 6, col0: 3, col1: 7 });
   });
 

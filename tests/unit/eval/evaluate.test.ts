@@ -3,7 +3,13 @@
  * against an independent numpy/skimage implementation (make_expected.py → expected.json).
  */
 import { describe, expect, it } from 'vitest';
-import { comparisonColourLimits, evaluateReconstruction, formatFrcCsv, metricsJson, type ComponentMetrics } from '../../../compute/ptycho/eval/evaluate';
+import {
+  comparisonColourLimits,
+  evaluateReconstruction,
+  formatFrcCsv,
+  metricsJson,
+  type ComponentMetrics,
+} from '../../../compute/ptycho/eval/evaluate';
 import { loadExpected, readComplex, relClose } from './helpers';
 
 const E = loadExpected();
@@ -28,7 +34,11 @@ function expectComponent(m: ComponentMetrics, x: any): void {
   expect(m.frc.frc.length).toBe(nr);
   expect(Array.from(m.frc.pixelsPerRing)).toEqual(x.frc.pixels_per_ring.slice(0, nr));
   m.frc.frc.forEach((v, k) => expect(Math.abs(v - x.frc.frc[k])).toBeLessThan(1e-10));
-  for (const [cr, key] of [[m.frc.frc50, 'frc50'], [m.frc.frc1over7, 'frc1over7'], [m.frc.halfBitCrossing, 'half_bit_crossing']] as const) {
+  for (const [cr, key] of [
+    [m.frc.frc50, 'frc50'],
+    [m.frc.frc1over7, 'frc1over7'],
+    [m.frc.halfBitCrossing, 'half_bit_crossing'],
+  ] as const) {
     const want = x.frc[key];
     if (want.ring === null || want.ring > x.frc.n / 2) {
       expect(cr.ring).toBeNull();
@@ -69,7 +79,11 @@ describe('evaluateReconstruction on the 96×80 fixture', () => {
 
   it('mean phase alignment without registration', () => {
     const Y = E.pairB.expected_mean_noreg;
-    const r = evaluateReconstruction(recon, gt, { scanCoordsYX: scan, phaseAlign: 'mean', registration: false });
+    const r = evaluateReconstruction(recon, gt, {
+      scanCoordsYX: scan,
+      phaseAlign: 'mean',
+      registration: false,
+    });
     expect(r.alignment.registrationShiftPx).toBeNull();
     expect(r.alignment.evaluatedShape).toEqual(Y.evaluated_shape);
     expectComponent(r.amplitude, Y.amplitude);
@@ -111,7 +125,9 @@ describe('evaluateReconstruction on the 96×80 fixture', () => {
 
   it('frc.csv: one row per ring, amplitude and phase FRC, half-bit threshold, nm column with a pixel size', () => {
     const csv = formatFrcCsv(report).trimEnd().split('\n');
-    expect(csv[0]).toBe('ring,frequency_per_px,frequency_per_nm,pixels_in_ring,frc_amplitude,frc_phase,half_bit_threshold');
+    expect(csv[0]).toBe(
+      'ring,frequency_per_px,frequency_per_nm,pixels_in_ring,frc_amplitude,frc_phase,half_bit_threshold',
+    );
     expect(csv.length).toBe(1 + report.amplitude.frc.frc.length);
     expect(Number(csv[csv.length - 1]!.split(',')[1])).toBe(0.5); // the last row is Nyquist
     const row1 = csv[2]!.split(',').map(Number);
@@ -135,8 +151,12 @@ describe('evaluateReconstruction on the 96×80 fixture', () => {
   it('rejects non-finite input and bad options with clear messages', () => {
     const bad = { ...recon, re: Float64Array.from(recon.re) };
     bad.re[3 * recon.width + 5] = NaN;
-    expect(() => evaluateReconstruction(bad, gt)).toThrow(/reconstruction \(84×76\) has 1 non-finite pixel\(s\), first at row 3, column 5/);
-    expect(() => evaluateReconstruction(recon, gt, { phaseAlign: 'median' as any })).toThrow(/'plane' or 'mean'/);
+    expect(() => evaluateReconstruction(bad, gt)).toThrow(
+      /reconstruction \(84×76\) has 1 non-finite pixel\(s\), first at row 3, column 5/,
+    );
+    expect(() => evaluateReconstruction(recon, gt, { phaseAlign: 'median' as any })).toThrow(
+      /'plane' or 'mean'/,
+    );
     expect(() => evaluateReconstruction(recon, gt, { pixelSizeM: -1 })).toThrow(/pixel size/);
   });
 });

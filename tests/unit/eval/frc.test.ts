@@ -28,7 +28,11 @@ describe('FRC against the numpy ring-binning reference (64×64 fixture)', () => 
   });
 
   it('FRC50, FRC at 1/7 and the half-bit crossing (fractional rings) and legacy indices', () => {
-    for (const [key, cr] of [['frc50', r.frc50], ['frc1over7', r.frc1over7], ['half_bit_crossing', r.halfBitCrossing]] as const) {
+    for (const [key, cr] of [
+      ['frc50', r.frc50],
+      ['frc1over7', r.frc1over7],
+      ['half_bit_crossing', r.halfBitCrossing],
+    ] as const) {
       const want = X[key];
       if (want.ring === null) expect(cr.ring).toBeNull();
       else expect(cr.ring!).toBeCloseTo(want.ring, 9);
@@ -40,13 +44,18 @@ describe('FRC against the numpy ring-binning reference (64×64 fixture)', () => 
     // smoothing acts on the truncated curve, so the last 4σ rings see a different boundary
     const s = fourierRingCorrelation(a, b, { sigma: 2 });
     expect(s.frc.length).toBe(nyq(X));
-    for (let k = 0; k < nyq(X) - 8; k++) expect(Math.abs(s.frc[k]! - E.pairA.expected.frc_smoothed_sigma2[k])).toBeLessThan(1e-12);
+    for (let k = 0; k < nyq(X) - 8; k++)
+      expect(Math.abs(s.frc[k]! - E.pairA.expected.frc_smoothed_sigma2[k])).toBeLessThan(1e-12);
   });
 });
 
 describe('FRC rings stop at Nyquist', () => {
   it('the last ring is 0.5 cycles/px (even n) or just below it (odd n); no corner ring', () => {
-    for (const [w, h] of [[64, 64], [30, 22], [33, 33]]) {
+    for (const [w, h] of [
+      [64, 64],
+      [30, 22],
+      [33, 33],
+    ]) {
       const d = new Float64Array(w * h).map((_, i) => Math.sin(i * 0.37) + (i % 7));
       const e = new Float64Array(w * h).map((_, i) => Math.cos(i * 0.11) + (i % 5));
       const r = fourierRingCorrelation(image(w, h, d), image(w, h, e));
@@ -76,7 +85,8 @@ describe('FRC properties', () => {
   });
 
   it('centre-crops non-square images to the smaller side', () => {
-    const w = 30, h = 22;
+    const w = 30,
+      h = 22;
     const d = new Float64Array(w * h).map((_, i) => Math.sin(i * 0.37) + (i % 7));
     const img = image(w, h, d);
     const r = fourierRingCorrelation(img, img);

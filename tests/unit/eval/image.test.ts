@@ -22,7 +22,12 @@ describe('image containers', () => {
   });
 
   it('row-major layout: crop rows [1,3) × cols [2,4)', () => {
-    const z = complexImage(5, 4, Array.from({ length: 20 }, (_, i) => i), Array.from({ length: 20 }, (_, i) => -i));
+    const z = complexImage(
+      5,
+      4,
+      Array.from({ length: 20 }, (_, i) => i),
+      Array.from({ length: 20 }, (_, i) => -i),
+    );
     const c = cropComplex(z, { row0: 1, row1: 3, col0: 2, col1: 4 });
     expect(Array.from(c.re)).toEqual([7, 8, 12, 13]);
     expect(Array.from(c.im)).toEqual([-7, -8, -12, -13]);
@@ -30,7 +35,9 @@ describe('image containers', () => {
 
   it('validates shapes and crops with messages that name the sizes', () => {
     expect(() => image(3, 2, [1, 2])).toThrow(/2 samples, expected 3×2 = 6/);
-    expect(() => cropComplex(complexImage(4, 4), { row0: 0, row1: 5, col0: 0, col1: 2 })).toThrow(/outside a 4×4 image/);
+    expect(() => cropComplex(complexImage(4, 4), { row0: 0, row1: 5, col0: 0, col1: 2 })).toThrow(
+      /outside a 4×4 image/,
+    );
     expect(() => borderBox({ width: 4, height: 10 }, 2)).toThrow(/leaves nothing of a 10×4 image/);
   });
 });

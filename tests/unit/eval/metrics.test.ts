@@ -98,7 +98,11 @@ describe('analytic cases', () => {
   it('SSIM and MS-SSIM of an image with itself are 1; negative level SSIM is clamped', () => {
     expect(ssim(a, a, { dataRange: 1 })).toBeCloseTo(1, 14);
     expect(msSsim(a, a, { presmoothSigma: 1 }).value).toBeCloseTo(1, 14);
-    const neg = image(a.width, a.height, a.data.map((v) => 1 - v));
+    const neg = image(
+      a.width,
+      a.height,
+      a.data.map((v) => 1 - v),
+    );
     const m = msSsim(a, neg);
     expect(m.levelSsim[0]!).toBeLessThan(0);
     expect(m.value).toBeGreaterThan(0);

@@ -4,7 +4,10 @@ import { seededRandom } from '../../../compute/engine/params';
 
 const N = 16;
 
-function patches(count: number, f: (b: number, r: number, c: number) => [number, number]): { re: Float64Array; im: Float64Array } {
+function patches(
+  count: number,
+  f: (b: number, r: number, c: number) => [number, number],
+): { re: Float64Array; im: Float64Array } {
   const re = new Float64Array(count * N * N);
   const im = new Float64Array(count * N * N);
   for (let b = 0; b < count; b++)
@@ -39,7 +42,10 @@ describe('patchCorrelation', () => {
   const truth = patches(3, (b, r, c) => [amps[b * N * N + r * N + c]!, phases[b * N * N + r * N + c]!]);
 
   it('is 1 for the truth itself, also after a different constant phase per patch and a scaled amplitude', () => {
-    const pred = patches(3, (b, r, c) => [3 * amps[b * N * N + r * N + c]!, phases[b * N * N + r * N + c]! + 2.5 * (b + 1)]);
+    const pred = patches(3, (b, r, c) => [
+      3 * amps[b * N * N + r * N + c]!,
+      phases[b * N * N + r * N + c]! + 2.5 * (b + 1),
+    ]);
     const m = patchCorrelation(pred, truth, N);
     expect(m.amplitude).toBeCloseTo(1, 12);
     expect(m.phase).toBeCloseTo(1, 12);
@@ -54,18 +60,29 @@ describe('patchCorrelation', () => {
   });
 
   it('is ≈ 0 for a flat object, and only the central crop counts', () => {
-    const flat = patchCorrelation(patches(3, () => [0.7, 0.3]), truth, N);
+    const flat = patchCorrelation(
+      patches(3, () => [0.7, 0.3]),
+      truth,
+      N,
+    );
     expect(flat.amplitude).toBe(0);
     expect(flat.phase).toBe(0);
     // Garbage outside the central N/2 square does not change the score.
     const lo = N / 4;
     const hi = (3 * N) / 4;
-    const framed = patches(3, (b, r, c) => (r >= lo && r < hi && c >= lo && c < hi ? [amps[b * N * N + r * N + c]!, phases[b * N * N + r * N + c]!] : [rand() * 9, rand() * 6]));
+    const framed = patches(3, (b, r, c) =>
+      r >= lo && r < hi && c >= lo && c < hi
+        ? [amps[b * N * N + r * N + c]!, phases[b * N * N + r * N + c]!]
+        : [rand() * 9, rand() * 6],
+    );
     expect(patchCorrelation(framed, truth, N).amplitude).toBeCloseTo(1, 12);
   });
 
   it('matches a direct Pearson computation on noisy data (crop 10)', () => {
-    const pred = patches(3, (b, r, c) => [amps[b * N * N + r * N + c]! + 0.3 * rand(), 0.5 * phases[b * N * N + r * N + c]! + 0.4 * rand()]);
+    const pred = patches(3, (b, r, c) => [
+      amps[b * N * N + r * N + c]! + 0.3 * rand(),
+      0.5 * phases[b * N * N + r * N + c]! + 0.4 * rand(),
+    ]);
     const a: number[] = [];
     const t: number[] = [];
     const pa: number[] = [];
@@ -74,8 +91,14 @@ describe('patchCorrelation', () => {
       const ks: number[] = [];
       for (let r = 3; r < 13; r++) for (let c = 3; c < 13; c++) ks.push(b * N * N + r * N + c);
       // Phases here stay within (−π, π) after centring, so a plain mean removal is exact.
-      const mp = Math.atan2(ks.reduce((s, k) => s + Math.sin(Math.atan2(pred.im[k]!, pred.re[k]!)), 0), ks.reduce((s, k) => s + Math.cos(Math.atan2(pred.im[k]!, pred.re[k]!)), 0));
-      const mt = Math.atan2(ks.reduce((s, k) => s + Math.sin(phases[k]!), 0), ks.reduce((s, k) => s + Math.cos(phases[k]!), 0));
+      const mp = Math.atan2(
+        ks.reduce((s, k) => s + Math.sin(Math.atan2(pred.im[k]!, pred.re[k]!)), 0),
+        ks.reduce((s, k) => s + Math.cos(Math.atan2(pred.im[k]!, pred.re[k]!)), 0),
+      );
+      const mt = Math.atan2(
+        ks.reduce((s, k) => s + Math.sin(phases[k]!), 0),
+        ks.reduce((s, k) => s + Math.cos(phases[k]!), 0),
+      );
       for (const k of ks) {
         a.push(Math.hypot(pred.re[k]!, pred.im[k]!));
         t.push(amps[k]!);
@@ -91,7 +114,9 @@ describe('patchCorrelation', () => {
   });
 
   it('refuses mismatched shapes and crops', () => {
-    expect(() => patchCorrelation({ re: new Float32Array(10), im: new Float32Array(10) }, truth, N)).toThrow(/must both be/);
+    expect(() => patchCorrelation({ re: new Float32Array(10), im: new Float32Array(10) }, truth, N)).toThrow(
+      /must both be/,
+    );
     expect(() => patchCorrelation(truth, truth, N, 0)).toThrow(/crop/);
   });
 });

@@ -28,7 +28,11 @@ function smoothPeriodic(w: number, h: number, seed: number, cutoff = 0.12): Imag
     }
   }
   fft2InPlace(re, im, w, h, true);
-  return image(w, h, re.map((v) => 1 + 20 * v));
+  return image(
+    w,
+    h,
+    re.map((v) => 1 + 20 * v),
+  );
 }
 
 describe('phaseCrossCorrelation matches skimage.registration.phase_cross_correlation', () => {
@@ -54,7 +58,11 @@ describe('phaseCrossCorrelation matches skimage.registration.phase_cross_correla
     const gt = readComplex(E.pairB.gt_re, E.pairB.gt_im);
     const rec = readComplex(E.pairB.recon_re, E.pairB.recon_im);
     const mag = (z: { width: number; height: number; re: Float64Array; im: Float64Array }) =>
-      image(z.width, z.height, z.re.map((v, i) => Math.hypot(v, z.im[i]!)));
+      image(
+        z.width,
+        z.height,
+        z.re.map((v, i) => Math.hypot(v, z.im[i]!)),
+      );
     const g = cropImage(mag(gt), { row0: 4, row1: 88, col0: 2, col1: 76 });
     const r = cropImage(mag(rec), { row0: 0, row1: 84, col0: 1, col1: 75 });
     const s = estimateShift(g, r, 'windowed-cross-correlation');
@@ -73,7 +81,10 @@ describe('registration recovers known sub-pixel shifts', () => {
     [3.71, 2.29],
     [-0.49, -0.51],
   ];
-  for (const [w, h] of [[64, 64], [70, 54]] as const) {
+  for (const [w, h] of [
+    [64, 64],
+    [70, 54],
+  ] as const) {
     for (const [dy, dx] of shifts) {
       it(`${h}×${w} periodic image shifted by (${dy}, ${dx}) px: within 0.05 px`, () => {
         const ref = smoothPeriodic(w, h, 11 + w);
@@ -104,7 +115,8 @@ describe('registration recovers known sub-pixel shifts', () => {
 
 describe('Fourier shift', () => {
   it('moves content by +(dy, dx); integer shifts equal a circular roll', () => {
-    const w = 20, h = 15;
+    const w = 20,
+      h = 15;
     const z = complexImage(w, h);
     const r = rng(3);
     for (let i = 0; i < w * h; i++) {

@@ -24,7 +24,7 @@ describe('EvaluationSummary.frc.crossings', () => {
   const summary = evaluationSummary(report);
   const json = metricsJson(report) as { amplitude: { frc: FrcJson }; phase: { frc: FrcJson } };
 
-  it('are the report\'s (metrics.json\'s) crossings, amplitude and phase each their own', () => {
+  it("are the report's (metrics.json's) crossings, amplitude and phase each their own", () => {
     for (const part of ['amplitude', 'phase'] as const) {
       const c = summary.frc.crossings[part];
       const j = json[part].frc;

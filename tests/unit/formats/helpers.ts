@@ -4,12 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../../compute/cli/main';
 
 export const GOLDEN = fileURLToPath(new URL('./golden/', import.meta.url));
-export const fixture = (name: string): string => fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
+export const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
 
 export async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(argv, { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), isTTY: false });
+  const code = await main(argv, {
+    out: (t) => void (out += `${t}\n`),
+    err: (t) => void (err += `${t}\n`),
+    isTTY: false,
+  });
   return { code, out, err };
 }
 

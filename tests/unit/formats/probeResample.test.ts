@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fft2 } from '../../../compute/numerics/fft2';
-import { centralCrop, fourierCrop, probeAfterFrameOps } from '../../../compute/ptycho/data/formats/probeResample';
+import {
+  centralCrop,
+  fourierCrop,
+  probeAfterFrameOps,
+} from '../../../compute/ptycho/data/formats/probeResample';
 import { probeForN } from '../../../compute/ptycho/data/formats/common';
 import type { ComplexImage } from '../../../compute/ptycho/data/dataset';
 
@@ -18,7 +22,9 @@ interface Case {
   samples: [number, number, number, number][];
   sum_abs2: number;
 }
-const golden = JSON.parse(readFileSync(new URL('./golden/probe_resample.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const golden = JSON.parse(readFileSync(new URL('./golden/probe_resample.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
 
 /** The analytic probe of the golden script, in float32. */
 function probe(h: number, w: number): ComplexImage {
@@ -83,7 +89,12 @@ describe('probe after --bin / --crop', () => {
     const p = probe(128, 128);
     const c = centralCrop(p, 64, 64);
     expect(c.re[0]).toBe(p.re[32 * 128 + 32]);
-    const flat: ComplexImage = { re: new Float32Array(128 * 128).fill(0.7), im: new Float32Array(128 * 128), width: 128, height: 128 };
+    const flat: ComplexImage = {
+      re: new Float32Array(128 * 128).fill(0.7),
+      im: new Float32Array(128 * 128),
+      width: 128,
+      height: 128,
+    };
     const f = fourierCrop(flat, 64, 64);
     expect(f.re[100]).toBeCloseTo(0.7, 6);
     expect(Math.abs(f.im[100]!)).toBeLessThan(1e-6);
@@ -93,7 +104,9 @@ describe('probe after --bin / --crop', () => {
     const notes: string[] = [];
     const q = probeForN(probe(256, 256), 64, '/entry_1/probe', notes, { H: 256, W: 256, bin: 2, crop: 64 });
     expect(q?.width).toBe(64);
-    expect(notes.at(-1)).toMatch(/256×256 → 64×64: central 128×128 kept for --bin 2, then resampled to 64×64/);
+    expect(notes.at(-1)).toMatch(
+      /256×256 → 64×64: central 128×128 kept for --bin 2, then resampled to 64×64/,
+    );
     expect(probeForN(probe(100, 100), 64, 'probe', notes, { H: 256, W: 256, crop: 64 })).toBeNull();
     expect(notes.at(-1)).toMatch(/is 100×100, not 64×64 after crop\/bin: dropped/);
   });

@@ -4,11 +4,23 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openDataset, readProduct } from '../../../compute/ptycho/data/formats/index';
-import { PRODUCT_UNITS_ATTR, reconstructionProduct, writeReconstruction } from '../../../compute/ptycho/lifecycle/outputs';
+import {
+  PRODUCT_UNITS_ATTR,
+  reconstructionProduct,
+  writeReconstruction,
+} from '../../../compute/ptycho/lifecycle/outputs';
 import type { Stitched } from '../../../compute/ptycho/stitch/reassemble';
 import { cli, GOLDEN, pythonWithH5py } from './helpers';
 
-const stitched: Stitched = { width: 40, height: 30, re: Float32Array.from({ length: 1200 }, (_, i) => Math.cos(i / 50)), im: Float32Array.from({ length: 1200 }, (_, i) => Math.sin(i / 70)), weights: new Float32Array(1200).fill(1), x0: 12.5, y0: 7 };
+const stitched: Stitched = {
+  width: 40,
+  height: 30,
+  re: Float32Array.from({ length: 1200 }, (_, i) => Math.cos(i / 50)),
+  im: Float32Array.from({ length: 1200 }, (_, i) => Math.sin(i / 70)),
+  weights: new Float32Array(1200).fill(1),
+  x0: 12.5,
+  y0: 7,
+};
 
 const CHECK = `
 import sys, h5py, numpy as np
@@ -32,7 +44,10 @@ describe('product-out.h5 (Ptychodus product of a reconstruction)', () => {
   it('is written by writeReconstruction and read back without losing fields', async () => {
     const raw = await openDataset(join(GOLDEN, 'scan16.cxi'));
     const dir = mkdtempSync(join(tmpdir(), 'prod-'));
-    const history = [{ epoch: 1, loss: 3 }, { epoch: 2, loss: 2 }];
+    const history = [
+      { epoch: 1, loss: 3 },
+      { epoch: 2, loss: 2 },
+    ];
     const files = writeReconstruction(dir, stitched, {}, { raw, probe: raw.probe!, history });
     expect(files).toContain(join(dir, 'product-out.h5'));
     const want = reconstructionProduct(stitched, { raw, probe: raw.probe!, history });
@@ -48,15 +63,45 @@ describe('product-out.h5 (Ptychodus product of a reconstruction)', () => {
     if (!py) return ctx.skip('python3 with h5py and numpy not found (Debian: apt install python3-h5py)');
     const dir = mkdtempSync(join(tmpdir(), 'prod-'));
     const raw = await openDataset(join(GOLDEN, 'scan16.cxi'));
-    writeReconstruction(dir, stitched, {}, { raw, probe: raw.probe!, history: [{ epoch: 1, loss: 3 }, { epoch: 2, loss: 2 }] });
-    const r = spawnSync(py, ['-c', CHECK, join(dir, 'product-out.h5'), String(raw.geometry!.objectPixelSizeM), 'm'], { encoding: 'utf8' });
+    writeReconstruction(
+      dir,
+      stitched,
+      {},
+      {
+        raw,
+        probe: raw.probe!,
+        history: [
+          { epoch: 1, loss: 3 },
+          { epoch: 2, loss: 2 },
+        ],
+      },
+    );
+    const r = spawnSync(
+      py,
+      ['-c', CHECK, join(dir, 'product-out.h5'), String(raw.geometry!.objectPixelSizeM), 'm'],
+      { encoding: 'utf8' },
+    );
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('ok 16');
     // Without geometry (PtychoPINN NPZ): pixel size 1, flagged as pixels.
     const npz = await openDataset(join(GOLDEN, 'scan16.npz'));
     const dir2 = mkdtempSync(join(tmpdir(), 'prod-'));
-    writeReconstruction(dir2, stitched, {}, { raw: npz, probe: npz.probe!, history: [{ epoch: 1, loss: 3 }, { epoch: 2, loss: 2 }] });
-    const r2 = spawnSync(py, ['-c', CHECK, join(dir2, 'product-out.h5'), '1', 'pixels'], { encoding: 'utf8' });
+    writeReconstruction(
+      dir2,
+      stitched,
+      {},
+      {
+        raw: npz,
+        probe: npz.probe!,
+        history: [
+          { epoch: 1, loss: 3 },
+          { epoch: 2, loss: 2 },
+        ],
+      },
+    );
+    const r2 = spawnSync(py, ['-c', CHECK, join(dir2, 'product-out.h5'), '1', 'pixels'], {
+      encoding: 'utf8',
+    });
     expect(r2.stderr).toBe('');
     expect(r2.stdout.trim()).toBe('ok 16');
   });
@@ -69,7 +114,18 @@ describe('ptycho convert / inspect with other formats', () => {
     expect(a.err).toBe('');
     expect(a.out).toMatch(/16 patterns of 64×64 from cxi; .*sqrt/);
     const fromCxi = await openDataset(join(dir, 'a.npz'));
-    const b = await cli(['convert', join(dir, 'a.npz'), '--output_file', join(dir, 'b.cxi'), '--energy_ev', '8000', '--detector_distance_m', '2', '--detector_pixel_size_m', '75e-6']);
+    const b = await cli([
+      'convert',
+      join(dir, 'a.npz'),
+      '--output_file',
+      join(dir, 'b.cxi'),
+      '--energy_ev',
+      '8000',
+      '--detector_distance_m',
+      '2',
+      '--detector_pixel_size_m',
+      '75e-6',
+    ]);
     expect(b.err).toBe('');
     const again = await openDataset(join(dir, 'b.cxi'));
     for (let i = 0; i < 16; i++) expect(again.xcoords[i]!).toBeCloseTo(fromCxi.xcoords[i]!, 4);

@@ -12,7 +12,18 @@ describe('ptycho simulate --input_file', () => {
     const z = readNpz(fixture('lines-N64-train.npz'));
     const input = join(dir, 'obj_probe.npz');
     writeNpz(input, { objectGuess: z.arrays.get('objectGuess')!, probeGuess: z.arrays.get('probeGuess')! });
-    const r = await cli(['simulate', '--input_file', input, '--n_images', '12', '--nphotons', '1e5', '--output_file', join(dir, 'sim.npz'), '--quiet']);
+    const r = await cli([
+      'simulate',
+      '--input_file',
+      input,
+      '--n_images',
+      '12',
+      '--nphotons',
+      '1e5',
+      '--output_file',
+      join(dir, 'sim.npz'),
+      '--quiet',
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const raw = loadRawDataset(join(dir, 'sim.npz'));
@@ -25,7 +36,14 @@ describe('ptycho simulate --input_file', () => {
     const z = readNpz(fixture('lines-N64-train.npz'));
     const input = join(dir, 'probe_only.npz');
     writeNpz(input, { probeGuess: z.arrays.get('probeGuess')! });
-    const r = await cli(['simulate', '--input_file', input, '--output_file', join(dir, 'sim.npz'), '--quiet']);
+    const r = await cli([
+      'simulate',
+      '--input_file',
+      input,
+      '--output_file',
+      join(dir, 'sim.npz'),
+      '--quiet',
+    ]);
     expect(r.code).toBe(1);
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/probe_only\.npz: missing key 'objectGuess'/);

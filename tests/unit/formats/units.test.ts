@@ -43,14 +43,30 @@ describe('FRC resolution in nm when the data carry the pixel size', () => {
     // The ground truth plus seeded noise, on its own footprint: FRC falls below 0.5 before Nyquist.
     const o = ref.objectGuess!;
     let seed = 7;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
-    rec = { width: o.width, height: o.height, re: Float32Array.from(o.re, (v) => v + 0.6 * rnd()), im: Float32Array.from(o.im, (v) => v + 0.6 * rnd()), weights: new Float32Array(o.width * o.height).fill(1), x0: 0, y0: 0 };
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
+    rec = {
+      width: o.width,
+      height: o.height,
+      re: Float32Array.from(o.re, (v) => v + 0.6 * rnd()),
+      im: Float32Array.from(o.im, (v) => v + 0.6 * rnd()),
+      weights: new Float32Array(o.width * o.height).fill(1),
+      x0: 0,
+      y0: 0,
+    };
   });
 
-  const metrics = (dir: string) => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as {
-    options: { pixel_size_m: number | null };
-    amplitude: { frc: { frc50: { frequency_per_px: { value: number }; half_period_resolution_nm?: { value: number; unit: string } } } };
-  };
+  const metrics = (dir: string) =>
+    JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as {
+      options: { pixel_size_m: number | null };
+      amplitude: {
+        frc: {
+          frc50: {
+            frequency_per_px: { value: number };
+            half_period_resolution_nm?: { value: number; unit: string };
+          };
+        };
+      };
+    };
 
   it('takes the pixel size from the scan reconstructed (infer/reconstruct --ground_truth) and reports half-period nm', () => {
     const dir = mkdtempSync(join(tmpdir(), 'units-'));

@@ -9,7 +9,11 @@ describe('compute core process (real worker, real ONNX Runtime)', () => {
     const sup = new CoreSupervisor(nodeCoreLauncher({ onStderr: () => undefined }), { restartDelayMs: 10 });
     sup.start();
     await until(() => sup.getStatus().state === 'ready', 60_000);
-    const info = (await sup.request('core.info', {})) as { providers: { name: string; available: boolean; detail: string }[]; runtime: string; ortVersion: string };
+    const info = (await sup.request('core.info', {})) as {
+      providers: { name: string; available: boolean; detail: string }[];
+      runtime: string;
+      ortVersion: string;
+    };
     expect(info.runtime).toBe('node-child');
     expect(info.ortVersion).toMatch(/^1\.\d+/);
     const cpu = info.providers.find((p) => p.name === 'cpu');
@@ -24,7 +28,14 @@ describe('compute core process (real worker, real ONNX Runtime)', () => {
   });
 
   it('explains provider failures in words a user can act on', () => {
-    expect(explainProviderFailure('cuda', new Error('Failed to load shared library libonnxruntime_providers_shared.so'))).toMatch(/setup:cuda/);
-    expect(explainProviderFailure('webgpu', new Error('adapter_result.status == Success'))).toMatch(/webgpu execution provider could not start/);
+    expect(
+      explainProviderFailure(
+        'cuda',
+        new Error('Failed to load shared library libonnxruntime_providers_shared.so'),
+      ),
+    ).toMatch(/setup:cuda/);
+    expect(explainProviderFailure('webgpu', new Error('adapter_result.status == Success'))).toMatch(
+      /webgpu execution provider could not start/,
+    );
   });
 });

@@ -22,12 +22,25 @@ describe('compute core and host keep each other alive', () => {
     ch.onExit((c, s) => (exit = c ?? s));
     try {
       await until(() => got.some((m) => m.type === 'event' && m.event === 'core.ready'), 60_000);
-      for (const bad of [null, 42, 'text', [], {}, { type: 'request' }, { type: 'request', id: 'x', method: 'core.ping' }, { type: 'request', id: 1, method: 12 }, { type: 'response', id: 3, ok: true }])
+      for (const bad of [
+        null,
+        42,
+        'text',
+        [],
+        {},
+        { type: 'request' },
+        { type: 'request', id: 'x', method: 'core.ping' },
+        { type: 'request', id: 1, method: 12 },
+        { type: 'response', id: 3, ok: true },
+      ])
         ch.send(bad as unknown as WireMessage);
       ch.send({ type: 'request', id: 2, method: 'dataset.open', params: null });
       ch.send({ type: 'request', id: 3, method: 'core.ping', params: { echo: 'alive' } });
       await until(() => got.some((m) => m.type === 'response' && m.id === 3), 10_000);
-      expect(got.find((m) => m.type === 'response' && m.id === 3)).toMatchObject({ ok: true, result: { echo: 'alive' } });
+      expect(got.find((m) => m.type === 'response' && m.id === 3)).toMatchObject({
+        ok: true,
+        result: { echo: 'alive' },
+      });
       expect(got.find((m) => m.type === 'response' && m.id === 2)).toMatchObject({ ok: false });
       expect(exit).toBeNull();
       // A device or a FIFO as a dataset or model: refused within a second, the core still answering.
@@ -43,7 +56,13 @@ describe('compute core and host keep each other alive', () => {
       for (const [id, method, path] of asks) ch.send({ type: 'request', id, method, params: { path } });
       await until(() => asks.every(([id]) => got.some((m) => m.type === 'response' && m.id === id)), 5_000);
       expect(performance.now() - t0).toBeLessThan(1000);
-      for (const [id] of asks) expect(got.find((m) => m.type === 'response' && m.id === id)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is a (character device|FIFO \(named pipe\)), not a regular file/) } });
+      for (const [id] of asks)
+        expect(got.find((m) => m.type === 'response' && m.id === id)).toMatchObject({
+          ok: false,
+          error: {
+            message: expect.stringMatching(/is a (character device|FIFO \(named pipe\)), not a regular file/),
+          },
+        });
     } finally {
       ch.kill();
     }

@@ -15,12 +15,30 @@ describe('recon.export', () => {
     session.reconstruction = {
       datasetPath: '/d/scan.npz',
       label: 'PINN',
-      stitched: { width: n, height: n, re: Float32Array.from({ length: n * n }, (_, i) => i / 16), im: new Float32Array(n * n).fill(0.1), weights: new Float32Array(n * n).fill(1), x0: 10, y0: 20 },
+      stitched: {
+        width: n,
+        height: n,
+        re: Float32Array.from({ length: n * n }, (_, i) => i / 16),
+        im: new Float32Array(n * n).fill(0.1),
+        weights: new Float32Array(n * n).fill(1),
+        x0: 10,
+        y0: 20,
+      },
     };
-    expect(exportReconstruction(session, join(dir, 'mine.npz'), 'npz').paths).toEqual([join(dir, 'mine.npz')]);
-    expect(exportReconstruction(session, join(dir, 'pic.png'), 'png').paths).toEqual([join(dir, 'pic_amplitude.png'), join(dir, 'pic_phase.png')]);
+    expect(exportReconstruction(session, join(dir, 'mine.npz'), 'npz').paths).toEqual([
+      join(dir, 'mine.npz'),
+    ]);
+    expect(exportReconstruction(session, join(dir, 'pic.png'), 'png').paths).toEqual([
+      join(dir, 'pic_amplitude.png'),
+      join(dir, 'pic_phase.png'),
+    ]);
     expect(readFileSync(join(dir, 'reconstruction.npz'), 'utf8')).toBe('an earlier result');
-    expect(readdirSync(dir).sort()).toEqual(['mine.npz', 'pic_amplitude.png', 'pic_phase.png', 'reconstruction.npz']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'mine.npz',
+      'pic_amplitude.png',
+      'pic_phase.png',
+      'reconstruction.npz',
+    ]);
     const z = readNpz(join(dir, 'mine.npz'));
     expect(z.arrays.get('object')!.shape).toEqual([n, n]);
     expect(Array.from(z.arrays.get('x0')!.data as Float64Array)).toEqual([10]);

@@ -25,7 +25,10 @@ export interface FakeCore extends CoreChannel {
   event(name: string, payload: unknown): void;
 }
 
-export function fakeLauncher(opts: { slowMs?: number; readyDelayMs?: number } = {}): { launcher: CoreLauncher; cores: FakeCore[] } {
+export function fakeLauncher(opts: { slowMs?: number; readyDelayMs?: number } = {}): {
+  launcher: CoreLauncher;
+  cores: FakeCore[];
+} {
   const cores: FakeCore[] = [];
   const launcher: CoreLauncher = () => {
     let onMsg: (m: WireMessage) => void = () => undefined;
@@ -41,9 +44,27 @@ export function fakeLauncher(opts: { slowMs?: number; readyDelayMs?: number } = 
         setTimeout(() => {
           if (!alive) return;
           if (m.method === 'core.info') onMsg({ type: 'response', id: m.id, ok: true, result: FAKE_INFO });
-          else if (m.method === 'train.start') onMsg({ type: 'response', id: m.id, ok: true, result: { started: true, groups: 1, validationGroups: 0 } });
-          else if (m.method === 'core.ping') onMsg({ type: 'response', id: m.id, ok: true, result: { echo: (m.params as { echo: string }).echo, atMs: 0 } });
-          else onMsg({ type: 'response', id: m.id, ok: false, error: { code: 'unknown-method', message: `unknown method '${m.method}'` } });
+          else if (m.method === 'train.start')
+            onMsg({
+              type: 'response',
+              id: m.id,
+              ok: true,
+              result: { started: true, groups: 1, validationGroups: 0 },
+            });
+          else if (m.method === 'core.ping')
+            onMsg({
+              type: 'response',
+              id: m.id,
+              ok: true,
+              result: { echo: (m.params as { echo: string }).echo, atMs: 0 },
+            });
+          else
+            onMsg({
+              type: 'response',
+              id: m.id,
+              ok: false,
+              error: { code: 'unknown-method', message: `unknown method '${m.method}'` },
+            });
         }, opts.slowMs ?? 0);
       },
       onMessage(l) {
@@ -65,7 +86,10 @@ export function fakeLauncher(opts: { slowMs?: number; readyDelayMs?: number } = 
       },
     };
     cores.push(core);
-    setTimeout(() => alive && onMsg({ type: 'event', event: 'core.ready', payload: FAKE_INFO }), opts.readyDelayMs ?? 0);
+    setTimeout(
+      () => alive && onMsg({ type: 'event', event: 'core.ready', payload: FAKE_INFO }),
+      opts.readyDelayMs ?? 0,
+    );
     return core;
   };
   return { launcher, cores };

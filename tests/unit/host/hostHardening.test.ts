@@ -19,7 +19,9 @@ let token = '';
 let exited: number | string | null = null;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', 'tests/unit/host/hostProcess.ts'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--import', 'tsx', 'tests/unit/host/hostProcess.ts'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.on('exit', (code, sig) => (exited = code ?? sig));
   child.stderr!.resume();
   const line = await new Promise<string>((ok, fail) => {
@@ -101,7 +103,9 @@ function maskedHeader(b0: number, len: bigint): Buffer {
 }
 
 async function ping(): Promise<unknown> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`, { origin: `http://127.0.0.1:${port}` });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`, {
+    origin: `http://127.0.0.1:${port}`,
+  });
   try {
     await new Promise((ok, fail) => {
       ws.once('open', ok);
@@ -109,7 +113,11 @@ async function ping(): Promise<unknown> {
     });
     return await new Promise((ok) => {
       ws.on('message', (d: Buffer) => {
-        const m = decodeFrame(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)) as { type: string; id?: number; result?: unknown };
+        const m = decodeFrame(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)) as {
+          type: string;
+          id?: number;
+          result?: unknown;
+        };
         if (m.type === 'response' && m.id === 7) ok(m.result);
       });
       ws.send(encodeFrame({ type: 'request', id: 7, method: 'core.ping', params: { echo: 'still here' } }));
@@ -131,8 +139,10 @@ describe('browser host survives malformed requests and frames (live process)', (
   });
 
   it('answers malformed paths with 400 and keeps serving', async () => {
-    for (const p of ['/%', '//', '/%zz', '/%E0%A4%A', '//x/../..', '/%c0%af']) expect(await rawRequest(`GET ${p} HTTP/1.1`), p).toBe(400);
-    for (const p of ['/../../etc/passwd', '/..%2f..%2fetc%2fpasswd', '/assets/../../x']) expect(await rawRequest(`GET ${p} HTTP/1.1`), p).toBe(404);
+    for (const p of ['/%', '//', '/%zz', '/%E0%A4%A', '//x/../..', '/%c0%af'])
+      expect(await rawRequest(`GET ${p} HTTP/1.1`), p).toBe(400);
+    for (const p of ['/../../etc/passwd', '/..%2f..%2fetc%2fpasswd', '/assets/../../x'])
+      expect(await rawRequest(`GET ${p} HTTP/1.1`), p).toBe(404);
     expect(await rawRequest('GET http://evil/ HTTP/1.1')).toBe(400);
     expect(await rawRequest('BREW / HTCPCP/1.0')).toBe(400);
     expect(exited).toBeNull();
@@ -150,16 +160,30 @@ describe('browser host survives malformed requests and frames (live process)', (
     rsv.socket.write(Buffer.concat([Buffer.from([0xc2, 0x80]), randomBytes(4)]));
     expect(await rsv.closeCode).toBe(1002);
     const garbage = await rawWs();
-    garbage.socket.write(Buffer.concat([Buffer.from([0x82, 0x84]), Buffer.alloc(4), Buffer.from([0xff, 0xff, 0xff, 0x7f])]));
+    garbage.socket.write(
+      Buffer.concat([Buffer.from([0x82, 0x84]), Buffer.alloc(4), Buffer.from([0xff, 0xff, 0xff, 0x7f])]),
+    );
     garbage.socket.end();
     expect(exited).toBeNull();
     await expect(ping()).resolves.toMatchObject({ echo: 'still here' });
   });
 
   it('still refuses a wrong token and a foreign origin', async () => {
-    expect(await rawRequest(`GET /ws?token=wrong HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13`)).toBe(401);
-    expect(await rawRequest(`GET //ws?token=${token} HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13`)).toBe(401);
-    expect(await rawRequest(`GET /ws?token=${token} HTTP/1.1\r\nOrigin: http://evil\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13`)).toBe(403);
+    expect(
+      await rawRequest(
+        `GET /ws?token=wrong HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13`,
+      ),
+    ).toBe(401);
+    expect(
+      await rawRequest(
+        `GET //ws?token=${token} HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13`,
+      ),
+    ).toBe(401);
+    expect(
+      await rawRequest(
+        `GET /ws?token=${token} HTTP/1.1\r\nOrigin: http://evil\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13`,
+      ),
+    ).toBe(403);
     expect(exited).toBeNull();
   });
 
@@ -169,7 +193,9 @@ describe('browser host survives malformed requests and frames (live process)', (
       let buf = '';
       sock.on('data', (d) => (buf += d.toString('latin1')));
       sock.on('close', () => ok([...buf.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => Number(m[1]))));
-      sock.write('GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /% HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      sock.write(
+        'GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /% HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      );
     });
     expect(statuses).toEqual([200, 400, 404]);
     const answers = await Promise.all(Array.from({ length: 200 }, () => ping()));

@@ -10,6 +10,12 @@ import { fakeLauncher } from './fakeCore';
 
 const staticDir = mkdtempSync(join(tmpdir(), 'ptycho-host-'));
 writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>ok</title>');
-const host = await startBrowserHost({ staticDir, port: 0, launcher: fakeLauncher().launcher, configDir: null, log: (l) => process.stderr.write(`${l}\n`) });
+const host = await startBrowserHost({
+  staticDir,
+  port: 0,
+  launcher: fakeLauncher().launcher,
+  configDir: null,
+  log: (l) => process.stderr.write(`${l}\n`),
+});
 process.stdout.write(`${JSON.stringify({ port: host.port, token: host.token })}\n`);
 process.on('SIGTERM', () => void host.close().then(() => process.exit(0)));

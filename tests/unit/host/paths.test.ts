@@ -21,16 +21,26 @@ describe('host path checks (browser-mode path dialog)', () => {
   });
 
   it('says which folder is missing, for opening and for saving', () => {
-    expect(checkPath(join(dir, 'missing.npz'), 'openDataset').error).toBe(`${join(dir, 'missing.npz')} does not exist`);
-    expect(checkPath(join(dir, 'nope', 'wts.h5.zip'), 'saveModel').error).toMatch(new RegExp(`^the folder ${join(dir, 'nope')} does not exist`));
+    expect(checkPath(join(dir, 'missing.npz'), 'openDataset').error).toBe(
+      `${join(dir, 'missing.npz')} does not exist`,
+    );
+    expect(checkPath(join(dir, 'nope', 'wts.h5.zip'), 'saveModel').error).toMatch(
+      new RegExp(`^the folder ${join(dir, 'nope')} does not exist`),
+    );
     expect(checkPath(join(dir, 'nope', 'r.npz'), 'exportReconstruction').error).toMatch(/does not exist/);
   });
 
   it('lists what a save or an export would replace', () => {
-    expect(checkPath(join(dir, 'wts.h5.zip'), 'saveModel')).toEqual({ path: join(dir, 'wts.h5.zip'), error: null, overwrites: [join(dir, 'wts.h5.zip')] });
+    expect(checkPath(join(dir, 'wts.h5.zip'), 'saveModel')).toEqual({
+      path: join(dir, 'wts.h5.zip'),
+      error: null,
+      overwrites: [join(dir, 'wts.h5.zip')],
+    });
     expect(checkPath(dir, 'saveModel').path).toBe(join(dir, 'wts.h5.zip'));
     expect(checkPath(join(dir, 'other.zip'), 'saveModel').overwrites).toEqual([]);
-    expect(checkPath(join(dir, 'recon.png'), 'exportReconstruction').overwrites).toEqual([join(dir, 'recon_phase.png')]);
+    expect(checkPath(join(dir, 'recon.png'), 'exportReconstruction').overwrites).toEqual([
+      join(dir, 'recon_phase.png'),
+    ]);
     expect(checkPath(join(dir, 'sub'), 'exportReconstruction').error).toMatch(/is a folder/);
   });
 
@@ -49,10 +59,16 @@ describe('host path checks (browser-mode path dialog)', () => {
   });
 
   it('the host validates the new requests', () => {
-    expect(validateRequest('host.checkPath', { path: '/a', purpose: 'saveModel' }).params).toEqual({ path: '/a', purpose: 'saveModel' });
+    expect(validateRequest('host.checkPath', { path: '/a', purpose: 'saveModel' }).params).toEqual({
+      path: '/a',
+      purpose: 'saveModel',
+    });
     expect(() => validateRequest('host.checkPath', { path: '/a', purpose: 'delete' })).toThrow(/purpose/);
     expect(() => validateRequest('host.listDir', { path: '' })).toThrow(/must not be empty/);
-    expect(validateRequest('host.menuState', { canSave: true, canExport: false }).params).toEqual({ canSave: true, canExport: false });
+    expect(validateRequest('host.menuState', { canSave: true, canExport: false }).params).toEqual({
+      canSave: true,
+      canExport: false,
+    });
     expect(() => validateRequest('host.menuState', { canSave: 'yes', canExport: false })).toThrow(/canSave/);
   });
 });
@@ -62,7 +78,10 @@ describe('path completion helpers', () => {
     expect(splitPath('/data/sc')).toEqual({ dir: '/data/', name: 'sc' });
     expect(splitPath('~')).toEqual({ dir: '~/', name: '' });
     expect(splitPath('scan')).toEqual({ dir: '', name: 'scan' });
-    const m = [{ name: 'scan_a.npz', dir: false }, { name: 'scan_b.npz', dir: false }];
+    const m = [
+      { name: 'scan_a.npz', dir: false },
+      { name: 'scan_b.npz', dir: false },
+    ];
     expect(completion('s', m)).toBe('scan_');
     expect(completion('scan_', m)).toBeNull();
     expect(completion('ra', [{ name: 'raw', dir: true }])).toBe('raw/');

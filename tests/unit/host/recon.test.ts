@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { newSession } from '../../../compute/core/session';
 import { openDataset } from '../../../compute/core/datasetHandlers';
-import { cancelReconstruction, compareReconstructions, runReconstruction } from '../../../compute/core/reconHandlers';
+import {
+  cancelReconstruction,
+  compareReconstructions,
+  runReconstruction,
+} from '../../../compute/core/reconHandlers';
 import type { EventName, Events } from '../../../compute/protocol';
 import { findCrossing, FRC_HALF } from '../../../compute/ptycho/eval/frc';
 
@@ -14,7 +18,9 @@ describe('recon.run with the iterative methods, recon.compare', () => {
     await openDataset(session, fixture);
     const events: { e: EventName; p: unknown }[] = [];
     const emit = <E extends EventName>(e: E, p: Events[E]) => void events.push({ e, p });
-    await expect(runReconstruction(session, emit, { method: 'pinn' })).rejects.toThrow(/open or train a model first/);
+    await expect(runReconstruction(session, emit, { method: 'pinn' })).rejects.toThrow(
+      /open or train a model first/,
+    );
     const a = await runReconstruction(session, emit, { method: 'iterative', iterations: 5 });
     expect(a.label).toBe('rPIE 5 it.');
     expect(a.iterations).toHaveLength(5);
@@ -25,7 +31,11 @@ describe('recon.run with the iterative methods, recon.compare', () => {
     expect(its.map((i) => i.iteration)).toEqual([1, 2, 3, 4, 5]);
     expect(its[4]!.image).not.toBeNull();
     expect(() => compareReconstructions(session)).toThrow(/reconstruct the same dataset twice/);
-    const b = await runReconstruction(session, emit, { method: 'iterative', algorithm: 'epie', iterations: 3 });
+    const b = await runReconstruction(session, emit, {
+      method: 'iterative',
+      algorithm: 'epie',
+      iterations: 3,
+    });
     expect(b.comparable).toBe(true);
     const c = compareReconstructions(session);
     expect(c.labelA).toBe('ePIE 3 it.');
@@ -46,7 +56,9 @@ describe('recon.run with the iterative methods, recon.compare', () => {
     expect(c.metrics.frc.crossings.amplitude.half).not.toBeNull();
     expect(c.difference.amplitude.length).toBe(c.difference.width * c.difference.height);
     // the two differ (different engines and iterations), but not wildly
-    const rms = Math.sqrt(c.difference.amplitude.reduce((s, v) => s + v * v, 0) / c.difference.amplitude.length);
+    const rms = Math.sqrt(
+      c.difference.amplitude.reduce((s, v) => s + v * v, 0) / c.difference.amplitude.length,
+    );
     expect(rms).toBeGreaterThan(0);
     expect(rms).toBeLessThan(0.5);
   });
@@ -55,7 +67,8 @@ describe('recon.run with the iterative methods, recon.compare', () => {
     const session = newSession();
     await openDataset(session, fixture);
     const emit = <E extends EventName>(e: E, p: Events[E]) => {
-      if (e === 'recon.iteration' && (p as Events['recon.iteration']).iteration === 2) cancelReconstruction(session);
+      if (e === 'recon.iteration' && (p as Events['recon.iteration']).iteration === 2)
+        cancelReconstruction(session);
     };
     const r = await runReconstruction(session, emit, { method: 'iterative', iterations: 50 });
     expect(r.iterations).toHaveLength(2);

@@ -24,7 +24,11 @@ describe('physical units through the core (dataset.open, recon.run, recon.export
     expect(info.pixelSizeM).toBeCloseTo(facts.object_pixel_m, 15);
     expect(info.physicalFacts![0]).toEqual(['Object pixel size', '64.6 nm']);
     const g = session.dataset!.raw.geometry!;
-    for (const i of [0, 7, 15]) expect(info.positionsUm!.x[i]!).toBeCloseTo(((g.originXM ?? 0) + info.x[i]! * g.objectPixelSizeM!) * 1e6, 3);
+    for (const i of [0, 7, 15])
+      expect(info.positionsUm!.x[i]!).toBeCloseTo(
+        ((g.originXM ?? 0) + info.x[i]! * g.objectPixelSizeM!) * 1e6,
+        3,
+      );
 
     const r = await runReconstruction(session, emit, { method: 'iterative', iterations: 3 });
     expect(r.pixelSizeM).toBeCloseTo(facts.object_pixel_m, 15);
@@ -36,7 +40,10 @@ describe('physical units through the core (dataset.open, recon.run, recon.export
     expect(p.extraAttrs[PRODUCT_UNITS_ATTR]).toBe('m');
     const s = session.reconstruction!.stitched;
     expect(p.object.shape).toEqual([1, s.height, s.width]);
-    expect(p.positionXM[5]!).toBeCloseTo((g.originXM ?? 0) + session.dataset!.raw.xcoords[5]! * g.objectPixelSizeM!, 12);
+    expect(p.positionXM[5]!).toBeCloseTo(
+      (g.originXM ?? 0) + session.dataset!.raw.xcoords[5]! * g.objectPixelSizeM!,
+      12,
+    );
     expect(p.probe.shape.slice(-2)).toEqual([64, 64]);
 
     // PNG figures of the same reconstruction carry the scale bar: taller than without a pixel size
@@ -54,7 +61,9 @@ describe('physical units through the core (dataset.open, recon.run, recon.export
     const info = await openDataset(session, fixture);
     expect(info.pixelSizeM).toBeNull();
     expect(info.positionsUm).toBeNull();
-    expect(info.physicalFacts).toEqual([['Object pixel size', 'pixel size unknown (positions in object pixels)']]);
+    expect(info.physicalFacts).toEqual([
+      ['Object pixel size', 'pixel size unknown (positions in object pixels)'],
+    ]);
     const r = await runReconstruction(session, emit, { method: 'iterative', iterations: 2 });
     expect(r.pixelSizeM).toBeNull();
     expect(r.evaluation?.resolutionNm).toBeNull();
@@ -63,11 +72,16 @@ describe('physical units through the core (dataset.open, recon.run, recon.export
     expect(p.objectPixelWidthM).toBe(1);
     expect(p.extraAttrs[PRODUCT_UNITS_ATTR]).toMatch(/^pixels/);
     session.dataset = null;
-    expect(() => exportReconstruction(session, join(dir, 'y.h5'), 'product')).toThrow(/lines-N64-test\.npz\) is no longer open; open it again/);
+    expect(() => exportReconstruction(session, join(dir, 'y.h5'), 'product')).toThrow(
+      /lines-N64-test\.npz\) is no longer open; open it again/,
+    );
   });
 
   it('the host validator lets the product format through and still refuses others by name', () => {
-    expect(validateRequest('recon.export', { path: '/tmp/p.h5', format: 'product' }).params).toEqual({ path: '/tmp/p.h5', format: 'product' });
+    expect(validateRequest('recon.export', { path: '/tmp/p.h5', format: 'product' }).params).toEqual({
+      path: '/tmp/p.h5',
+      format: 'product',
+    });
     expect(() => validateRequest('recon.export', { path: '/tmp/p.tif', format: 'tiff' })).toThrow(/format/);
   });
 });

@@ -12,7 +12,10 @@ describe('request validation', () => {
     expect(() => validateRequest('core.info', [1])).toThrow(/params must be an object/);
     expect(() => validateRequest('core.ping', {})).toThrow(/field 'echo' must be a string, got nothing/);
     expect(() => validateRequest('core.ping', { echo: 'x'.repeat(2000) })).toThrow(/too long/);
-    expect(validateRequest('core.ping', { echo: 'hi' })).toEqual({ method: 'core.ping', params: { echo: 'hi' } });
+    expect(validateRequest('core.ping', { echo: 'hi' })).toEqual({
+      method: 'core.ping',
+      params: { echo: 'hi' },
+    });
     expect(() => validateRequest('__proto__', {})).toThrow(/unknown method/);
   });
 });
@@ -28,7 +31,10 @@ describe('RequestRouter', () => {
     expect(status).toMatchObject({ ok: true, result: { state: 'ready' } });
     expect(cores[0]!.received.filter((m) => m.type === 'request')).toHaveLength(0);
     expect(await router.route('core.info', {})).toMatchObject({ ok: true, result: { ortVersion: 'fake' } });
-    expect(await router.route('core.ping', { echo: 5 })).toEqual({ ok: false, error: { code: 'invalid-params', message: "core.ping: field 'echo' must be a string, got number" } });
+    expect(await router.route('core.ping', { echo: 5 })).toEqual({
+      ok: false,
+      error: { code: 'invalid-params', message: "core.ping: field 'echo' must be a string, got number" },
+    });
     expect(await router.route('nope', {})).toMatchObject({ ok: false, error: { code: 'invalid-params' } });
     sup.stop();
   });

@@ -82,7 +82,10 @@ describe('status bar wording', () => {
     sup.start();
     await until(() => sup.getStatus().state === 'ready');
     await sup.request('train.start', {});
-    expect(sup.getStatus()).toMatchObject({ state: 'busy', detail: 'Preparing training (building the model)…' });
+    expect(sup.getStatus()).toMatchObject({
+      state: 'busy',
+      detail: 'Preparing training (building the model)…',
+    });
     cores[0]!.event('train.batch', {});
     expect(sup.getStatus().detail).toBe('Training…');
     cores[0]!.event('train.done', {});

@@ -8,10 +8,17 @@ describe('wire frames', () => {
     const u8 = new Uint8Array([1, 2, 3]);
     const big = new BigInt64Array([-5n, 1n << 62n]);
     const sub = new Float32Array([9, 8, 7, 6]).subarray(1, 3);
-    const msg = { type: 'response', id: 7, ok: true, result: { frames: [f32, { deep: f64 }], u8, big, sub, label: 'x', n: null } };
+    const msg = {
+      type: 'response',
+      id: 7,
+      ok: true,
+      result: { frames: [f32, { deep: f64 }], u8, big, sub, label: 'x', n: null },
+    };
     const back = decodeFrame(encodeFrame(msg)) as typeof msg;
     expect(back.result.frames[0]).toBeInstanceOf(Float32Array);
-    expect(new Uint8Array((back.result.frames[0] as Float32Array).buffer)).toEqual(new Uint8Array(f32.buffer));
+    expect(new Uint8Array((back.result.frames[0] as Float32Array).buffer)).toEqual(
+      new Uint8Array(f32.buffer),
+    );
     expect((back.result.frames[1] as { deep: Float64Array }).deep).toEqual(f64);
     expect(back.result.u8).toEqual(u8);
     expect(back.result.big).toEqual(big);

@@ -8,10 +8,19 @@ const W = 180;
 const ramp = Float32Array.from({ length: W * W }, (_, i) => ((i % W) / (W - 1)) * 2 * Math.PI - Math.PI);
 const mask = Float32Array.from({ length: W * W }, (_, i) => (Math.floor(i / W) < 20 ? 0 : 1)); // top 20 rows uncovered
 
-const dark = (d: Uint8ClampedArray | Uint8Array, i: number): boolean => d[i]! < 80 && d[i + 1]! < 80 && d[i + 2]! < 80 && d[i + 3]! === 255;
+const dark = (d: Uint8ClampedArray | Uint8Array, i: number): boolean =>
+  d[i]! < 80 && d[i + 1]! < 80 && d[i + 2]! < 80 && d[i + 3]! === 255;
 
 describe('figure PNGs (title, colour bar, ≥ 600 px)', () => {
-  const f = renderFigure({ title: 'PINN · phase', values: ramp, width: W, height: W, colormap: 'twilight', unit: 'phase (rad)', mask });
+  const f = renderFigure({
+    title: 'PINN · phase',
+    values: ramp,
+    width: W,
+    height: W,
+    colormap: 'twilight',
+    unit: 'phase (rad)',
+    mask,
+  });
   const L = f.layout!;
 
   it('is at least 600 px wide with the image enlarged by an integer factor', () => {
@@ -25,18 +34,22 @@ describe('figure PNGs (title, colour bar, ≥ 600 px)', () => {
 
   it('has a colour bar in the same colormap, vmax on top, with tick marks and labels beside it', () => {
     const lut = getColormap('twilight');
-    const at = (x: number, y: number) => Array.from(f.rgba.subarray((y * f.width + x) * 4, (y * f.width + x) * 4 + 3));
+    const at = (x: number, y: number) =>
+      Array.from(f.rgba.subarray((y * f.width + x) * 4, (y * f.width + x) * 4 + 3));
     const cx = L.bar.x + Math.floor(L.bar.width / 2);
     expect(at(cx, L.bar.y)).toEqual(Array.from(lut.subarray(255 * 4, 255 * 4 + 3)));
     expect(at(cx, L.bar.y + L.bar.height - 1)).toEqual(Array.from(lut.subarray(0, 3)));
     let labelInk = 0;
-    for (let y = L.bar.y; y < L.bar.y + L.bar.height; y++) for (let x = L.bar.x + L.bar.width + 6; x < f.width; x++) if (dark(f.rgba, (y * f.width + x) * 4)) labelInk++;
+    for (let y = L.bar.y; y < L.bar.y + L.bar.height; y++)
+      for (let x = L.bar.x + L.bar.width + 6; x < f.width; x++)
+        if (dark(f.rgba, (y * f.width + x) * 4)) labelInk++;
     expect(labelInk).toBeGreaterThan(200);
   });
 
   it('draws the title and leaves uncovered pixels transparent', () => {
     let titleInk = 0;
-    for (let y = 0; y < L.image.y; y++) for (let x = 0; x < f.width; x++) if (dark(f.rgba, (y * f.width + x) * 4)) titleInk++;
+    for (let y = 0; y < L.image.y; y++)
+      for (let x = 0; x < f.width; x++) if (dark(f.rgba, (y * f.width + x) * 4)) titleInk++;
     expect(titleInk).toBeGreaterThan(100);
     const inside = (y: number, x: number) => f.rgba[((L.image.y + y) * f.width + L.image.x + x) * 4 + 3];
     expect(inside(10, 100)).toBe(0); // row 3 of the data: uncovered

@@ -41,15 +41,45 @@ describe('only regular files are opened', () => {
   execFileSync('mkfifo', [fifo]);
 
   it.each([
-    ['readNpz /dev/zero', () => readNpz('/dev/zero'), NpzError, /\/dev\/zero is a character device, not a regular file/],
+    [
+      'readNpz /dev/zero',
+      () => readNpz('/dev/zero'),
+      NpzError,
+      /\/dev\/zero is a character device, not a regular file/,
+    ],
     ['readNpz FIFO', () => readNpz(fifo), NpzError, /pipe\.npz is a FIFO \(named pipe\), not a regular file/],
-    ['readNpz folder', () => readNpz(tmpdir()), NpzError, /is a folder, not a regular file; an NPZ archive must be a regular file/],
-    ['readBundle /dev/zero', () => readBundle('/dev/zero'), BundleError, /\/dev\/zero is a character device.*a model bundle must be a regular file/],
+    [
+      'readNpz folder',
+      () => readNpz(tmpdir()),
+      NpzError,
+      /is a folder, not a regular file; an NPZ archive must be a regular file/,
+    ],
+    [
+      'readBundle /dev/zero',
+      () => readBundle('/dev/zero'),
+      BundleError,
+      /\/dev\/zero is a character device.*a model bundle must be a regular file/,
+    ],
     ['readBundle FIFO', () => readBundle(fifo), BundleError, /is a FIFO \(named pipe\)/],
-    ['openDataset /dev/zero', () => openDataset('/dev/zero'), DatasetError, /\/dev\/zero is a character device.*a dataset must be a regular file/],
+    [
+      'openDataset /dev/zero',
+      () => openDataset('/dev/zero'),
+      DatasetError,
+      /\/dev\/zero is a character device.*a dataset must be a regular file/,
+    ],
     ['openDataset FIFO', () => openDataset(fifo), DatasetError, /is a FIFO \(named pipe\)/],
-    ['openDataset /dev/null', () => openDataset('/dev/null'), DatasetError, /\/dev\/null is a character device/],
-    ['--config FIFO', () => readYamlConfig(fifo), ConfigError, /is a FIFO \(named pipe\), not a regular file; a config file must be a regular file/],
+    [
+      'openDataset /dev/null',
+      () => openDataset('/dev/null'),
+      DatasetError,
+      /\/dev\/null is a character device/,
+    ],
+    [
+      '--config FIFO',
+      () => readYamlConfig(fifo),
+      ConfigError,
+      /is a FIFO \(named pipe\), not a regular file; a config file must be a regular file/,
+    ],
   ])('%s is refused within a second with a sentence saying what it is', async (_n, f, cls, msg) => {
     const [e, ms] = await refused(f);
     expect(e).toBeInstanceOf(cls);
@@ -113,24 +143,38 @@ describe('zip members are checked', () => {
     const z = overlapping(40);
     expect(z.length).toBeLessThan(20_000);
     const rss0 = process.memoryUsage().rss;
-    expect(() => readNpz(z, 'bomb.npz')).toThrow(/bomb\.npz: member 'b\.npy' is out of order: it starts at byte 0, before 'a\.npy'|overlap/);
+    expect(() => readNpz(z, 'bomb.npz')).toThrow(
+      /bomb\.npz: member 'b\.npy' is out of order: it starts at byte 0, before 'a\.npy'|overlap/,
+    );
     expect(() => decodeBundle(z, 'bomb.zip')).rejects.toThrow(BundleError);
     expect(process.memoryUsage().rss - rss0).toBeLessThan(64 * 2 ** 20);
   });
 
   it('entries out of file order and entries sharing bytes are refused by name', () => {
-    const two = Buffer.from(zipSync({ 'a.npy': [writeNpy(f32(Float32Array.of(1), [1])), { level: 0 }], 'b.npy': [writeNpy(f32(Float32Array.of(2), [1])), { level: 0 }] }));
+    const two = Buffer.from(
+      zipSync({
+        'a.npy': [writeNpy(f32(Float32Array.of(1), [1])), { level: 0 }],
+        'b.npy': [writeNpy(f32(Float32Array.of(2), [1])), { level: 0 }],
+      }),
+    );
     expect(readNpz(two, 'ok.npz').arrays.size).toBe(2);
     // Swap the two central directory entries (same lengths): b is listed first but stored second.
     const cdOff = two.readUInt32LE(two.length - 22 + 16);
     const cdLen = two.readUInt32LE(two.length - 22 + 12);
     const half = cdLen / 2;
-    const swapped = Buffer.concat([two.subarray(0, cdOff), two.subarray(cdOff + half, cdOff + cdLen), two.subarray(cdOff, cdOff + half), two.subarray(cdOff + cdLen)]);
+    const swapped = Buffer.concat([
+      two.subarray(0, cdOff),
+      two.subarray(cdOff + half, cdOff + cdLen),
+      two.subarray(cdOff, cdOff + half),
+      two.subarray(cdOff + cdLen),
+    ]);
     expect(() => readNpz(swapped, 'swap.npz')).toThrow(/swap\.npz: member 'a\.npy' is out of order/);
     // Point b's entry into the middle of a's data.
     const shared = Buffer.from(two);
     shared.writeUInt32LE(10, cdOff + half + 42);
-    expect(() => readNpz(shared, 'shared.npz')).toThrow(/shared\.npz: member 'b\.npy': no local header|overlap/);
+    expect(() => readNpz(shared, 'shared.npz')).toThrow(
+      /shared\.npz: member 'b\.npy': no local header|overlap/,
+    );
   });
 });
 
@@ -144,26 +188,53 @@ describe('NPY shapes', () => {
     for (let i = 0; i < dict.length; i++) out[10 + i] = dict.charCodeAt(i);
     return out;
   };
-  it.each(['(1e200, 1e200, 0)', '(-1,)', '(3.0,)', '(0x10,)', '(Infinity, 0)', '(NaN,)'])('shape %s is refused', (shape) => {
-    expect(() => readNpy(npy(shape), 'x.npy')).toThrow(NpyError);
-    expect(() => readNpy(npy(shape), 'x.npy')).toThrow(/x\.npy: bad dimension .* \(expected a non-negative integer\)/);
-  });
+  it.each(['(1e200, 1e200, 0)', '(-1,)', '(3.0,)', '(0x10,)', '(Infinity, 0)', '(NaN,)'])(
+    'shape %s is refused',
+    (shape) => {
+      expect(() => readNpy(npy(shape), 'x.npy')).toThrow(NpyError);
+      expect(() => readNpy(npy(shape), 'x.npy')).toThrow(
+        /x\.npy: bad dimension .* \(expected a non-negative integer\)/,
+      );
+    },
+  );
   it('a shape whose product overflows is refused; (0,) and () still read', () => {
-    expect(() => readNpy(npy('(4294967296, 4294967296, 4294967296)'), 'x.npy')).toThrow(/holds more elements than any array can/);
+    expect(() => readNpy(npy('(4294967296, 4294967296, 4294967296)'), 'x.npy')).toThrow(
+      /holds more elements than any array can/,
+    );
     expect(readNpy(npy('(0,)'), 'x.npy').shape).toEqual([0]);
   });
 });
 
 describe('bundle JSON and safetensors headers', () => {
-  const manifest = strToU8(JSON.stringify({ models: ['diffraction_to_obj'], version: '1.0', backend: 'onnx' }));
-  const params = (over: Record<string, unknown>): Uint8Array => strToU8(JSON.stringify({ N: 64, gridsize: 1, intensity_scale: 1, probe: { re: new Array(4096).fill(0), im: new Array(4096).fill(0) }, config: {}, ...over }));
-  const bundle = (p: Uint8Array | string): Uint8Array => zipSync({ 'manifest.json': manifest, 'diffraction_to_obj/model.onnx': new Uint8Array(4), 'diffraction_to_obj/params.json': typeof p === 'string' ? strToU8(p) : p });
-  const read = (b: Uint8Array): Promise<unknown> => decodeBundle(b, 'm.zip', { models: ['diffraction_to_obj'], checkOnnx: false });
+  const manifest = strToU8(
+    JSON.stringify({ models: ['diffraction_to_obj'], version: '1.0', backend: 'onnx' }),
+  );
+  const params = (over: Record<string, unknown>): Uint8Array =>
+    strToU8(
+      JSON.stringify({
+        N: 64,
+        gridsize: 1,
+        intensity_scale: 1,
+        probe: { re: new Array(4096).fill(0), im: new Array(4096).fill(0) },
+        config: {},
+        ...over,
+      }),
+    );
+  const bundle = (p: Uint8Array | string): Uint8Array =>
+    zipSync({
+      'manifest.json': manifest,
+      'diffraction_to_obj/model.onnx': new Uint8Array(4),
+      'diffraction_to_obj/params.json': typeof p === 'string' ? strToU8(p) : p,
+    });
+  const read = (b: Uint8Array): Promise<unknown> =>
+    decodeBundle(b, 'm.zip', { models: ['diffraction_to_obj'], checkOnnx: false });
 
   it('a "NaN" string in the probe is refused, naming the field (before: NaN, inference ran)', async () => {
     const re: unknown[] = new Array(4096).fill(0);
     re[17] = 'NaN';
-    await expect(read(bundle(params({ probe: { re, im: new Array(4096).fill(0) } })))).rejects.toThrow(/m\.zip: diffraction_to_obj\/params\.json: probe\.re\[17\]: .*expected number/);
+    await expect(read(bundle(params({ probe: { re, im: new Array(4096).fill(0) } })))).rejects.toThrow(
+      /m\.zip: diffraction_to_obj\/params\.json: probe\.re\[17\]: .*expected number/,
+    );
   });
 
   it('deeply nested JSON is refused with a clean error (before: RangeError while building the message)', async () => {
@@ -179,10 +250,22 @@ describe('bundle JSON and safetensors headers', () => {
     ['null header', 'null', /header must be a JSON object of tensor entries, found null/],
     ['list header', '[1,2]', /header must be a JSON object/],
     ['null entry', '{"w": null}', /tensor "w": \(root\): /],
-    ['data_offsets not a list', '{"w": {"dtype": "F32", "shape": [1], "data_offsets": 4}}', /tensor "w": data_offsets: /],
-    ['shape of strings', '{"w": {"dtype": "F32", "shape": ["1"], "data_offsets": [0, 4]}}', /tensor "w": shape\[0\]: /],
+    [
+      'data_offsets not a list',
+      '{"w": {"dtype": "F32", "shape": [1], "data_offsets": 4}}',
+      /tensor "w": data_offsets: /,
+    ],
+    [
+      'shape of strings',
+      '{"w": {"dtype": "F32", "shape": ["1"], "data_offsets": [0, 4]}}',
+      /tensor "w": shape\[0\]: /,
+    ],
     ['metadata not strings', '{"__metadata__": {"a": 1}}', /__metadata__ must map names to strings/],
-    ['offsets reversed', '{"w": {"dtype": "F32", "shape": [0], "data_offsets": [4, 0]}}', /data_offsets \[4, 0\] do not fit/],
+    [
+      'offsets reversed',
+      '{"w": {"dtype": "F32", "shape": [0], "data_offsets": [4, 0]}}',
+      /data_offsets \[4, 0\] do not fit/,
+    ],
     ['deep header', '['.repeat(5000) + ']'.repeat(5000), /nested 5000 levels deep/],
   ])('safetensors %s → EngineError', (_n, header, msg) => {
     const h = strToU8(header);
@@ -194,9 +277,17 @@ describe('bundle JSON and safetensors headers', () => {
   });
 
   it('overlapping tensors are refused; a written file reads back', () => {
-    const good = writeSafetensors({ a: { shape: [2], data: Float32Array.of(1, 2) }, b: { shape: [1], data: Float32Array.of(3) } });
+    const good = writeSafetensors({
+      a: { shape: [2], data: Float32Array.of(1, 2) },
+      b: { shape: [1], data: Float32Array.of(3) },
+    });
     expect(readSafetensors(good).tensors.b!.data[0]).toBe(3);
-    const h = strToU8(JSON.stringify({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }));
+    const h = strToU8(
+      JSON.stringify({
+        a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+        b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+      }),
+    );
     const b = new Uint8Array(8 + h.length + 8);
     new DataView(b.buffer).setBigUint64(0, BigInt(h.length), true);
     b.set(h, 8);
@@ -207,7 +298,10 @@ describe('bundle JSON and safetensors headers', () => {
 describe('metadata JSON in an NPZ', () => {
   it('deeply nested _metadata is skipped with a reason; the arrays still load', () => {
     const deep = '{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}';
-    const z = zipSync({ 'x.npy': writeNpy(f32(Float32Array.of(1), [1])), '_metadata.npy': writeNpyString(deep) });
+    const z = zipSync({
+      'x.npy': writeNpy(f32(Float32Array.of(1), [1])),
+      '_metadata.npy': writeNpyString(deep),
+    });
     const r = readNpz(z, 'm.npz');
     expect(r.arrays.get('x')!.data[0]).toBe(1);
     expect(r.metadata).toBeNull();

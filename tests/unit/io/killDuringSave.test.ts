@@ -14,7 +14,12 @@ import { unpackArchive } from '../../../compute/ptycho/bundle/bundle';
 import { atomicWriteFileSync, recoverFolder, sweepTempFiles } from '../../../compute/io/atomicWrite';
 
 /** The run number each file of the set comes from (null when absent). */
-function runsOf(dir: string): { bundle: number | null; json: number | null; csv: number | null; weights: number | null } {
+function runsOf(dir: string): {
+  bundle: number | null;
+  json: number | null;
+  csv: number | null;
+  weights: number | null;
+} {
   const z = join(dir, 'wts.h5.zip');
   let bundle: number | null = null;
   let weights: number | null = null;
@@ -34,7 +39,11 @@ function runsOf(dir: string): { bundle: number | null; json: number | null; csv:
 /** Save run 1, then run 2 killed (SIGKILL) at its `killAt`-th file-system call; "steps N" if it finished. */
 function saveAndKill(dir: string, killAt: number): Promise<{ killed: boolean; steps: number }> {
   return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/unit/io/saveLoop.ts', dir, String(killAt)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tests/unit/io/saveLoop.ts', dir, String(killAt)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', fail);
@@ -62,10 +71,18 @@ describe('a kill during save leaves one consistent set', () => {
         }
         if (readdirSync(dir).some((n) => n.startsWith('.'))) leftovers++;
         recoverFolder(dir);
-        expect(readdirSync(dir).filter((n) => n.startsWith('.')), `kill at step ${k + i}`).toEqual([]);
+        expect(
+          readdirSync(dir).filter((n) => n.startsWith('.')),
+          `kill at step ${k + i}`,
+        ).toEqual([]);
         const r = runsOf(dir);
         expect([1, 2], `kill at step ${k + i}`).toContain(r.bundle);
-        expect(r, `kill at step ${k + i}`).toEqual({ bundle: r.bundle, json: r.bundle, csv: r.bundle, weights: r.bundle });
+        expect(r, `kill at step ${k + i}`).toEqual({
+          bundle: r.bundle,
+          json: r.bundle,
+          csv: r.bundle,
+          weights: r.bundle,
+        });
         outcomes.push(`${k + i}:${r.bundle}`);
       }
     }
@@ -86,7 +103,9 @@ describe('a kill during save leaves one consistent set', () => {
     writeFileSync(join(dir, '.wts.h5.zip.0123456789ab.tmp'), 'old format, fresh: kept for an hour');
     writeFileSync(join(dir, `.wts.h5.zip.${process.ppid}-0123456789ab.tmp`), 'a live writer');
     atomicWriteFileSync(join(dir, 'other.json'), '{}');
-    expect(readdirSync(dir).sort()).toEqual([`.wts.h5.zip.${process.ppid}-0123456789ab.tmp`, '.wts.h5.zip.0123456789ab.tmp', 'other.json'].sort());
+    expect(readdirSync(dir).sort()).toEqual(
+      [`.wts.h5.zip.${process.ppid}-0123456789ab.tmp`, '.wts.h5.zip.0123456789ab.tmp', 'other.json'].sort(),
+    );
     expect(sweepTempFiles(dir)).toEqual([]);
   });
 });

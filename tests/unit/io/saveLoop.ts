@@ -18,7 +18,20 @@ const N = 64;
 function model(run: number): TrainedModel {
   const params = new ParamStore(0);
   params.set('w', new Float32Array(4096).fill(run), [4096]);
-  const history = [{ epoch: 1, loss: run, nll: 0, mae: 0, realspace: 0, val_loss: null, lr: 1e-3, seconds: 1, samples_per_sec: 1, intensity_scale: 1 } as EpochRecord];
+  const history = [
+    {
+      epoch: 1,
+      loss: run,
+      nll: 0,
+      mae: 0,
+      realspace: 0,
+      val_loss: null,
+      lr: 1e-3,
+      seconds: 1,
+      samples_per_sec: 1,
+      intensity_scale: 1,
+    } as EpochRecord,
+  ];
   return {
     config: makeTrainingConfig({}),
     params,
@@ -37,7 +50,15 @@ function model(run: number): TrainedModel {
 saveTrainingOutputs(model(1), dir);
 let calls = 0;
 const mutable = fs as unknown as Record<string, (...a: unknown[]) => unknown>;
-for (const name of ['openSync', 'writeSync', 'fsyncSync', 'closeSync', 'renameSync', 'rmSync', 'unlinkSync']) {
+for (const name of [
+  'openSync',
+  'writeSync',
+  'fsyncSync',
+  'closeSync',
+  'renameSync',
+  'rmSync',
+  'unlinkSync',
+]) {
   const orig = mutable[name]!;
   mutable[name] = (...a: unknown[]) => {
     if (++calls === killAt) process.kill(process.pid, 'SIGKILL');

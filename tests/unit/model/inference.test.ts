@@ -22,7 +22,9 @@ describe('diffraction_to_obj export', () => {
       const params = createParamStore(ae.params, 7);
       const B = 3;
       const X = Float32Array.from({ length: B * C * N * N }, (_, i) => 0.1 + 0.05 * Math.sin(i * 0.37));
-      const rel = Float32Array.from({ length: B * C * 2 }, (_, i) => (gridsize > 1 ? ((i * 7) % 5) * 0.6 - 1.2 : 0));
+      const rel = Float32Array.from({ length: B * C * 2 }, (_, i) =>
+        gridsize > 1 ? ((i * 7) % 5) * 0.6 - 1.2 : 0,
+      );
       const sX = X.map((v) => v * s);
       const fwd = await CompiledGraph.create({ re: ae.trimmed.re, im: ae.trimmed.im });
       const feeds: Record<string, Float32Array> = { [FEEDS.amplitudes]: sX };
@@ -32,13 +34,21 @@ describe('diffraction_to_obj export', () => {
       await fwd.release();
 
       const models = exportModels(spec, params, probe);
-      const pred = await ObjectPredictor.create(models.diffraction_to_obj, { N, gridsize, intensityScale: s });
+      const pred = await ObjectPredictor.create(models.diffraction_to_obj, {
+        N,
+        gridsize,
+        intensityScale: s,
+      });
       const out = await pred.predict({ amplitudes: X, coordsRelative: rel, count: B }, { batchSize: 2 });
       await pred.release();
       let maxErr = 0;
       let maxRef = 0;
       for (let i = 0; i < out.re.length; i++) {
-        maxErr = Math.max(maxErr, Math.abs(out.re[i]! - ref.re!.data[i]!), Math.abs(out.im[i]! - ref.im!.data[i]!));
+        maxErr = Math.max(
+          maxErr,
+          Math.abs(out.re[i]! - ref.re!.data[i]!),
+          Math.abs(out.im[i]! - ref.im!.data[i]!),
+        );
         maxRef = Math.max(maxRef, Math.abs(ref.re!.data[i]!));
       }
       expect(maxRef).toBeGreaterThan(0.01);

@@ -6,9 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { Graph, type Tensor } from '../../../compute/engine/ir';
 import { CompiledGraph } from '../../../compute/engine/compile';
 import { seededRandom } from '../../../compute/engine/params';
-import { centerMask, diffractIntensity, extractPatches, reassemblePatches, shiftMatrix } from '../../../compute/ptycho/model/physics';
+import {
+  centerMask,
+  diffractIntensity,
+  extractPatches,
+  reassemblePatches,
+  shiftMatrix,
+} from '../../../compute/ptycho/model/physics';
 
-async function run(outputs: Record<string, Tensor>, feeds: Record<string, Float32Array>): Promise<Record<string, Float32Array>> {
+async function run(
+  outputs: Record<string, Tensor>,
+  feeds: Record<string, Float32Array>,
+): Promise<Record<string, Float32Array>> {
   const cg = await CompiledGraph.create(outputs);
   const r = await cg.run(feeds);
   await cg.release();
@@ -55,7 +64,9 @@ function directShift(img: Float64Array | Float32Array, M: number, dx: number, dy
       const x0 = Math.floor(x);
       const fy = y - y0;
       const fx = x - x0;
-      out[r * M + c] = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+      out[r * M + c] =
+        (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) +
+        fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
     }
   }
   return out;
@@ -74,10 +85,18 @@ describe('diffract', () => {
     const re = Float32Array.from({ length: 2 * N * N }, () => r() - 0.5);
     const im = Float32Array.from({ length: 2 * N * N }, () => r() - 0.5);
     const g = new Graph();
-    const I = diffractIntensity(g, { re: g.input('re', ['B', 1, N, N]), im: g.input('im', ['B', 1, N, N]) }, N);
+    const I = diffractIntensity(
+      g,
+      { re: g.input('re', ['B', 1, N, N]), im: g.input('im', ['B', 1, N, N]) },
+      N,
+    );
     const out = (await run({ I }, { re, im })).I!;
     for (let b = 0; b < 2; b++) {
-      const ref = directIntensity(re.subarray(b * N * N, (b + 1) * N * N), im.subarray(b * N * N, (b + 1) * N * N), N);
+      const ref = directIntensity(
+        re.subarray(b * N * N, (b + 1) * N * N),
+        im.subarray(b * N * N, (b + 1) * N * N),
+        N,
+      );
       const got = out.subarray(b * N * N, (b + 1) * N * N);
       const scale = Math.max(...ref);
       expect(maxAbsDiff(got, ref) / scale).toBeLessThan(1e-5);
@@ -91,7 +110,11 @@ describe('diffract', () => {
   it('a uniform object under a uniform centred probe gives a single peak at (N/2, N/2) of height N²', async () => {
     const N = 64;
     const g = new Graph();
-    const I = diffractIntensity(g, { re: g.input('re', ['B', 1, N, N]), im: g.input('im', ['B', 1, N, N]) }, N);
+    const I = diffractIntensity(
+      g,
+      { re: g.input('re', ['B', 1, N, N]), im: g.input('im', ['B', 1, N, N]) },
+      N,
+    );
     const out = (await run({ I }, { re: new Float32Array(N * N).fill(1), im: new Float32Array(N * N) })).I!;
     const peak = (N / 2) * N + N / 2;
     expect(out[peak]).toBeCloseTo(N * N, 0);
@@ -178,7 +201,10 @@ describe('patch reassembly and extraction (object_big, gridsize 2)', () => {
       const shifts = g.input('rel', ['B', C, 2]);
       const merged = reassemblePatches(g, { re, im: re.mul(0) }, shifts, N, M, norm);
       const back = extractPatches(g, merged.canvas, shifts, N, M, C);
-      const out = await run({ canvas: merged.canvas.re, back: back.re }, { re: obj, rel: Float32Array.from(rel.flat()) });
+      const out = await run(
+        { canvas: merged.canvas.re, back: back.re },
+        { re: obj, rel: Float32Array.from(rel.flat()) },
+      );
       const ref = directMerge(obj, rel, norm);
       const scale = norm === 'robust' ? 1 : 1000;
       expect(maxAbsDiff(out.canvas!, ref) / scale).toBeLessThan(1e-5);
@@ -211,7 +237,9 @@ describe('patch reassembly and extraction (object_big, gridsize 2)', () => {
       // channel c sits at canvas offset (−rel_c) relative to the centre
       const ox = p - rel[c]![0]!;
       const oy = p - rel[c]![1]!;
-      for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) obj[c * N * N + i * N + j] = big[(i + oy) * M + j + ox]! * centerMask(N)[i * N + j]!;
+      for (let i = 0; i < N; i++)
+        for (let j = 0; j < N; j++)
+          obj[c * N * N + i * N + j] = big[(i + oy) * M + j + ox]! * centerMask(N)[i * N + j]!;
     }
     const g = new Graph();
     const re = g.input('re', ['B', C, N, N]);
@@ -221,6 +249,7 @@ describe('patch reassembly and extraction (object_big, gridsize 2)', () => {
     const out = await run({ back: back.re }, { re: obj, rel: Float32Array.from(rel.flat()) });
     const mask = centerMask(N);
     for (let c = 0; c < C; c++)
-      for (let k = 0; k < N * N; k++) if (mask[k]) expect(Math.abs(out.back![c * N * N + k]! - obj[c * N * N + k]!)).toBeLessThan(1e-5);
+      for (let k = 0; k < N * N; k++)
+        if (mask[k]) expect(Math.abs(out.back![c * N * N + k]! - obj[c * N * N + k]!)).toBeLessThan(1e-5);
   });
 });

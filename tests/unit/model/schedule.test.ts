@@ -5,7 +5,12 @@
  * min_delta 0 — an equal value is not an improvement).
  */
 import { describe, expect, it } from 'vitest';
-import { EarlyStopping, PTYCHOPINN_PLATEAU, ReduceLROnPlateau, slope } from '../../../compute/ptycho/train/schedule';
+import {
+  EarlyStopping,
+  PTYCHOPINN_PLATEAU,
+  ReduceLROnPlateau,
+  slope,
+} from '../../../compute/ptycho/train/schedule';
 import { DEFAULT_TRAINING_CONFIG } from '../../../compute/ptycho/config/config';
 
 describe('ReduceLROnPlateau (PtychoPINN settings)', () => {
@@ -13,7 +18,9 @@ describe('ReduceLROnPlateau (PtychoPINN settings)', () => {
     const p = new ReduceLROnPlateau(1e-3, PTYCHOPINN_PLATEAU);
     const values = [1, 0.99995, 0.99995, 0.5, 0.6, 0.6, 0.7, 0.7, 0.8, 0.8, 0.9, 0.9, 0.4];
     const lrs = values.map((v) => p.update(v));
-    expect(lrs).toEqual([1e-3, 1e-3, 5e-4, 5e-4, 5e-4, 2.5e-4, 2.5e-4, 1.25e-4, 1.25e-4, 1e-4, 1e-4, 1e-4, 1e-4]);
+    expect(lrs).toEqual([
+      1e-3, 1e-3, 5e-4, 5e-4, 5e-4, 2.5e-4, 2.5e-4, 1.25e-4, 1.25e-4, 1e-4, 1e-4, 1e-4, 1e-4,
+    ]);
   });
 
   it('an improvement resets the wait', () => {

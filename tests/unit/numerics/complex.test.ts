@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { amplitude, complexComponent, intensity, phase, splitInterleaved, wrapPhase } from '../../../compute/numerics/complex';
+import {
+  amplitude,
+  complexComponent,
+  intensity,
+  phase,
+  splitInterleaved,
+  wrapPhase,
+} from '../../../compute/numerics/complex';
 
 describe('complex → real maps', () => {
   it('amplitude, intensity and phase of analytic values', () => {
@@ -26,7 +33,11 @@ describe('complex → real maps', () => {
   });
 
   it('phase is numpy.angle: the negative real axis is +π, and −π only for a −0 imaginary part', () => {
-    const p = phase(new Float64Array([-1, -1, -2, 0, 0, 1]), new Float64Array([0, -0, -0, 1, -1, 0]), new Float64Array(6));
+    const p = phase(
+      new Float64Array([-1, -1, -2, 0, 0, 1]),
+      new Float64Array([0, -0, -0, 1, -1, 0]),
+      new Float64Array(6),
+    );
     expect(p[0]).toBe(Math.PI);
     expect(p[1]).toBe(-Math.PI);
     expect(p[2]).toBe(-Math.PI);

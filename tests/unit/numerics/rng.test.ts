@@ -27,7 +27,9 @@ describe('seeded RNG (xoshiro128** via splitmix32)', () => {
     expect([q.poisson(3), q.poisson(1e4), q.poisson(1e7)]).toEqual([3, 10115, 9998482]);
     const a = new Rng(1);
     const b = new Rng(2);
-    expect(Array.from({ length: 4 }, () => a.nextU32())).not.toEqual(Array.from({ length: 4 }, () => b.nextU32()));
+    expect(Array.from({ length: 4 }, () => a.nextU32())).not.toEqual(
+      Array.from({ length: 4 }, () => b.nextU32()),
+    );
   });
 
   it('uniform is in [0, 1) with mean 1/2 and variance 1/12; int stays in range', () => {
@@ -66,27 +68,30 @@ describe('seeded RNG (xoshiro128** via splitmix32)', () => {
     expect(Math.abs(m.variance - lambda)).toBeLessThan(5 * lambda * Math.sqrt((2 + 1 / lambda) / n));
   });
 
-  it.each([8, 45, 300])('poisson(%d) follows the exact pmf (χ² over the bulk), across both methods', (lambda) => {
-    const r = new Rng(lambda);
-    const n = 60_000;
-    const counts = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const k = r.poisson(lambda);
-      counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
-    const lo = Math.max(0, Math.floor(lambda - 3 * Math.sqrt(lambda)));
-    const hi = Math.ceil(lambda + 3 * Math.sqrt(lambda));
-    let chi2 = 0;
-    let bins = 0;
-    for (let k = lo; k <= hi; k++) {
-      const e = n * poissonPmf(k, lambda);
-      if (e < 20) continue;
-      chi2 += ((counts.get(k) ?? 0) - e) ** 2 / e;
-      bins++;
-    }
-    // χ² with `bins` degrees of freedom: mean bins, sd sqrt(2·bins); allow ~5 sd.
-    expect(chi2).toBeLessThan(bins + 5 * Math.sqrt(2 * bins));
-  });
+  it.each([8, 45, 300])(
+    'poisson(%d) follows the exact pmf (χ² over the bulk), across both methods',
+    (lambda) => {
+      const r = new Rng(lambda);
+      const n = 60_000;
+      const counts = new Map<number, number>();
+      for (let i = 0; i < n; i++) {
+        const k = r.poisson(lambda);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      const lo = Math.max(0, Math.floor(lambda - 3 * Math.sqrt(lambda)));
+      const hi = Math.ceil(lambda + 3 * Math.sqrt(lambda));
+      let chi2 = 0;
+      let bins = 0;
+      for (let k = lo; k <= hi; k++) {
+        const e = n * poissonPmf(k, lambda);
+        if (e < 20) continue;
+        chi2 += ((counts.get(k) ?? 0) - e) ** 2 / e;
+        bins++;
+      }
+      // χ² with `bins` degrees of freedom: mean bins, sd sqrt(2·bins); allow ~5 sd.
+      expect(chi2).toBeLessThan(bins + 5 * Math.sqrt(2 * bins));
+    },
+  );
 
   it('poisson of zero, negative or NaN rate is 0; integers only', () => {
     const r = new Rng(5);

@@ -41,7 +41,8 @@ describe('colormaps', () => {
       for (const [i, h] of Object.entries(points)) {
         const got = rgb(lut, Number(i));
         const want = hex(h);
-        for (let c = 0; c < 3; c++) expect(Math.abs(got[c]! - want[c]!), `${name}[${i}] channel ${c}`).toBeLessThanOrEqual(tol);
+        for (let c = 0; c < 3; c++)
+          expect(Math.abs(got[c]! - want[c]!), `${name}[${i}] channel ${c}`).toBeLessThanOrEqual(tol);
       }
     }
   });
@@ -52,26 +53,33 @@ describe('colormaps', () => {
     expect(rgb(lut, 255)).toEqual([255, 255, 255]);
   });
 
-  it.each(['viridis', 'magma', 'inferno', 'cividis', 'gray'] as ColormapName[])('%s has monotonically increasing lightness', (name) => {
-    const L = lightness(getColormap(name));
-    // 8-bit quantisation can make two neighbours equal or invert by a hair; allow 0.3 L* units.
-    for (let i = 1; i < LUT_SIZE; i++) expect(L[i]! - L[i - 1]!, `${name} step ${i}`).toBeGreaterThan(-0.3);
-    expect(L[255]! - L[0]!).toBeGreaterThan(75);
-    // Perceptually uniform: no region of the map is much steeper than average.
-    const avg = (L[255]! - L[0]!) / 255;
-    for (let i = 8; i < LUT_SIZE; i += 8) expect((L[i]! - L[i - 8]!) / 8).toBeLessThan(avg * 2.2);
-  });
+  it.each(['viridis', 'magma', 'inferno', 'cividis', 'gray'] as ColormapName[])(
+    '%s has monotonically increasing lightness',
+    (name) => {
+      const L = lightness(getColormap(name));
+      // 8-bit quantisation can make two neighbours equal or invert by a hair; allow 0.3 L* units.
+      for (let i = 1; i < LUT_SIZE; i++) expect(L[i]! - L[i - 1]!, `${name} step ${i}`).toBeGreaterThan(-0.3);
+      expect(L[255]! - L[0]!).toBeGreaterThan(75);
+      // Perceptually uniform: no region of the map is much steeper than average.
+      const avg = (L[255]! - L[0]!) / 255;
+      for (let i = 8; i < LUT_SIZE; i += 8) expect((L[i]! - L[i - 8]!) / 8).toBeLessThan(avg * 2.2);
+    },
+  );
 
-  it.each(['twilight', 'hsv'] as ColormapName[])('%s is cyclic: last entry ≈ first, no jumps anywhere', (name) => {
-    expect(isCyclic(name)).toBe(true);
-    const lut = getColormap(name);
-    const dist = (i: number, j: number): number => Math.max(...[0, 1, 2].map((c) => Math.abs(lut[i * 4 + c]! - lut[j * 4 + c]!)));
-    let maxStep = 0;
-    for (let i = 1; i < LUT_SIZE; i++) maxStep = Math.max(maxStep, dist(i, i - 1));
-    expect(dist(255, 0)).toBeLessThanOrEqual(maxStep);
-    expect(dist(255, 0)).toBeLessThanOrEqual(12);
-    expect(maxStep).toBeLessThanOrEqual(12);
-  });
+  it.each(['twilight', 'hsv'] as ColormapName[])(
+    '%s is cyclic: last entry ≈ first, no jumps anywhere',
+    (name) => {
+      expect(isCyclic(name)).toBe(true);
+      const lut = getColormap(name);
+      const dist = (i: number, j: number): number =>
+        Math.max(...[0, 1, 2].map((c) => Math.abs(lut[i * 4 + c]! - lut[j * 4 + c]!)));
+      let maxStep = 0;
+      for (let i = 1; i < LUT_SIZE; i++) maxStep = Math.max(maxStep, dist(i, i - 1));
+      expect(dist(255, 0)).toBeLessThanOrEqual(maxStep);
+      expect(dist(255, 0)).toBeLessThanOrEqual(12);
+      expect(maxStep).toBeLessThanOrEqual(12);
+    },
+  );
 
   it('twilight: phase 0 (middle) is the light neutral point, ±π the dark one, symmetric in lightness', () => {
     const lut = getColormap('twilight');

@@ -22,7 +22,24 @@ const emitNames = (c: unknown): string[] => {
 describe('component contracts', () => {
   it('ImageCanvas', () => {
     expect(propNames(ImageCanvas)).toEqual(
-      ['clipPercent', 'colorbar', 'colormap', 'cursor', 'data', 'height', 'pixelSizeM', 'revision', 'scale', 'testid', 'title', 'units', 'view', 'vmax', 'vmin', 'width'].sort(),
+      [
+        'clipPercent',
+        'colorbar',
+        'colormap',
+        'cursor',
+        'data',
+        'height',
+        'pixelSizeM',
+        'revision',
+        'scale',
+        'testid',
+        'title',
+        'units',
+        'view',
+        'vmax',
+        'vmin',
+        'width',
+      ].sort(),
     );
     expect(emitNames(ImageCanvas)).toEqual(['hover', 'limits', 'view-change']);
   });
@@ -30,8 +47,22 @@ describe('component contracts', () => {
   it('ComplexImagePair', () => {
     expect(propNames(ComplexImagePair)).toEqual(
       [
-        'amplitude', 'amplitudeClipPercent', 'amplitudeColormap', 'height', 'im', 'linkViews', 'phase', 'phaseColormap',
-        'phaseLimits', 're', 'revision', 'pixelSizeM', 'testid', 'title', 'vertical', 'width',
+        'amplitude',
+        'amplitudeClipPercent',
+        'amplitudeColormap',
+        'height',
+        'im',
+        'linkViews',
+        'phase',
+        'phaseColormap',
+        'phaseLimits',
+        're',
+        'revision',
+        'pixelSizeM',
+        'testid',
+        'title',
+        'vertical',
+        'width',
       ].sort(),
     );
     expect(emitNames(ComplexImagePair)).toEqual(['hover']);
@@ -43,7 +74,19 @@ describe('component contracts', () => {
 
   it('DiffractionViewer', () => {
     expect(propNames(DiffractionViewer)).toEqual(
-      ['cursor', 'datasetKey', 'frame', 'frameCount', 'getFrame', 'height', 'initialColormap', 'initialScale', 'title', 'units', 'width'].sort(),
+      [
+        'cursor',
+        'datasetKey',
+        'frame',
+        'frameCount',
+        'getFrame',
+        'height',
+        'initialColormap',
+        'initialScale',
+        'title',
+        'units',
+        'width',
+      ].sort(),
     );
     expect(emitNames(DiffractionViewer)).toEqual(['hover', 'update:frame']);
   });
@@ -54,9 +97,24 @@ describe('component contracts', () => {
   });
 
   it('LossChart, FrcChart, MetricsTable', () => {
-    expect(propNames(LossChart)).toEqual(['batches', 'epochs', 'logScale', 'title', 'totalEpochs', 'unit', 'yLabel']);
+    expect(propNames(LossChart)).toEqual([
+      'batches',
+      'epochs',
+      'logScale',
+      'title',
+      'totalEpochs',
+      'unit',
+      'yLabel',
+    ]);
     expect(emitNames(LossChart)).toEqual(['update:logScale']);
     expect(propNames(FrcChart)).toEqual(['curves', 'frequencyPerPx', 'halfBit', 'pixelSizeM', 'title']);
-    expect(propNames(MetricsTable)).toEqual(['amplitude', 'note', 'phase', 'pixelSizeM', 'resolutionNm', 'title']);
+    expect(propNames(MetricsTable)).toEqual([
+      'amplitude',
+      'note',
+      'phase',
+      'pixelSizeM',
+      'resolutionNm',
+      'title',
+    ]);
   });
 });

@@ -3,7 +3,8 @@ import { FrameLoader } from '../../../renderer/src/render/frameLoader';
 
 /** getFrame whose promises the test resolves by hand. */
 function manualSource() {
-  const pending: Array<{ index: number; resolve: (d: Float32Array) => void; reject: (e: unknown) => void }> = [];
+  const pending: Array<{ index: number; resolve: (d: Float32Array) => void; reject: (e: unknown) => void }> =
+    [];
   const calls: number[] = [];
   const getFrame = (index: number): Promise<Float32Array> => {
     calls.push(index);
@@ -22,7 +23,10 @@ describe('FrameLoader', () => {
     const src = manualSource();
     const shown: number[] = [];
     const loading: boolean[] = [];
-    const loader = new FrameLoader(src.getFrame, { frame: (i) => shown.push(i), loading: (l) => loading.push(l) });
+    const loader = new FrameLoader(src.getFrame, {
+      frame: (i) => shown.push(i),
+      loading: (l) => loading.push(l),
+    });
     loader.request(0);
     loader.request(1);
     loader.request(2);
@@ -55,7 +59,10 @@ describe('FrameLoader', () => {
     const src = manualSource();
     const errors: number[] = [];
     const shown: number[] = [];
-    const loader = new FrameLoader(src.getFrame, { frame: (i) => shown.push(i), error: (i) => errors.push(i) });
+    const loader = new FrameLoader(src.getFrame, {
+      frame: (i) => shown.push(i),
+      error: (i) => errors.push(i),
+    });
     loader.request(4);
     src.pending.shift()!.reject(new Error('compute crashed'));
     await new Promise((r) => setTimeout(r, 0));

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { colorbarTicks, formatNumber, linearTicks, logTicks, niceStep } from '../../../renderer/src/render/ticks';
+import {
+  colorbarTicks,
+  formatNumber,
+  linearTicks,
+  logTicks,
+  niceStep,
+} from '../../../renderer/src/render/ticks';
 import {
   fitTransform,
   imageToScreen,
@@ -100,8 +106,17 @@ describe('FRC helpers', () => {
     const amp = Float32Array.from([1, 0.9, 0.6, 0.4, 0.1, 0]);
     const pha = Float32Array.from([1, 0.9, 0.8, 0.7, 0.6, 0.6]);
     // Deliberately not what the arrays give (amplitude crosses 0.5 at 0.25): the renderer must not recompute them.
-    const crossings = { amplitude: { half: 0.123, oneSeventh: 0.321, halfBit: null }, phase: { half: null, oneSeventh: null, halfBit: 0.45 } };
-    const [a, p] = frcCurves({ frequencyPerPx: f, amplitude: amp, phase: pha, halfBit: Float32Array.from([1, 0.5, 0.5, 0.5, 0.5, 0.5]), crossings });
+    const crossings = {
+      amplitude: { half: 0.123, oneSeventh: 0.321, halfBit: null },
+      phase: { half: null, oneSeventh: null, halfBit: 0.45 },
+    };
+    const [a, p] = frcCurves({
+      frequencyPerPx: f,
+      amplitude: amp,
+      phase: pha,
+      halfBit: Float32Array.from([1, 0.5, 0.5, 0.5, 0.5, 0.5]),
+      crossings,
+    });
     expect(a!.name).toBe('amplitude');
     expect(a!.frc).toBe(amp);
     expect(a!.crossings).toEqual({ half: 0.123, oneSeventh: 0.321, halfBit: null });
@@ -116,7 +131,6 @@ describe('FRC helpers', () => {
     expect(resolutionLabel(null)).toBe('–');
   });
 });
-
 
 describe('physical units', () => {
   it('formats lengths with SI prefixes', () => {

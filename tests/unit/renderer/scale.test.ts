@@ -14,7 +14,10 @@ import {
 
 describe('limits', () => {
   it('finite min/max ignores NaN and ±Inf, falls back to {0,1}', () => {
-    expect(finiteMinMax(new Float32Array([3, NaN, -2, Infinity, 7, -Infinity]))).toEqual({ vmin: -2, vmax: 7 });
+    expect(finiteMinMax(new Float32Array([3, NaN, -2, Infinity, 7, -Infinity]))).toEqual({
+      vmin: -2,
+      vmax: 7,
+    });
     expect(finiteMinMax(new Float32Array([NaN, Infinity]))).toEqual({ vmin: 0, vmax: 1 });
     expect(finiteMinMax([])).toEqual({ vmin: 0, vmax: 1 });
   });
@@ -110,6 +113,7 @@ describe('scale positions', () => {
   it.each(['linear', 'log', 'sqrt'] as ScaleKind[])('%s: scaleValue inverts scalePosition', (kind) => {
     const lo = kind === 'log' ? 0.1 : -2;
     const hi = 1000;
-    for (const t of [0, 0.1, 0.5, 0.9, 1]) expect(scalePosition(kind, scaleValue(kind, t, lo, hi), lo, hi)).toBeCloseTo(t, 9);
+    for (const t of [0, 0.1, 0.5, 0.9, 1])
+      expect(scalePosition(kind, scaleValue(kind, t, lo, hi), lo, hi)).toBeCloseTo(t, 9);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bounds, equalAspectRanges, finitePoints, logShift, nearestPoint } from '../../../renderer/src/render/series';
+import {
+  bounds,
+  equalAspectRanges,
+  finitePoints,
+  logShift,
+  nearestPoint,
+} from '../../../renderer/src/render/series';
 import { METRIC_ROWS, formatMetric, metricDetail } from '../../../renderer/src/render/metrics';
 
 describe('chart data shaping', () => {
@@ -11,9 +17,41 @@ describe('chart data shaping', () => {
   ];
 
   it('keeps finite points, drops y ≤ 0 on log axes', () => {
-    expect(finitePoints(epochs, (e) => e.epoch, (e) => e.train, false)).toEqual([[1, 0.5], [2, 0.25], [4, 0.1]]);
-    expect(finitePoints(epochs, (e) => e.epoch, (e) => e.val, false)).toEqual([[2, 0.3], [3, 0], [4, 0.2]]);
-    expect(finitePoints(epochs, (e) => e.epoch, (e) => e.val, true)).toEqual([[2, 0.3], [4, 0.2]]);
+    expect(
+      finitePoints(
+        epochs,
+        (e) => e.epoch,
+        (e) => e.train,
+        false,
+      ),
+    ).toEqual([
+      [1, 0.5],
+      [2, 0.25],
+      [4, 0.1],
+    ]);
+    expect(
+      finitePoints(
+        epochs,
+        (e) => e.epoch,
+        (e) => e.val,
+        false,
+      ),
+    ).toEqual([
+      [2, 0.3],
+      [3, 0],
+      [4, 0.2],
+    ]);
+    expect(
+      finitePoints(
+        epochs,
+        (e) => e.epoch,
+        (e) => e.val,
+        true,
+      ),
+    ).toEqual([
+      [2, 0.3],
+      [4, 0.2],
+    ]);
   });
 
   it('equal-aspect ranges give the same units per pixel on both axes', () => {

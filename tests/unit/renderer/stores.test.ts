@@ -27,14 +27,31 @@ const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
   for (const l of listeners.get(event) ?? []) l(payload);
 };
 
-vi.mock('../../../renderer/src/api/client', async (original) => ({ ...(await original<typeof import('../../../renderer/src/api/client')>()), getApi: () => fakeApi }));
+vi.mock('../../../renderer/src/api/client', async (original) => ({
+  ...(await original<typeof import('../../../renderer/src/api/client')>()),
+  getApi: () => fakeApi,
+}));
 
-const { useTrainingStore, validateTrainRequest, validateField, DEFAULT_TRAIN_REQUEST, fieldMeta } = await import('../../../renderer/src/stores/training');
+const { useTrainingStore, validateTrainRequest, validateField, DEFAULT_TRAIN_REQUEST, fieldMeta } =
+  await import('../../../renderer/src/stores/training');
 const { useModelStore } = await import('../../../renderer/src/stores/model');
 const { useDatasetStore } = await import('../../../renderer/src/stores/dataset');
 const { useAppStore } = await import('../../../renderer/src/stores/app');
 
-const MODEL = { path: null, N: 64, gridsize: 1, n_filters_scale: 2, intensityScale: 31.2, epochsTrained: 2, created: 'now', appVersion: '0.1.0', finalLoss: -1, finalValLoss: -1, config: {}, history: [] };
+const MODEL = {
+  path: null,
+  N: 64,
+  gridsize: 1,
+  n_filters_scale: 2,
+  intensityScale: 31.2,
+  epochsTrained: 2,
+  created: 'now',
+  appVersion: '0.1.0',
+  finalLoss: -1,
+  finalValLoss: -1,
+  config: {},
+  history: [],
+};
 
 describe('renderer stores', () => {
   beforeEach(() => {
@@ -49,16 +66,55 @@ describe('renderer stores', () => {
     const t = useTrainingStore();
     t.form.nepochs = 2;
     await t.start();
-    expect(calls[0]).toMatchObject({ method: 'train.start', params: { nepochs: 2, batch_size: 16, n_filters_scale: 2 } });
+    expect(calls[0]).toMatchObject({
+      method: 'train.start',
+      params: { nepochs: 2, batch_size: 16, n_filters_scale: 2 },
+    });
     expect(t.running).toBe(true);
-    emit('train.batch', { epoch: 1, batch: 3, batches: 6, loss: -5, samplesPerSec: 30, etaSec: 12, lr: 1e-3, progress: 0.25 });
+    emit('train.batch', {
+      epoch: 1,
+      batch: 3,
+      batches: 6,
+      loss: -5,
+      samplesPerSec: 30,
+      etaSec: 12,
+      lr: 1e-3,
+      progress: 0.25,
+    });
     expect(t.progress).toBe(0.25);
     expect(t.batches).toEqual([{ epoch: 0.5, loss: -5 }]);
-    const preview = { width: 2, height: 2, amplitude: new Float32Array(4), phase: new Float32Array(4), x0: 0, y0: 0 };
-    emit('train.epoch', { epoch: 1, nepochs: 2, loss: -5, nll: -5, mae: 0, val_loss: -4, lr: 1e-3, seconds: 1, samples_per_sec: 30, intensity_scale: 31, preview });
+    const preview = {
+      width: 2,
+      height: 2,
+      amplitude: new Float32Array(4),
+      phase: new Float32Array(4),
+      x0: 0,
+      y0: 0,
+    };
+    emit('train.epoch', {
+      epoch: 1,
+      nepochs: 2,
+      loss: -5,
+      nll: -5,
+      mae: 0,
+      val_loss: -4,
+      lr: 1e-3,
+      seconds: 1,
+      samples_per_sec: 30,
+      intensity_scale: 31,
+      preview,
+    });
     expect(t.epochs).toEqual([{ epoch: 1, train: -5, val: -4 }]);
     expect(t.preview).toBe(preview);
-    emit('train.done', { stoppedBy: 'completed', error: null, epochs: 2, bestEpoch: 2, seconds: 3, provider: 'cpu', model: MODEL });
+    emit('train.done', {
+      stoppedBy: 'completed',
+      error: null,
+      epochs: 2,
+      bestEpoch: 2,
+      seconds: 3,
+      provider: 'cpu',
+      model: MODEL,
+    });
     expect(t.running).toBe(false);
     expect(t.progress).toBe(1);
     expect(useModelStore().dirty).toBe(true);
@@ -71,7 +127,9 @@ describe('renderer stores', () => {
     await t.start();
     expect(t.lost('compute core stopped unexpectedly (exit code 1); restarting')).toBe(true);
     expect(t.running).toBe(false);
-    expect(t.error).toMatch(/^Training was lost: compute core stopped unexpectedly \(exit code 1\)\. The compute core restarts by itself/);
+    expect(t.error).toMatch(
+      /^Training was lost: compute core stopped unexpectedly \(exit code 1\)\. The compute core restarts by itself/,
+    );
     expect(t.lost('again')).toBe(false);
   });
 
@@ -87,7 +145,26 @@ describe('renderer stores', () => {
   it('dataset: open resets the frame and keeps arrays out of deep reactivity', async () => {
     const ds = useDatasetStore();
     ds.frame = 7;
-    const info = { path: '/d/a.npz', fileName: 'a.npz', patterns: 3, N: 64, diffractionKey: 'diffraction', transposedFromLegacy: false, scanExtent: { xmin: 0, xmax: 1, ymin: 0, ymax: 1 }, medianStepPx: 1, amplitudeMax: 1, meanIntensitySum: 1, nphotons: null, photonsEstimated: null, objectShape: null, hasGroundTruth: false, x: new Float32Array(3), y: new Float32Array(3), probe: null, object: null };
+    const info = {
+      path: '/d/a.npz',
+      fileName: 'a.npz',
+      patterns: 3,
+      N: 64,
+      diffractionKey: 'diffraction',
+      transposedFromLegacy: false,
+      scanExtent: { xmin: 0, xmax: 1, ymin: 0, ymax: 1 },
+      medianStepPx: 1,
+      amplitudeMax: 1,
+      meanIntensitySum: 1,
+      nphotons: null,
+      photonsEstimated: null,
+      objectShape: null,
+      hasGroundTruth: false,
+      x: new Float32Array(3),
+      y: new Float32Array(3),
+      probe: null,
+      object: null,
+    };
     answers['dataset.open'] = info;
     await ds.open('/d/a.npz');
     expect(ds.frame).toBe(0);
@@ -104,31 +181,75 @@ describe('renderer stores', () => {
     expect([t.form.N, t.form.nphotons]).toEqual([64, 1e9]);
   });
 
-  it('form validation: the schema\'s messages next to the field, the core\'s ranges and rules', () => {
+  it("form validation: the schema's messages next to the field, the core's ranges and rules", () => {
     const D = DEFAULT_TRAIN_REQUEST;
     expect(validateTrainRequest(D)).toEqual({});
-    expect(validateTrainRequest({ ...D, batch_size: 12 }).batch_size).toBe('batch_size: expected a power of two from 1 to 4096, got 12');
-    expect(validateTrainRequest({ ...D, gridsize: 2, neighbor_count: 3 }).neighbor_count).toBe('neighbor_count: expected ≥ gridsize² = 4, got 3');
-    expect(validateTrainRequest({ ...D, nll_weight: 0, mae_weight: 0 }).nll_weight).toMatch(/nll_weight or mae_weight > 0/);
-    expect(validateTrainRequest({ ...D, n_groups: 0 }).n_groups).toBe('n_groups: expected null (all) or a positive integer, got 0');
+    expect(validateTrainRequest({ ...D, batch_size: 12 }).batch_size).toBe(
+      'batch_size: expected a power of two from 1 to 4096, got 12',
+    );
+    expect(validateTrainRequest({ ...D, gridsize: 2, neighbor_count: 3 }).neighbor_count).toBe(
+      'neighbor_count: expected ≥ gridsize² = 4, got 3',
+    );
+    expect(validateTrainRequest({ ...D, nll_weight: 0, mae_weight: 0 }).nll_weight).toMatch(
+      /nll_weight or mae_weight > 0/,
+    );
+    expect(validateTrainRequest({ ...D, n_groups: 0 }).n_groups).toBe(
+      'n_groups: expected null (all) or a positive integer, got 0',
+    );
     expect(validateTrainRequest({ ...D, n_groups: null })).toEqual({});
     expect(validateTrainRequest({ ...D, nepochs: 10_001 }).nepochs).toBeDefined();
     // The core trains with Adam at lr in (0, 1): 1 is refused here as it is there.
-    expect(validateTrainRequest({ ...D, learning_rate: 1 })).toEqual({ learning_rate: 'learning_rate: expected a number in (0, 1), got 1' });
+    expect(validateTrainRequest({ ...D, learning_rate: 1 })).toEqual({
+      learning_rate: 'learning_rate: expected a number in (0, 1), got 1',
+    });
     expect(validateTrainRequest({ ...D, learning_rate: 0.5 })).toEqual({});
-    expect(validateTrainRequest({ ...D, gridsize: 2, object_big: false }).object_big).toBe('object_big: expected true when gridsize > 1 (patches must be merged), got false');
-    expect(validateTrainRequest({ ...D, neighbor_count: 65 }).neighbor_count).toBe('neighbor_count: expected an integer from 1 to 64, got 65');
+    expect(validateTrainRequest({ ...D, gridsize: 2, object_big: false }).object_big).toBe(
+      'object_big: expected true when gridsize > 1 (patches must be merged), got false',
+    );
+    expect(validateTrainRequest({ ...D, neighbor_count: 65 }).neighbor_count).toBe(
+      'neighbor_count: expected an integer from 1 to 64, got 65',
+    );
     expect(validateTrainRequest({ ...D, preview_groups: 100_001 }).preview_groups).toBeDefined();
-    expect(validateTrainRequest({ ...D, gridsize: 1.5 }).gridsize).toBe('gridsize: expected an integer from 1 to 4, got 1.5');
+    expect(validateTrainRequest({ ...D, gridsize: 1.5 }).gridsize).toBe(
+      'gridsize: expected an integer from 1 to 4, got 1.5',
+    );
     // An emptied number input gives '' through v-model.number; a rule waits until its fields are valid.
-    expect(validateTrainRequest({ ...D, learning_rate: '' as unknown as number }).learning_rate).toBe('learning_rate: expected a number in (0, 1), got ""');
-    expect(validateTrainRequest({ ...D, nphotons: Number.NaN }).nphotons).toBe('nphotons: expected a number > 0, got NaN');
-    expect(validateTrainRequest({ ...D, gridsize: 9, object_big: false })).toEqual({ gridsize: 'gridsize: expected an integer from 1 to 4, got 9' });
+    expect(validateTrainRequest({ ...D, learning_rate: '' as unknown as number }).learning_rate).toBe(
+      'learning_rate: expected a number in (0, 1), got ""',
+    );
+    expect(validateTrainRequest({ ...D, nphotons: Number.NaN }).nphotons).toBe(
+      'nphotons: expected a number > 0, got NaN',
+    );
+    expect(validateTrainRequest({ ...D, gridsize: 9, object_big: false })).toEqual({
+      gridsize: 'gridsize: expected an integer from 1 to 4, got 9',
+    });
   });
   it('form defaults and input ranges come from the schema', () => {
-    expect(DEFAULT_TRAIN_REQUEST).toMatchObject({ N: 64, gridsize: 1, batch_size: 16, nepochs: 50, learning_rate: 1e-3, n_groups: 512, subsample_seed: null, preview_groups: 256, architecture: 'cnn' });
-    expect(fieldMeta('gridsize')).toMatchObject({ kind: 'integer', min: 1, max: 4, exclusiveMin: false, default: 1 });
-    expect(fieldMeta('learning_rate')).toMatchObject({ kind: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true });
+    expect(DEFAULT_TRAIN_REQUEST).toMatchObject({
+      N: 64,
+      gridsize: 1,
+      batch_size: 16,
+      nepochs: 50,
+      learning_rate: 1e-3,
+      n_groups: 512,
+      subsample_seed: null,
+      preview_groups: 256,
+      architecture: 'cnn',
+    });
+    expect(fieldMeta('gridsize')).toMatchObject({
+      kind: 'integer',
+      min: 1,
+      max: 4,
+      exclusiveMin: false,
+      default: 1,
+    });
+    expect(fieldMeta('learning_rate')).toMatchObject({
+      kind: 'number',
+      min: 0,
+      max: 1,
+      exclusiveMin: true,
+      exclusiveMax: true,
+    });
     expect(fieldMeta('architecture').choices).toEqual(['cnn', 'fno', 'ffno']);
     expect(fieldMeta('n_groups')).toMatchObject({ nullable: true, min: 1 });
     expect(fieldMeta('n_groups').max).toBeUndefined();
@@ -140,7 +261,11 @@ describe('renderer stores', () => {
     answers['host.pickPath'] = { path: null, native: false };
     answers['host.recent'] = { datasets: ['/data/scan/a.npz'], models: ['/runs/1/wts.h5.zip'] };
     const app = useAppStore();
-    const ask = async (purpose: 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction', name: string, answer: string | null) => {
+    const ask = async (
+      purpose: 'openDataset' | 'openModel' | 'saveModel' | 'exportReconstruction',
+      name: string,
+      answer: string | null,
+    ) => {
       const p = app.askPath(purpose, 'title', name);
       await vi.waitFor(() => expect(app.pathRequest).not.toBeNull());
       const req = app.pathRequest!;
@@ -168,7 +293,9 @@ describe('renderer stores', () => {
     answers['host.pickPath'] = { path: '/x/wts.h5.zip', native: true };
     const app = useAppStore();
     expect(await app.askPath('saveModel', 'Save', 'wts.h5.zip')).toBe('/x/wts.h5.zip');
-    expect(calls).toEqual([{ method: 'host.pickPath', params: { purpose: 'saveModel', defaultPath: 'wts.h5.zip' } }]);
+    expect(calls).toEqual([
+      { method: 'host.pickPath', params: { purpose: 'saveModel', defaultPath: 'wts.h5.zip' } },
+    ]);
     expect(app.pathRequest).toBeNull();
   });
 
@@ -184,7 +311,11 @@ describe('renderer stores', () => {
     emit('core.status', { state: 'crashed', detail: 'exit code 3; restarting', restarts: 0, info });
     expect(heard).toEqual(['exit code 3; restarting']);
     expect(app.notices).toHaveLength(1);
-    expect(app.notices[0]).toMatchObject({ kind: 'error', sticky: true, text: 'Compute core: exit code 3; restarting' });
+    expect(app.notices[0]).toMatchObject({
+      kind: 'error',
+      sticky: true,
+      text: 'Compute core: exit code 3; restarting',
+    });
     emit('core.status', { state: 'ready', detail: '', restarts: 1, info });
     expect(app.core.restarts).toBe(1);
     app.block({ title: 'Training was lost', text: '…' });

@@ -3,7 +3,13 @@ import { reassemblePosition } from '../../../compute/ptycho/stitch/reassemble';
 import { Rng } from '../../../compute/numerics/rng';
 
 /** §5.2 by definition: zero-pad each crop, translate the whole canvas bilinearly, sum, divide. */
-function reference(re: Float32Array, N: number, B: number, offsets: number[], M: number): { img: Float64Array; weights: Float64Array; S: number } {
+function reference(
+  re: Float32Array,
+  N: number,
+  B: number,
+  offsets: number[],
+  M: number,
+): { img: Float64Array; weights: Float64Array; S: number } {
   let mx = 0;
   let my = 0;
   for (let b = 0; b < B; b++) {
@@ -13,7 +19,8 @@ function reference(re: Float32Array, N: number, B: number, offsets: number[], M:
   mx /= B;
   my /= B;
   let pad = 0;
-  for (let b = 0; b < B; b++) pad = Math.max(pad, Math.abs(offsets[2 * b]! - mx), Math.abs(offsets[2 * b + 1]! - my));
+  for (let b = 0; b < B; b++)
+    pad = Math.max(pad, Math.abs(offsets[2 * b]! - mx), Math.abs(offsets[2 * b + 1]! - my));
   pad = Math.ceil(pad);
   pad += pad % 2;
   const S = M + 2 * pad;
@@ -28,7 +35,9 @@ function reference(re: Float32Array, N: number, B: number, offsets: number[], M:
         const x0 = Math.floor(x);
         const fy = y - y0;
         const fx = x - x0;
-        out[r * S + c] = (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
+        out[r * S + c] =
+          (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) +
+          fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1));
       }
     return out;
   };
@@ -67,7 +76,8 @@ describe('reassemblePosition', () => {
     const ref = reference(re, N, B, offsets, M);
     expect(out.width).toBe(ref.S);
     let err = 0;
-    for (let k = 0; k < ref.S * ref.S; k++) err = Math.max(err, Math.abs(out.re[k]! - ref.img[k]!), Math.abs(out.im[k]! + ref.img[k]!));
+    for (let k = 0; k < ref.S * ref.S; k++)
+      err = Math.max(err, Math.abs(out.re[k]! - ref.img[k]!), Math.abs(out.im[k]! + ref.img[k]!));
     expect(err).toBeLessThan(1e-5);
   });
 
@@ -81,7 +91,9 @@ describe('reassemblePosition', () => {
     const B = pos.length / 2;
     const re = new Float32Array(B * N * N);
     for (let b = 0; b < B; b++)
-      for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) re[b * N * N + i * N + j] = obj(pos[2 * b]! + j - N / 2, pos[2 * b + 1]! + i - N / 2);
+      for (let i = 0; i < N; i++)
+        for (let j = 0; j < N; j++)
+          re[b * N * N + i * N + j] = obj(pos[2 * b]! + j - N / 2, pos[2 * b + 1]! + i - N / 2);
     const out = reassemblePosition({ re, im: new Float32Array(B * N * N), count: B, N, offsets: pos }, M);
     let checked = 0;
     for (let r = 0; r < out.height; r++)
@@ -97,12 +109,24 @@ describe('reassemblePosition', () => {
   it('averages uniform patches to a uniform interior and moves content by +d', () => {
     const N = 8;
     const M = 4;
-    const out = reassemblePosition({ re: new Float32Array(3 * N * N).fill(2), im: new Float32Array(3 * N * N), count: 3, N, offsets: [10, 10, 11.5, 10, 13, 10] }, M);
+    const out = reassemblePosition(
+      {
+        re: new Float32Array(3 * N * N).fill(2),
+        im: new Float32Array(3 * N * N),
+        count: 3,
+        N,
+        offsets: [10, 10, 11.5, 10, 13, 10],
+      },
+      M,
+    );
     for (let k = 0; k < out.re.length; k++) if (out.weights[k]! > 0.25) expect(out.re[k]).toBeCloseTo(2, 5);
     // An impulse at the crop centre of the right-most patch lands right of the left-most one.
     const imp = new Float32Array(2 * N * N);
     imp[N * N + (N / 2) * N + N / 2] = 1;
-    const o2 = reassemblePosition({ re: imp, im: new Float32Array(2 * N * N), count: 2, N, offsets: [10, 10, 14, 10] }, M);
+    const o2 = reassemblePosition(
+      { re: imp, im: new Float32Array(2 * N * N), count: 2, N, offsets: [10, 10, 14, 10] },
+      M,
+    );
     let best = 0;
     let at = -1;
     o2.re.forEach((v, k) => {
@@ -114,7 +138,9 @@ describe('reassemblePosition', () => {
 
   it('rejects a crop size outside 0 < M ≤ N', () => {
     const z = new Float32Array(64);
-    expect(() => reassemblePosition({ re: z, im: z, count: 1, N: 8, offsets: [0, 0] }, 9)).toThrow(/0 < M ≤ N = 8, got 9/);
+    expect(() => reassemblePosition({ re: z, im: z, count: 1, N: 8, offsets: [0, 0] }, 9)).toThrow(
+      /0 < M ≤ N = 8, got 9/,
+    );
   });
 
   it('N = 64, M = 20, complex patches, offsets on both sides of the mean: equals the reference to 1e-5 (values and weights)', () => {
@@ -151,14 +177,18 @@ describe('reassemblePosition', () => {
     const ref = reference(re, N, B, offsets, M);
     expect(3 * 8 * ref.S * ref.S).toBeGreaterThan(2 ** 21);
     let err = 0;
-    for (let k = 0; k < ref.S * ref.S; k++) err = Math.max(err, Math.abs(out.re[k]! - ref.img[k]!), Math.abs(out.weights[k]! - ref.weights[k]!));
+    for (let k = 0; k < ref.S * ref.S; k++)
+      err = Math.max(err, Math.abs(out.re[k]! - ref.img[k]!), Math.abs(out.weights[k]! - ref.weights[k]!));
     expect(err).toBeLessThan(1e-5);
   });
 
   it('one patch: the canvas is its central crop and the origin is offset − M/2', () => {
     const N = 8;
     const re = Float32Array.from({ length: N * N }, (_, i) => i);
-    const out = reassemblePosition({ re, im: re.map((v) => 2 * v), count: 1, N, offsets: [100.25, 7.5] }, { M: 4 });
+    const out = reassemblePosition(
+      { re, im: re.map((v) => 2 * v), count: 1, N, offsets: [100.25, 7.5] },
+      { M: 4 },
+    );
     expect([out.width, out.height, out.x0, out.y0]).toEqual([4, 4, 98.25, 5.5]);
     for (let r = 0; r < 4; r++)
       for (let c = 0; c < 4; c++) {
@@ -172,8 +202,15 @@ describe('reassemblePosition', () => {
     const imp = new Float32Array(2 * N * N);
     imp[N * N + (N / 2) * N + N / 2] = 1; // patch 1, crop pixel (row 2, col 2) for M = 4
     // Even separations keep d = offset − mean integral, so the impulse lands on one pixel.
-    for (const [dx, dy] of [[6, 0], [0, 10], [-4, 8]] as const) {
-      const out = reassemblePosition({ re: imp, im: new Float32Array(2 * N * N), count: 2, N, offsets: [0, 0, dx, dy] }, 4);
+    for (const [dx, dy] of [
+      [6, 0],
+      [0, 10],
+      [-4, 8],
+    ] as const) {
+      const out = reassemblePosition(
+        { re: imp, im: new Float32Array(2 * N * N), count: 2, N, offsets: [0, 0, dx, dy] },
+        4,
+      );
       const at = out.re.indexOf(Math.max(...out.re));
       expect(out.re.filter((v) => v !== 0).length).toBe(1);
       // Crop pixel (M/2, M/2) is the patch centre, which sits at the patch's offset in object pixels.
@@ -184,15 +221,26 @@ describe('reassemblePosition', () => {
 
   it('refuses non-finite offsets, inconsistent lengths and absurd canvases with clear messages', () => {
     const z = new Float32Array(2 * 64);
-    expect(() => reassemblePosition({ re: z, im: z, count: 2, N: 8, offsets: [0, 0, NaN, 1] }, 4)).toThrow('offset of patch 1 is not finite: (NaN, 1)');
-    expect(() => reassemblePosition({ re: z, im: z, count: 3, N: 8, offsets: [0, 0, 1, 1, 2, 2] }, 4)).toThrow('patches must be (3, 8, 8) = 192 values, got 128 real and 128 imaginary');
-    expect(() => reassemblePosition({ re: z, im: z, count: 2, N: 8, offsets: [0, 0, 1] }, 4)).toThrow('offsets must be (2, 2), got 3 values');
-    expect(() => reassemblePosition({ re: z, im: z, count: 2, N: 8, offsets: [0, 0, 1e7, 0] }, 4)).toThrow(/a 10000004×10000004 canvas \(limit 16384\); are the positions in pixels\?/);
-    expect(() => reassemblePosition({ re: z.subarray(0, 0), im: z.subarray(0, 0), count: 0, N: 8, offsets: [] }, 4)).toThrow('no patches to stitch');
+    expect(() => reassemblePosition({ re: z, im: z, count: 2, N: 8, offsets: [0, 0, NaN, 1] }, 4)).toThrow(
+      'offset of patch 1 is not finite: (NaN, 1)',
+    );
+    expect(() =>
+      reassemblePosition({ re: z, im: z, count: 3, N: 8, offsets: [0, 0, 1, 1, 2, 2] }, 4),
+    ).toThrow('patches must be (3, 8, 8) = 192 values, got 128 real and 128 imaginary');
+    expect(() => reassemblePosition({ re: z, im: z, count: 2, N: 8, offsets: [0, 0, 1] }, 4)).toThrow(
+      'offsets must be (2, 2), got 3 values',
+    );
+    expect(() => reassemblePosition({ re: z, im: z, count: 2, N: 8, offsets: [0, 0, 1e7, 0] }, 4)).toThrow(
+      /a 10000004×10000004 canvas \(limit 16384\); are the positions in pixels\?/,
+    );
+    expect(() =>
+      reassemblePosition({ re: z.subarray(0, 0), im: z.subarray(0, 0), count: 0, N: 8, offsets: [] }, 4),
+    ).toThrow('no patches to stitch');
     const p64 = new Float32Array(2 * 64 * 64);
     // Default M = 20; d = ±0.5 → pad = ceil(0.5) = 1 → 2 (even) → S = 24.
     expect(reassemblePosition({ re: p64, im: p64, count: 2, N: 64, offsets: [0, 0, 1, 1] }).width).toBe(24);
-    expect(() => reassemblePosition({ re: z, im: z, count: 2, N: 8, offsets: [0, 0, 1, 1] })).toThrow('0 < M ≤ N = 8, got 20');
+    expect(() => reassemblePosition({ re: z, im: z, count: 2, N: 8, offsets: [0, 0, 1, 1] })).toThrow(
+      '0 < M ≤ N = 8, got 20',
+    );
   });
 });
-

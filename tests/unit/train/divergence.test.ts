@@ -26,7 +26,9 @@ describe('divergence guard', () => {
     expect(new DivergenceGuard().check(Infinity)).toBe('the loss became Infinity');
     const g = new DivergenceGuard();
     for (const l of [2.26, 1.5, 2.0]) expect(g.check(l)).toBeNull();
-    expect(g.check(7e29)).toMatch(/^the loss grew to 7\.00e\+29, 4\.7e\+29× the best so far \(1\.50\); the learning rate is probably too high$/);
+    expect(g.check(7e29)).toMatch(
+      /^the loss grew to 7\.00e\+29, 4\.7e\+29× the best so far \(1\.50\); the learning rate is probably too high$/,
+    );
     const n = new DivergenceGuard();
     n.check(-1976);
     expect(n.check(2.42e20)).toMatch(/the loss grew to 2\.42e\+20 from a best of -1\.98e\+3/);
@@ -38,9 +40,17 @@ describe('divergence guard', () => {
 
   it('a real training run with an exploding learning rate stops with the reason', async () => {
     const raw = loadRawDataset('fixtures/lines-N64-train.npz');
-    const cfg = makeTrainingConfig({ nepochs: 2, n_groups: 48, batch_size: 16, learning_rate: 0.9, device: 'cpu' });
+    const cfg = makeTrainingConfig({
+      nepochs: 2,
+      n_groups: 48,
+      batch_size: 16,
+      learning_rate: 0.9,
+      device: 'cpu',
+    });
     const run = await trainModel(cfg, { raw, threads: 2 });
     expect(run.result.stoppedBy).toBe('non_finite');
-    expect(run.result.error).toMatch(/training diverged at epoch 1, batch \d: the loss (grew to .* the learning rate is probably too high|became NaN); kept the weights of epoch initialisation/);
+    expect(run.result.error).toMatch(
+      /training diverged at epoch 1, batch \d: the loss (grew to .* the learning rate is probably too high|became NaN); kept the weights of epoch initialisation/,
+    );
   }, 120_000);
 });

@@ -11,10 +11,17 @@ export function readFrames(r: H5Reader, path: string): Frames & { dtype: string 
   let shape = info.shape;
   if (shape.length === 4 && shape[1] === 1) shape = [shape[0]!, shape[2]!, shape[3]!];
   if (shape.length === 2) shape = [1, ...shape];
-  if (shape.length !== 3) throw new DatasetError(`${r.file}: dataset '${path}': expected a 3-D stack (M, H, W) of diffraction frames, found shape (${info.shape.join(', ')}) ${info.dtype}`);
-  if (info.kind === 'complex' || info.kind === 'string' || info.kind === 'other') throw new DatasetError(`${r.file}: dataset '${path}': expected real detector values, found ${info.dtype}`);
+  if (shape.length !== 3)
+    throw new DatasetError(
+      `${r.file}: dataset '${path}': expected a 3-D stack (M, H, W) of diffraction frames, found shape (${info.shape.join(', ')}) ${info.dtype}`,
+    );
+  if (info.kind === 'complex' || info.kind === 'string' || info.kind === 'other')
+    throw new DatasetError(
+      `${r.file}: dataset '${path}': expected real detector values, found ${info.dtype}`,
+    );
   const [M, H, W] = shape as [number, number, number];
-  if (M < 1) throw new DatasetError(`${r.file}: dataset '${path}': no frames (shape (${info.shape.join(', ')}))`);
+  if (M < 1)
+    throw new DatasetError(`${r.file}: dataset '${path}': no frames (shape (${info.shape.join(', ')}))`);
   const data = new Float32Array(M * H * W);
   const block = 256;
   if (info.shape.length !== 3) {
@@ -26,7 +33,10 @@ export function readFrames(r: H5Reader, path: string): Frames & { dtype: string 
     }
   }
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) throw new DatasetError(`${r.file}: dataset '${path}': non-finite value ${data[i]} in frame ${Math.floor(i / (H * W))}`);
+    if (!Number.isFinite(data[i]!))
+      throw new DatasetError(
+        `${r.file}: dataset '${path}': non-finite value ${data[i]} in frame ${Math.floor(i / (H * W))}`,
+      );
   }
   return { data, M, H, W, dtype: info.dtype };
 }
@@ -34,7 +44,10 @@ export function readFrames(r: H5Reader, path: string): Frames & { dtype: string 
 /** A probe dataset: 2-D, or the first mode of (modes…, H, W). */
 export function readProbe(r: H5Reader, path: string, conversion: string[]): ComplexImage {
   const c = r.readComplex(path);
-  if (c.shape.length < 2) throw new DatasetError(`${r.file}: dataset '${path}': expected a 2-D complex probe (H, W) or modes (…, H, W), found shape (${c.shape.join(', ')})`);
+  if (c.shape.length < 2)
+    throw new DatasetError(
+      `${r.file}: dataset '${path}': expected a 2-D complex probe (H, W) or modes (…, H, W), found shape (${c.shape.join(', ')})`,
+    );
   const H = c.shape[c.shape.length - 2]!;
   const W = c.shape[c.shape.length - 1]!;
   const modes = c.re.length / (H * W);
@@ -52,23 +65,47 @@ export function frameOps(o: FrameOptions): { bin?: number; crop?: number } {
  * the frames were binned/cropped, carried onto the new grid (probeResample.ts) with a note;
  * otherwise dropped with a note (training then asks for one).
  */
-export function probeForN(p: ComplexImage | null, N: number, where: string, conversion: string[], frames?: { H: number; W: number; bin?: number; crop?: number }): ComplexImage | null {
+export function probeForN(
+  p: ComplexImage | null,
+  N: number,
+  where: string,
+  conversion: string[],
+  frames?: { H: number; W: number; bin?: number; crop?: number },
+): ComplexImage | null {
   if (!p) return null;
   if (p.width === N && p.height === N) return p;
-  const moved = frames ? probeAfterFrameOps(p, frames, { ...(frames.bin ? { bin: frames.bin } : {}), ...(frames.crop ? { crop: frames.crop } : {}) }, N) : null;
+  const moved = frames
+    ? probeAfterFrameOps(
+        p,
+        frames,
+        { ...(frames.bin ? { bin: frames.bin } : {}), ...(frames.crop ? { crop: frames.crop } : {}) },
+        N,
+      )
+    : null;
   if (moved) {
     const b = frames?.bin && frames.bin > 1 ? frames.bin : 1;
-    const steps = [b > 1 ? `central ${p.height / b}×${p.width / b} kept for --bin ${b}` : '', p.height / b !== N || p.width / b !== N ? `resampled to ${N}×${N} (its far field cropped as the frames were)` : ''].filter(Boolean);
+    const steps = [
+      b > 1 ? `central ${p.height / b}×${p.width / b} kept for --bin ${b}` : '',
+      p.height / b !== N || p.width / b !== N
+        ? `resampled to ${N}×${N} (its far field cropped as the frames were)`
+        : '',
+    ].filter(Boolean);
     conversion.push(`probe '${where}' ${p.height}×${p.width} → ${N}×${N}: ${steps.join(', then ')}`);
     return moved;
   }
-  conversion.push(`probe '${where}' is ${p.height}×${p.width}, not ${N}×${N} after crop/bin: dropped (supply a matching probe)`);
+  conversion.push(
+    `probe '${where}' is ${p.height}×${p.width}, not ${N}×${N} after crop/bin: dropped (supply a matching probe)`,
+  );
   return null;
 }
 
 /** Positions from CSV/TXT: two numeric columns x, y per line (comma, tab or space); '#' comments and a header line allowed. */
 export function readPositionsText(file: string, M: number): { x: Float64Array; y: Float64Array } {
-  const text = readRegularFile(file, { what: 'a positions file', maxBytes: 512 * 2 ** 20, error: DatasetError }).toString('utf8');
+  const text = readRegularFile(file, {
+    what: 'a positions file',
+    maxBytes: 512 * 2 ** 20,
+    error: DatasetError,
+  }).toString('utf8');
   const xs: number[] = [];
   const ys: number[] = [];
   const lines = text.split(/\r?\n/);
@@ -83,6 +120,9 @@ export function readPositionsText(file: string, M: number): { x: Float64Array; y
     xs.push(parts[0]!);
     ys.push(parts[1]!);
   });
-  if (xs.length !== M) throw new DatasetError(`${file}: expected ${M} positions (one per diffraction pattern), found ${xs.length}`);
+  if (xs.length !== M)
+    throw new DatasetError(
+      `${file}: expected ${M} positions (one per diffraction pattern), found ${xs.length}`,
+    );
   return { x: Float64Array.from(xs), y: Float64Array.from(ys) };
 }

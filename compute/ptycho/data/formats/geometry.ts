@@ -73,7 +73,9 @@ export function framesToAmplitudes(
     for (let i = 0; i < mask.length; i++) if (mask[i]) bad++;
     if (bad > 0) {
       if (o.badPixels !== 'zero') {
-        throw new DatasetError(`${file}: ${bad} bad detector pixel${bad === 1 ? '' : 's'} flagged in '${where}' (of ${H}×${W}); PtychoPINN cannot mask them — pass --bad_pixels zero to set them to 0 (recorded in the conversion), or crop them away with --crop`);
+        throw new DatasetError(
+          `${file}: ${bad} bad detector pixel${bad === 1 ? '' : 's'} flagged in '${where}' (of ${H}×${W}); PtychoPINN cannot mask them — pass --bad_pixels zero to set them to 0 (recorded in the conversion), or crop them away with --crop`,
+        );
       }
       for (let m = 0; m < M; m++) for (let i = 0; i < H * W; i++) if (mask[i]) data[m * H * W + i] = 0;
       conversion.push(`${bad} bad detector pixels set to 0 (--bad_pixels zero)`);
@@ -81,13 +83,15 @@ export function framesToAmplitudes(
   }
   if (o.bin && o.bin > 1) {
     const b = o.bin;
-    if (H % b || W % b) throw new DatasetError(`${file}: '${where}': --bin ${b} must divide the ${H}×${W} frames`);
+    if (H % b || W % b)
+      throw new DatasetError(`${file}: '${where}': --bin ${b} must divide the ${H}×${W} frames`);
     const h = H / b;
     const w = W / b;
     const out = new Float32Array(M * h * w);
     for (let m = 0; m < M; m++)
       for (let r = 0; r < H; r++)
-        for (let c = 0; c < W; c++) out[m * h * w + Math.floor(r / b) * w + Math.floor(c / b)]! += data[m * H * W + r * W + c]!;
+        for (let c = 0; c < W; c++)
+          out[m * h * w + Math.floor(r / b) * w + Math.floor(c / b)]! += data[m * H * W + r * W + c]!;
     conversion.push(`binned ${b}×${b}: ${H}×${W} → ${h}×${w} (detector pixel ×${b}, object pixel unchanged)`);
     if (g.detectorPixelSizeM) g.detectorPixelSizeM *= b;
     data = out;
@@ -96,18 +100,28 @@ export function framesToAmplitudes(
   }
   if (o.crop && (o.crop < H || o.crop < W)) {
     const n = o.crop;
-    if (n > H || n > W) throw new DatasetError(`${file}: '${where}': --crop ${n} is larger than the ${H}×${W} frames`);
+    if (n > H || n > W)
+      throw new DatasetError(`${file}: '${where}': --crop ${n} is larger than the ${H}×${W} frames`);
     const r0 = Math.floor((H - n) / 2);
     const c0 = Math.floor((W - n) / 2);
     const out = new Float32Array(M * n * n);
-    for (let m = 0; m < M; m++) for (let r = 0; r < n; r++) out.set(data.subarray(m * H * W + (r0 + r) * W + c0, m * H * W + (r0 + r) * W + c0 + n), m * n * n + r * n);
-    conversion.push(`centre-cropped ${H}×${W} → ${n}×${n} (rows ${r0}…${r0 + n - 1}, cols ${c0}…${c0 + n - 1}; object pixel ×${(H / n).toPrecision(3)})`);
+    for (let m = 0; m < M; m++)
+      for (let r = 0; r < n; r++)
+        out.set(
+          data.subarray(m * H * W + (r0 + r) * W + c0, m * H * W + (r0 + r) * W + c0 + n),
+          m * n * n + r * n,
+        );
+    conversion.push(
+      `centre-cropped ${H}×${W} → ${n}×${n} (rows ${r0}…${r0 + n - 1}, cols ${c0}…${c0 + n - 1}; object pixel ×${(H / n).toPrecision(3)})`,
+    );
     data = out;
     H = n;
     W = n;
   }
   if (H !== W || !(SUPPORTED_N as readonly number[]).includes(H)) {
-    throw new DatasetError(`${file}: '${where}': frames are ${H}×${W} but PtychoPINN needs square N×N with N ∈ {64, 128, 256}; pass --crop N (centre crop) or --bin B (sum B×B pixels)`);
+    throw new DatasetError(
+      `${file}: '${where}': frames are ${H}×${W} but PtychoPINN needs square N×N with N ∈ {64, 128, 256}; pass --crop N (centre crop) or --bin B (sum B×B pixels)`,
+    );
   }
   if (isCounts) {
     let neg = 0;
@@ -116,19 +130,33 @@ export function framesToAmplitudes(
       if (v < 0) neg++;
       data[i] = v > 0 ? Math.sqrt(v) : 0;
     }
-    conversion.push(`intensities → amplitudes (sqrt) of '${where}'${neg ? `; ${neg} negative values set to 0` : ''}`);
+    conversion.push(
+      `intensities → amplitudes (sqrt) of '${where}'${neg ? `; ${neg} negative values set to 0` : ''}`,
+    );
   }
   return { data, N: H };
 }
 
 /** World metres → object pixels: x_px = (x_m − originXM) / pixel. */
-export function metresToPixels(xM: ArrayLike<number>, yM: ArrayLike<number>, g: DatasetGeometry): { x: Float64Array; y: Float64Array } {
+export function metresToPixels(
+  xM: ArrayLike<number>,
+  yM: ArrayLike<number>,
+  g: DatasetGeometry,
+): { x: Float64Array; y: Float64Array } {
   const px = g.objectPixelSizeM!;
-  return { x: Float64Array.from(xM, (v) => (v - g.originXM!) / px), y: Float64Array.from(yM, (v) => (v - g.originYM!) / px) };
+  return {
+    x: Float64Array.from(xM, (v) => (v - g.originXM!) / px),
+    y: Float64Array.from(yM, (v) => (v - g.originYM!) / px),
+  };
 }
 
 /** Choose the world origin so the scan starts N/2 + 1 pixels in from the object's corner (no object given). */
-export function originForScan(xM: ArrayLike<number>, yM: ArrayLike<number>, pixelM: number, N: number): { originXM: number; originYM: number } {
+export function originForScan(
+  xM: ArrayLike<number>,
+  yM: ArrayLike<number>,
+  pixelM: number,
+  N: number,
+): { originXM: number; originYM: number } {
   let xmin = Infinity;
   let ymin = Infinity;
   for (let i = 0; i < xM.length; i++) {

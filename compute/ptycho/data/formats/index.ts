@@ -25,10 +25,17 @@ registerFormat({
 
 // loadRawDataset(path) of existing callers reaches every reader (HDF5 ones once initHdf5 ran).
 setDatasetOpener((path, o) => {
-  if (!hdf5Ready()) throw new Error(`${path}: not an NPZ; HDF5 datasets are opened with await openDataset(path)`);
+  if (!hdf5Ready())
+    throw new Error(`${path}: not an NPZ; HDF5 datasets are opened with await openDataset(path)`);
   return openDatasetSync(path, o);
 });
 
-export { openDataset, openDatasetSync, datasetFormats, datasetExtensions, type OpenOptions } from './registry';
+export {
+  openDataset,
+  openDatasetSync,
+  datasetFormats,
+  datasetExtensions,
+  type OpenOptions,
+} from './registry';
 export { writeCxi } from './cxi';
 export { readProduct, writeProductH5, type PtychodusProduct } from './ptychodus';

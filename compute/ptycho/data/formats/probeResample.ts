@@ -45,11 +45,21 @@ export function fourierCrop(p: ComplexImage, h: number, w: number): ComplexImage
   }
   const out = ifft2(w, h, re, im);
   const s = (h * w) / (H * W);
-  return { re: Float32Array.from(out.re, (v) => v * s), im: Float32Array.from(out.im, (v) => v * s), width: w, height: h };
+  return {
+    re: Float32Array.from(out.re, (v) => v * s),
+    im: Float32Array.from(out.im, (v) => v * s),
+    width: w,
+    height: h,
+  };
 }
 
 /** The probe of H×W frames after `bin` then centre `crop` to N×N; null when it is on another grid. */
-export function probeAfterFrameOps(p: ComplexImage, frames: { H: number; W: number }, ops: { bin?: number; crop?: number }, N: number): ComplexImage | null {
+export function probeAfterFrameOps(
+  p: ComplexImage,
+  frames: { H: number; W: number },
+  ops: { bin?: number; crop?: number },
+  N: number,
+): ComplexImage | null {
   if (p.height !== frames.H || p.width !== frames.W) return null;
   let q = p;
   const b = ops.bin && ops.bin > 1 ? ops.bin : 1;

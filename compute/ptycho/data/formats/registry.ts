@@ -10,7 +10,14 @@ import { readSync } from 'node:fs';
 import { join } from 'node:path';
 import { complexFromSplit, f32, f64, type AnyNdArray } from '../../../io/ndarray';
 import { hasHdf5Signature, initHdf5, H5Reader, Hdf5Error } from '../../../io/hdf5';
-import { DatasetError, rawDatasetFromNpz, type ComplexImage, type DatasetGeometry, type LoadOptions, type RawDataset } from '../dataset';
+import {
+  DatasetError,
+  rawDatasetFromNpz,
+  type ComplexImage,
+  type DatasetGeometry,
+  type LoadOptions,
+  type RawDataset,
+} from '../dataset';
 import { completeGeometry, type FrameOptions } from './geometry';
 
 export interface OpenOptions extends LoadOptions, FrameOptions {
@@ -77,7 +84,15 @@ function head(path: string, n = 2048): Uint8Array {
 export function sniff(path: string): Sniff {
   // Devices, FIFOs and sockets are refused here, before anything opens them (a FIFO would block).
   const st = checkRegularFile(path, { ...DATASET_FILE, allowDirectory: true });
-  if (st.isDirectory()) return { path, isDir: true, kind: 'dir', keys: existsSync(path) ? ['diffraction.h5', 'product-in.h5', 'product-out.h5'].filter((k) => existsSync(join(path, k))) : [] };
+  if (st.isDirectory())
+    return {
+      path,
+      isDir: true,
+      kind: 'dir',
+      keys: existsSync(path)
+        ? ['diffraction.h5', 'product-in.h5', 'product-out.h5'].filter((k) => existsSync(join(path, k)))
+        : [],
+    };
   const h = head(path);
   if (hasHdf5Signature(h)) {
     const r = H5Reader.open(path);
@@ -120,7 +135,12 @@ export function openDatasetSync(path: string, o: OpenOptions = {}): RawDataset {
   const s = sniff(path);
   const f = FORMATS.find((x) => x.detect(s, o));
   if (!f) {
-    const what = s.kind === 'hdf5' ? `an HDF5 file with root keys ${s.keys.join(', ') || '(none)'} that is not CXI or a Ptychodus product; give --diffraction_path (e.g. /entry/data/data) and --positions_file or --positions_path` : s.kind === 'zip' ? 'a zip that is not an NPZ scan' : 'neither NPZ (zip) nor HDF5 (no signature)';
+    const what =
+      s.kind === 'hdf5'
+        ? `an HDF5 file with root keys ${s.keys.join(', ') || '(none)'} that is not CXI or a Ptychodus product; give --diffraction_path (e.g. /entry/data/data) and --positions_file or --positions_path`
+        : s.kind === 'zip'
+          ? 'a zip that is not an NPZ scan'
+          : 'neither NPZ (zip) nor HDF5 (no signature)';
     throw new DatasetError(`${path}: unrecognised dataset: ${what}`);
   }
   try {
@@ -162,8 +182,13 @@ export function buildRaw(file: string, p: RawParts, o: LoadOptions): RawDataset 
     ['xcoords', f64(p.xPx, [p.M])],
     ['ycoords', f64(p.yPx, [p.M])],
   ]);
-  if (p.probe) arrays.set('probeGuess', complexFromSplit(p.probe.re, p.probe.im, [p.probe.height, p.probe.width]));
-  if (p.objectGuess) arrays.set('objectGuess', complexFromSplit(p.objectGuess.re, p.objectGuess.im, [p.objectGuess.height, p.objectGuess.width]));
+  if (p.probe)
+    arrays.set('probeGuess', complexFromSplit(p.probe.re, p.probe.im, [p.probe.height, p.probe.width]));
+  if (p.objectGuess)
+    arrays.set(
+      'objectGuess',
+      complexFromSplit(p.objectGuess.re, p.objectGuess.im, [p.objectGuess.height, p.objectGuess.width]),
+    );
   const raw = rawDatasetFromNpz({ arrays, metadata: p.metadata ?? null, skipped: new Map() }, file, o);
   raw.diffractionKey = p.diffractionKey;
   raw.geometry = p.geometry ? completeGeometry(p.geometry, p.N) : null;
