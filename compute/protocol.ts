@@ -294,7 +294,8 @@ export interface Methods {
   /** Which File items can run now (Electron greys out the native Save and Export items). */
   'host.menuState': { params: { canSave: boolean; canExport: boolean }; result: Empty };
   'host.setTitle': { params: { dataset: string | null; model: string | null }; result: { title: string } };
-  'dataset.open': { params: { path: string }; result: DatasetInfo };
+  /** `diffraction_file` pairs a Ptychodus product with its diffraction file (error codes 'needs-diffraction-file' / 'needs-product-file' say which is missing). */
+  'dataset.open': { params: { path: string; diffraction_file?: string }; result: DatasetInfo };
   'dataset.frame': { params: { index: number }; result: { index: number; data: Float32Array } };
   'train.start': {
     params: TrainRequest;

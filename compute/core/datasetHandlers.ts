@@ -3,18 +3,39 @@ import { resolve, basename } from 'node:path';
 import { datasetSummary, type RawDataset } from '../ptycho/data/dataset';
 import { objectPixelSize } from '../ptycho/data/units';
 import { openDataset as openAnyDataset } from '../ptycho/data/formats/index';
+import { PairingNeededError } from '../ptycho/data/formats/ptychodus';
 import type { DatasetInfo } from '../protocol';
 import type { CoreSession } from './session';
 import { CoreError } from './errors';
 import { assertDatasetPath } from './fileKinds';
 import { amplitudePhase } from '../ptycho/lifecycle/outputs';
 
-export async function openDataset(session: CoreSession, path: string): Promise<DatasetInfo> {
+export async function openDataset(
+  session: CoreSession,
+  path: string,
+  diffractionFile?: string,
+): Promise<DatasetInfo> {
   const abs = resolve(path);
   assertDatasetPath(abs);
+  const diffraction = diffractionFile === undefined ? undefined : resolve(diffractionFile);
+  if (diffraction !== undefined) assertDatasetPath(diffraction);
   // Probe optional here: the Dataset view can show a scan without one; training will refuse.
-  // Any format the registry knows (NPZ, CXI, Ptychodus folder, …), chosen by content.
-  const raw = await openAnyDataset(abs, { requireProbe: false });
+  // Any format the registry knows (NPZ, CXI, Ptychodus folder, …), chosen by content. A
+  // Ptychodus product or diffraction file alone says which partner the UI must ask for.
+  let raw: RawDataset;
+  try {
+    raw = await openAnyDataset(abs, {
+      requireProbe: false,
+      ...(diffraction ? { diffractionFile: diffraction } : {}),
+    });
+  } catch (e) {
+    if (e instanceof PairingNeededError)
+      throw new CoreError(
+        e.message,
+        e.needs === 'diffraction' ? 'needs-diffraction-file' : 'needs-product-file',
+      );
+    throw e;
+  }
   session.dataset = { path: abs, raw };
   const s = datasetSummary(raw);
   return {

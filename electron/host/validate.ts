@@ -174,8 +174,11 @@ export const VALIDATORS: { [M in MethodName]: Validator } = {
   },
   'dataset.open': (params, m) => {
     const o = obj(params, m);
-    only(o, ['path'], m);
-    return { path: path(o, 'path', m) };
+    only(o, ['path', 'diffraction_file'], m);
+    return {
+      path: path(o, 'path', m),
+      ...(o.diffraction_file !== undefined ? { diffraction_file: path(o, 'diffraction_file', m) } : {}),
+    };
   },
   'dataset.frame': (params, m) => {
     const o = obj(params, m);

@@ -9,6 +9,8 @@ import type { BrowserHost } from '../../electron/host/browserHost';
 
 process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'ptycho-e2e-config-'));
 const CXI = join(ROOT, 'tests', 'unit', 'formats', 'golden', 'scan16.cxi');
+const PRODUCT = join(ROOT, 'tests', 'unit', 'formats', 'golden', 'ptychodus', 'product-in.h5');
+const DIFFRACTION = join(ROOT, 'tests', 'unit', 'formats', 'golden', 'ptychodus', 'diffraction.h5');
 
 test.describe('formats, browser mode', () => {
   let host: BrowserHost;
@@ -49,6 +51,26 @@ test.describe('formats, browser mode', () => {
     await expect(page.getByTestId('dataset-facts')).toContainText('8 keV (λ 0.155 nm)');
     await expect(page.getByTestId('image-scalebar').first()).toHaveText(/^\s*\d+ (nm|µm)\s*$/);
     await expect(page.getByTestId('scan-scatter')).toHaveAttribute('data-units', 'µm');
+  });
+
+  test('a Ptychodus product opened alone asks for its diffraction file, then opens the pair', async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    await page.goto(host.url);
+    await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+    await page.getByTestId('menu-file').click();
+    await page.getByTestId('menu-openDataset').click();
+    await page.getByTestId('path-input').fill(PRODUCT);
+    await page.getByTestId('path-ok').click();
+    await expect(page.getByTestId('path-dialog')).toContainText(
+      'Diffraction file for the product product-in.h5',
+      { timeout: 30_000 },
+    );
+    await page.getByTestId('path-input').fill(DIFFRACTION);
+    await page.getByTestId('path-ok').click();
+    await expect(page.getByTestId('dataset-facts')).toContainText('16 × 64×64', { timeout: 30_000 });
+    await expect(page.getByTestId('dataset-facts')).toContainText('Object pixel size64.6 nm');
   });
 
   test('reconstructs a CXI scan iteratively with a nm scale bar and exports a Ptychodus product', async ({

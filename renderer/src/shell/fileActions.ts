@@ -2,7 +2,8 @@
  * File ▸ actions shared by the native menu (menu.action events), the in-page menu, keyboard
  * shortcuts, drag-and-drop and the views' buttons.
  */
-import type { MenuAction, PathPurpose, ReconExportFormat } from '../../../compute/protocol';
+import type { DatasetInfo, MenuAction, PathPurpose, ReconExportFormat } from '../../../compute/protocol';
+import { RemoteError } from '../../../compute/protocol';
 import { useAppStore } from '../stores/app';
 import { useDatasetStore } from '../stores/dataset';
 import { useModelStore } from '../stores/model';
@@ -59,7 +60,8 @@ export function useFileActions() {
       '',
       'Could not open the dataset',
       async (p) => {
-        const d = await dataset.open(p);
+        const d = await openPaired(p);
+        if (!d) return;
         training.fromDataset(d);
         recon.clear();
         app.notify('info', `Opened ${d.fileName}: ${d.patterns} patterns of ${d.N}×${d.N}`);
@@ -67,6 +69,33 @@ export function useFileActions() {
       },
       path,
     );
+  }
+
+  /**
+   * Open a scan; a Ptychodus product (or diffraction file) opened alone asks for its partner in
+   * a second dialog and opens the pair. Null when the user cancels that dialog.
+   */
+  async function openPaired(p: string): Promise<DatasetInfo | null> {
+    try {
+      return await dataset.open(p);
+    } catch (e) {
+      const code = e instanceof RemoteError ? e.code : '';
+      if (code !== 'needs-diffraction-file' && code !== 'needs-product-file') throw e;
+      const needsDiffraction = code === 'needs-diffraction-file';
+      const name = p.split('/').pop() ?? p;
+      let opened: DatasetInfo | null = null;
+      await app.askPath(
+        'openDataset',
+        needsDiffraction
+          ? `Diffraction file for the product ${name}`
+          : `Ptychodus product for the diffraction file ${name}`,
+        '',
+        async (partner) => {
+          opened = needsDiffraction ? await dataset.open(p, partner) : await dataset.open(partner, p);
+        },
+      );
+      return opened;
+    }
   }
 
   /**

@@ -17,11 +17,15 @@ export const useDatasetStore = defineStore('dataset', () => {
 
   const fileName = computed(() => info.value?.fileName ?? null);
 
-  async function open(path: string): Promise<DatasetInfo> {
+  /** Open a scan; `diffractionFile` pairs a Ptychodus product with its diffraction file. */
+  async function open(path: string, diffractionFile?: string): Promise<DatasetInfo> {
     loading.value = true;
     error.value = null;
     try {
-      const d = await getApi().invoke('dataset.open', { path });
+      const d = await getApi().invoke(
+        'dataset.open',
+        diffractionFile ? { path, diffraction_file: diffractionFile } : { path },
+      );
       info.value = d;
       frame.value = 0;
       revision.value++;

@@ -406,6 +406,16 @@ registerFormat({
   },
 });
 
+/** A Ptychodus product or diffraction file opened without its partner: which one is missing. */
+export class PairingNeededError extends DatasetError {
+  constructor(
+    message: string,
+    readonly needs: 'diffraction' | 'product',
+  ) {
+    super(message);
+  }
+}
+
 registerFormat({
   name: 'ptychodus-product',
   label: 'Ptychodus product (HDF5 or NPZ) with its diffraction file',
@@ -413,8 +423,9 @@ registerFormat({
   detect: (s) => (s.kind === 'hdf5' || s.kind === 'zip') && isProductKeys(s.keys),
   open: (file, o) => {
     if (!o.diffractionFile)
-      throw new DatasetError(
+      throw new PairingNeededError(
         `${file}: a Ptychodus product holds positions, probe and object but no patterns: pair it with its diffraction file (--diffraction_file diffraction.h5)`,
+        'diffraction',
       );
     return productToRaw(file, o.diffractionFile, o);
   },
@@ -427,8 +438,9 @@ registerFormat({
   detect: (s) =>
     (s.kind === 'hdf5' || s.kind === 'zip') && s.keys.includes('patterns') && !s.keys.includes('diffraction'),
   open: (file) => {
-    throw new DatasetError(
+    throw new PairingNeededError(
       `${file}: a Ptychodus diffraction file has patterns but no positions: open its product instead, with --diffraction_file ${file}`,
+      'product',
     );
   },
 });
