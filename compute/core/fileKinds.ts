@@ -3,13 +3,14 @@
  * opened as a dataset, a scan opened as a model, a folder that is neither. Reads only the first
  * bytes and a zip's central directory.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { checkRegularFile, readRegularFileHead } from '../io/safeFile';
 import { basename, join } from 'node:path';
 import { hasHdf5Signature } from '../io/hdf5';
 import { zipNames } from '../ptycho/data/formats/registry';
 import { CoreError } from './errors';
 
-export type FileKind = 'missing' | 'folder' | 'bundle' | 'npz' | 'hdf5' | 'zip' | 'other';
+export type FileKind = 'missing' | 'folder' | 'special' | 'bundle' | 'npz' | 'hdf5' | 'zip' | 'other';
 
 const SCAN_KEYS = ['diffraction', 'diff3d', 'xcoords', 'ycoords', 'probeGuess', 'patterns'];
 
@@ -21,13 +22,10 @@ export function fileKind(path: string): FileKind {
     return 'missing';
   }
   if (st.isDirectory()) return 'folder';
-  const head = Buffer.alloc(8);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, head, 0, 8, 0);
-  } finally {
-    closeSync(fd);
-  }
+  // A device, FIFO or socket is never opened here (reading /dev/zero or a FIFO would not end):
+  // the reader's regular-file check names it.
+  if (!st.isFile()) return 'special';
+  const head = Buffer.from(readRegularFileHead(path, 8));
   if (hasHdf5Signature(head)) return 'hdf5';
   if (head[0] === 0x50 && head[1] === 0x4b) {
     const names = zipNames(path);
@@ -41,6 +39,7 @@ export function fileKind(path: string): FileKind {
 export function assertDatasetPath(path: string): void {
   const k = fileKind(path);
   if (k === 'missing') throw new CoreError(`${path} does not exist`, 'not-found');
+  if (k === 'special') checkRegularFile(path, { what: 'a dataset' });
   if (k === 'bundle')
     throw new CoreError(
       `${basename(path)} is a model bundle, not a dataset: open it with File ▸ Open Model Bundle…`,
@@ -59,6 +58,7 @@ export function assertBundlePath(path: string): void {
   const k = fileKind(path);
   const name = basename(path);
   if (k === 'missing') throw new CoreError(`${path} does not exist`, 'not-found');
+  if (k === 'special') checkRegularFile(path, { what: 'a model bundle' });
   if (k === 'folder')
     throw new CoreError(`${path} is a folder: choose the model bundle file (wts.h5.zip)`, 'wrong-kind');
   if (k === 'npz' || k === 'hdf5')
