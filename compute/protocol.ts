@@ -230,7 +230,7 @@ export interface ReconstructionResult {
   method: ReconstructionMethod;
   /** Data error per iteration (iterative methods; empty for the PINN alone). */
   iterations: { iteration: number; error: number }[];
-  /** Set when an iterative run was cancelled or diverged: what happened, in a sentence. */
+  /** What the user should know, in sentences: an iterative run cancelled or diverged, stitching's outlier warning. */
   message: string | null;
   /** A previous reconstruction of the same dataset exists to compare with (recon.compare). */
   comparable: boolean;

@@ -157,7 +157,8 @@ export async function runReconstruction(
       label,
       method,
       iterations,
-      message,
+      // Stitching's warnings (outlier positions inflating the canvas) reach the user with it.
+      message: [message, ...(stitched.warnings ?? [])].filter((m): m is string => !!m).join(' ') || null,
       comparable: session.previousReconstruction !== null,
       image: stitchedImage(stitched),
       groups,
