@@ -221,6 +221,7 @@ function runPeer(b: TestBed, seconds: number): Row | null {
     const z = readNpz(outFile).arrays;
     const log = z.get('log')!.data as Float64Array;
     const points: Point[] = [];
+    const degenerate: number[] = [];
     for (const key of z.keys()) {
       const m = /^pred_re_(\d+)$/.exec(key);
       if (!m) continue;
@@ -235,16 +236,25 @@ function runPeer(b: TestBed, seconds: number): Row | null {
         },
         20,
       );
-      points.push({
-        t: log[(ep - 1) * 5 + 1]!,
-        epoch: ep,
-        ...scoreStitched(s, b.test, pt.grouped.centroids),
-      });
+      let sc: BandScore;
+      try {
+        sc = scoreStitched(s, b.test, pt.grouped.centroids);
+      } catch (e) {
+        // A collapsed network (amplitude 0 everywhere) cannot be mean-matched: it scores 0.
+        console.log(`peer epoch ${ep}: ${(e as Error).message}; scored 0`);
+        sc = { ssimAmplitude: 0, ssimPhase: 0, frc50Amplitude: null };
+        degenerate.push(ep);
+      }
+      points.push({ t: log[(ep - 1) * 5 + 1]!, epoch: ep, ...sc });
     }
     points.sort((a, c) => a.t - c.t);
+    const nEpochs = log.length / 5;
+    const collapsed = degenerate.length
+      ? `; amplitude collapsed to 0 at epoch ${degenerate.join(', ')} (scored 0)`
+      : '';
     return {
       method: 'PyTorch peer (PtychoPINN recipe)',
-      note: 'gs1, n_filters_scale 2, batch 16, EarlyStopping(3); torch CPU, same arrays',
+      note: `gs1, n_filters_scale 2, batch 16, EarlyStopping(3); torch CPU, same arrays; ${nEpochs} epoch${nEpochs === 1 ? '' : 's'}${collapsed}`,
       points,
     };
   } finally {
