@@ -8,17 +8,7 @@
  * No Node imports: the renderer imports this module.
  */
 import { z } from 'zod';
-import {
-  ConfigError,
-  brokenRule,
-  checkField,
-  deepFreeze,
-  field,
-  metaOf,
-  parseConfig,
-  parseField,
-  type FieldMeta,
-} from './schema';
+import { ConfigError, brokenRule, deepFreeze, field, fieldHelpers, parseConfig } from './schema';
 import { INFERENCE_FIELDS, INFERENCE_RULES } from './inference';
 import { ITERATIVE_FIELDS } from './iterative';
 import type { ModelConfig } from './model';
@@ -52,33 +42,18 @@ export const DEFAULT_RECON_REQUEST: Readonly<ReconRequest> = deepFreeze(ReconReq
 /** The rule between the request and the scan it reconstructs (inference's stitch_crop_size ≤ N). */
 const SCAN_RULES = INFERENCE_RULES.filter((r) => r.field === 'stitch_crop_size');
 
-export function isReconRequestField(k: string): k is ReconRequestField {
-  return Object.hasOwn(RECON_REQUEST_FIELDS, k);
-}
-
+const HELPERS = fieldHelpers(RECON_REQUEST_FIELDS);
+export const isReconRequestField: (k: string) => k is ReconRequestField = HELPERS.isField;
 /** Null when `value` is a valid `name`, else the one-line message (`name: expected …, got …`). */
-export function validateReconField(name: ReconRequestField, value: unknown): string | null {
-  return checkField(name, RECON_REQUEST_FIELDS[name], value);
-}
-
-const metas = new Map<ReconRequestField, FieldMeta>();
+export const validateReconField = HELPERS.check;
 /** Kind, bounds, choices, default and help of a field, for the view's inputs and the CLI's flags. */
-export function reconFieldMeta(name: ReconRequestField): FieldMeta {
-  let m = metas.get(name);
-  if (!m) metas.set(name, (m = deepFreeze(metaOf(name, RECON_REQUEST_FIELDS[name]))));
-  return m;
-}
+export const reconFieldMeta = HELPERS.meta;
 
 /** The view's check: every field the request sets, on its own; one message per field. */
 export function validateReconRequest(
   r: Readonly<Partial<Record<ReconRequestField, unknown>>>,
 ): Partial<Record<ReconRequestField, string>> {
-  const errors: Partial<Record<ReconRequestField, string>> = {};
-  for (const k of Object.keys(RECON_REQUEST_FIELDS) as ReconRequestField[]) {
-    const f = parseField(k, RECON_REQUEST_FIELDS[k], r[k]);
-    if (!f.ok) errors[k] = f.message;
-  }
-  return errors;
+  return HELPERS.each(r).errors;
 }
 
 /**

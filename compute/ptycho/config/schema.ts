@@ -208,6 +208,46 @@ export function metaOf(name: string, schema: z.ZodType): FieldMeta {
   };
 }
 
+/** The per-field helpers every flat request schema needs (the Train form, the Reconstruct view). */
+export interface FieldHelpers<K extends string> {
+  /** Whether `k` is one of the request's fields. */
+  isField(k: string): k is K;
+  /** Null when `value` is a valid `name`, else the one-line message (`name: expected …, got …`). */
+  check(name: K, value: unknown): string | null;
+  /** Kind, bounds, choices, default and help of a field (computed once, frozen). */
+  meta(name: K): FieldMeta;
+  /** Every field of `r` checked on its own: the valid values and one message per invalid field. */
+  each(r: Readonly<Partial<Record<K, unknown>>>): {
+    valid: Partial<Record<K, unknown>>;
+    errors: Partial<Record<K, string>>;
+  };
+}
+
+export function fieldHelpers<F extends Record<string, z.ZodType>>(fields: F): FieldHelpers<keyof F & string> {
+  type K = keyof F & string;
+  const metas = new Map<K, FieldMeta>();
+  const names = Object.keys(fields) as K[];
+  return {
+    isField: (k: string): k is K => Object.hasOwn(fields, k),
+    check: (name, value) => checkField(name, fields[name]!, value),
+    meta(name) {
+      let m = metas.get(name);
+      if (!m) metas.set(name, (m = deepFreeze(metaOf(name, fields[name]!))));
+      return m;
+    },
+    each(r) {
+      const valid: Partial<Record<K, unknown>> = {};
+      const errors: Partial<Record<K, string>> = {};
+      for (const k of names) {
+        const f = parseField(k, fields[k]!, r[k]);
+        if (f.ok) valid[k] = f.value;
+        else errors[k] = f.message;
+      }
+      return { valid, errors };
+    },
+  };
+}
+
 /** Deep-frozen copy target: configs are values, never shared mutable state. */
 export function deepFreeze<T>(v: T): Readonly<T> {
   if (v && typeof v === 'object') {

@@ -10,15 +10,12 @@ import { z } from 'zod';
 import {
   ConfigError,
   brokenRule,
-  checkField,
   deepFreeze,
   field,
-  metaOf,
+  fieldHelpers,
   parseConfig,
-  parseField,
   ruleCheck,
   type CrossRule,
-  type FieldMeta,
 } from './schema';
 import { MODEL_FIELDS, MODEL_RULES } from './model';
 import { TRAINING_FIELDS, TRAINING_RULES, type FlatTraining, type TrainingConfig } from './training';
@@ -72,22 +69,12 @@ export type TrainRequest = z.output<typeof TrainRequestSchema>;
 /** The form's defaults are the core's, so the app and `ptycho train` train the same model. */
 export const DEFAULT_TRAIN_REQUEST: Readonly<TrainRequest> = deepFreeze(TrainRequestSchema.parse({}));
 
-export function isTrainRequestField(k: string): k is TrainRequestField {
-  return Object.hasOwn(TRAIN_REQUEST_FIELDS, k);
-}
-
+const HELPERS = fieldHelpers(TRAIN_REQUEST_FIELDS);
+export const isTrainRequestField: (k: string) => k is TrainRequestField = HELPERS.isField;
 /** Null when `value` is a valid `name`, else the one-line message (`name: expected …, got …`). */
-export function validateField(name: TrainRequestField, value: unknown): string | null {
-  return checkField(name, TRAIN_REQUEST_FIELDS[name], value);
-}
-
+export const validateField = HELPERS.check;
 /** Kind, bounds, choices, default and help of a field, for the form's inputs. */
-const metas = new Map<TrainRequestField, FieldMeta>();
-export function fieldMeta(name: TrainRequestField): FieldMeta {
-  let m = metas.get(name);
-  if (!m) metas.set(name, (m = deepFreeze(metaOf(name, TRAIN_REQUEST_FIELDS[name]))));
-  return m;
-}
+export const fieldMeta = HELPERS.meta;
 
 /**
  * The form's inline errors: every field checked on its own, then the rules between valid
@@ -96,13 +83,7 @@ export function fieldMeta(name: TrainRequestField): FieldMeta {
 export function validateTrainRequest(
   r: Readonly<Record<TrainRequestField, unknown>>,
 ): Partial<Record<TrainRequestField, string>> {
-  const errors: Partial<Record<TrainRequestField, string>> = {};
-  const valid: Record<string, unknown> = {};
-  for (const k of Object.keys(TRAIN_REQUEST_FIELDS) as TrainRequestField[]) {
-    const f = parseField(k, TRAIN_REQUEST_FIELDS[k], r[k]);
-    if (f.ok) valid[k] = f.value;
-    else errors[k] = f.message;
-  }
+  const { valid, errors } = HELPERS.each(r);
   for (const rule of RULES) {
     const msg = brokenRule([rule], flat(valid));
     if (msg !== null && isTrainRequestField(rule.field)) errors[rule.field] ??= msg;
