@@ -4,7 +4,7 @@ import { test, expect } from '@playwright/test';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ROOT, startHost } from './shell';
+import { ROOT, openFromFileMenu, startHost } from './shell';
 import type { BrowserHost } from '../../electron/host/browserHost';
 
 process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'ptycho-e2e-config-'));
@@ -25,10 +25,7 @@ test.describe('formats, browser mode', () => {
     test.setTimeout(120_000);
     await page.goto(host.url);
     await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
-    await page.getByTestId('menu-file').click();
-    await page.getByTestId('menu-openDataset').click();
-    await page.getByTestId('path-input').fill(CXI);
-    await page.getByTestId('path-ok').click();
+    await openFromFileMenu(page, 'openDataset', CXI);
     await expect(page.getByTestId('dataset-facts')).toContainText('16 × 64×64', { timeout: 30_000 });
     await expect
       .poll(
@@ -59,10 +56,7 @@ test.describe('formats, browser mode', () => {
     test.setTimeout(120_000);
     await page.goto(host.url);
     await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
-    await page.getByTestId('menu-file').click();
-    await page.getByTestId('menu-openDataset').click();
-    await page.getByTestId('path-input').fill(PRODUCT);
-    await page.getByTestId('path-ok').click();
+    await openFromFileMenu(page, 'openDataset', PRODUCT);
     await expect(page.getByTestId('path-dialog')).toContainText(
       'Diffraction file for the product product-in.h5',
       { timeout: 30_000 },
@@ -79,10 +73,7 @@ test.describe('formats, browser mode', () => {
     test.setTimeout(180_000);
     await page.goto(host.url);
     await expect(page.getByTestId('core-state')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
-    await page.getByTestId('menu-file').click();
-    await page.getByTestId('menu-openDataset').click();
-    await page.getByTestId('path-input').fill(CXI);
-    await page.getByTestId('path-ok').click();
+    await openFromFileMenu(page, 'openDataset', CXI);
     await expect(page.getByTestId('dataset-facts')).toContainText('64.6 nm', { timeout: 30_000 });
     await page.getByTestId('nav-reconstruct').click();
     await page.getByTestId('recon-method-iterative').check();

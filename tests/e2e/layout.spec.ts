@@ -8,7 +8,7 @@ import { test, expect, type Page, type Locator } from '@playwright/test';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ARTIFACTS, ROOT, startHost } from './shell';
+import { ARTIFACTS, ROOT, openFromFileMenu, startHost } from './shell';
 import type { BrowserHost } from '../../electron/host/browserHost';
 
 process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'ptycho-e2e-config-'));
@@ -35,12 +35,7 @@ async function noPageScroll(page: Page): Promise<{ page: boolean; content: boole
   });
 }
 
-async function openDataset(page: Page, path: string): Promise<void> {
-  await page.getByTestId('menu-file').click();
-  await page.getByTestId('menu-openDataset').click();
-  await page.getByTestId('path-input').fill(path);
-  await page.getByTestId('path-ok').click();
-}
+const openDataset = (page: Page, path: string): Promise<void> => openFromFileMenu(page, 'openDataset', path);
 
 test.describe('layout, browser mode', () => {
   let host: BrowserHost;

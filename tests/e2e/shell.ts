@@ -1,15 +1,28 @@
 /**
- * Shared helpers of the e2e specs: start the browser-mode host on a free port, and find an
- * Electron binary if this machine has one.
+ * Shared helpers of the e2e specs: start the browser-mode host on a free port, open a path
+ * through the File menu's in-app dialog, and find an Electron binary if this machine has one.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/browserHost';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-results', 'screenshots');
 mkdirSync(ARTIFACTS, { recursive: true });
+
+/** File ▸ item, type `path` into the browser-mode path dialog, OK. */
+export async function openFromFileMenu(
+  page: Page,
+  item: 'openDataset' | 'openModel' | 'saveModel',
+  path: string,
+): Promise<void> {
+  await page.getByTestId('menu-file').click();
+  await page.getByTestId(`menu-${item}`).click();
+  await page.getByTestId('path-input').fill(path);
+  await page.getByTestId('path-ok').click();
+}
 
 export async function startHost(): Promise<BrowserHost> {
   return startBrowserHost({ staticDir: join(ROOT, 'out', 'renderer'), port: 0, log: () => undefined });

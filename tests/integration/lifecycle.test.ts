@@ -36,6 +36,8 @@ describe.each([1, 2])('ptycho train → ptycho infer (gridsize %i)', (gridsize) 
   it('trains, saves a bundle, and a separate process reconstructs from it', { timeout: 240_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), `ptycho-it-gs${gridsize}-`));
     const out = join(dir, 'training_outputs');
+    const infer = (outputDir: string, ...more: string[]): ReturnType<typeof ptycho> =>
+      ptycho(['infer', '--model_path', out, '--test_data', TEST, '--output_dir', outputDir, ...more]);
     const t = ptycho([
       'train',
       '--train_data_file',
@@ -70,18 +72,7 @@ describe.each([1, 2])('ptycho train → ptycho infer (gridsize %i)', (gridsize) 
     expect(readFileSync(join(out, 'logs', 'train.log'), 'utf8')).toMatch(/provider: cpu/);
 
     const inf = join(dir, 'inference_outputs');
-    const r = ptycho([
-      'infer',
-      '--model_path',
-      out,
-      '--test_data',
-      TEST,
-      '--output_dir',
-      inf,
-      '--n_images',
-      '32',
-      '--quiet',
-    ]);
+    const r = infer(inf, '--n_images', '32', '--quiet');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const rec = readNpz(join(inf, 'reconstruction.npz'));
@@ -104,20 +95,7 @@ describe.each([1, 2])('ptycho train → ptycho infer (gridsize %i)', (gridsize) 
 
     // Self-supervised fine-tuning on the scan itself, then the same reconstruction.
     const ft = join(dir, 'finetuned');
-    const f = ptycho([
-      'infer',
-      '--model_path',
-      out,
-      '--test_data',
-      TEST,
-      '--output_dir',
-      ft,
-      '--n_images',
-      '32',
-      '--finetune_epochs',
-      '1',
-      '--quiet',
-    ]);
+    const f = infer(ft, '--n_images', '32', '--finetune_epochs', '1', '--quiet');
     expect(f.stderr).toBe('');
     expect(f.status).toBe(0);
     const csv = readFileSync(join(ft, 'finetune_history.csv'), 'utf8').trim().split('\n');
@@ -134,18 +112,7 @@ describe.each([1, 2])('ptycho train → ptycho infer (gridsize %i)', (gridsize) 
     const b = readNpz(join(ft, 'reconstruction.npz')).arrays.get('amplitude')!.data as Float32Array;
     expect(b.length).toBe(a.length);
     expect(b.some((v, i) => Math.abs(v - a[i]!) > 1e-4)).toBe(true);
-    const bad = ptycho([
-      'infer',
-      '--model_path',
-      out,
-      '--test_data',
-      TEST,
-      '--output_dir',
-      ft,
-      '--finetune_epochs',
-      '-2',
-      '--quiet',
-    ]);
+    const bad = infer(ft, '--finetune_epochs', '-2', '--quiet');
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/--finetune_epochs: expected a positive integer, got -2/);
   });
