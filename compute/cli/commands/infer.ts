@@ -10,7 +10,7 @@ import { finetuneModel, type FinetuneResult } from '../../ptycho/lifecycle/finet
 import type { RawDataset } from '../../ptycho/data/dataset';
 import type { CliIO } from '../command';
 import { reconstruct } from '../../ptycho/lifecycle/reconstruct';
-import { writeReconstruction } from '../../ptycho/lifecycle/outputs';
+import { historyCsv, writeReconstruction } from '../../ptycho/lifecycle/outputs';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { evaluateAndWrite, EVALUATION_FLAGS } from './evaluate';
 import { CliError, type FlagValue } from '../args';
@@ -233,9 +233,6 @@ async function finetuneIfAsked(
   );
   const csv = join(out, 'finetune_history.csv');
   const cols = ['epoch', 'loss', 'nll', 'lr', 'seconds', 'samples_per_sec', 'intensity_scale'] as const;
-  atomicWriteFileSync(
-    csv,
-    [cols.join(','), ...r.history.map((h) => cols.map((c) => String(h[c])).join(','))].join('\n') + '\n',
-  );
+  atomicWriteFileSync(csv, historyCsv(r.history, cols));
   return { ...r, files: [csv] };
 }

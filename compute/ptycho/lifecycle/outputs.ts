@@ -198,17 +198,23 @@ export function writeReconstructionProduct(path: string, s: Stitched, product: P
   return path;
 }
 
+/** A history as CSV: the given columns (default: every key of the first record), blanks for null. */
+export function historyCsv<T extends object>(
+  history: readonly T[],
+  columns?: readonly (keyof T & string)[],
+): string {
+  const cols: readonly string[] =
+    columns ?? (history.length ? Object.keys(history[0]!) : ['epoch', 'loss', 'val_loss']);
+  const fmt = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+  const cell = (h: T, c: string): string => fmt((h as Record<string, unknown>)[c]);
+  return [cols.join(','), ...history.map((h) => cols.map((c) => cell(h, c)).join(','))].join('\n') + '\n';
+}
+
 /** history.json and history.csv of a training history (name → content). */
 export function historyFiles(
   history: readonly Record<string, unknown>[],
 ): Record<'history.json' | 'history.csv', string> {
-  const cols = history.length ? Object.keys(history[0]!) : ['epoch', 'loss', 'val_loss'];
-  const fmt = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-  return {
-    'history.json': JSON.stringify(history, null, 2),
-    'history.csv':
-      [cols.join(','), ...history.map((h) => cols.map((c) => fmt(h[c])).join(','))].join('\n') + '\n',
-  };
+  return { 'history.json': JSON.stringify(history, null, 2), 'history.csv': historyCsv(history) };
 }
 
 export function writeHistory(dir: string, history: readonly Record<string, unknown>[]): string[] {

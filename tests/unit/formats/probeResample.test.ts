@@ -56,7 +56,7 @@ function farField(p: ComplexImage): Float64Array {
 
 describe('probe after --bin / --crop', () => {
   it.each(golden.cases)('$H×$W, bin $bin, crop $N matches numpy', (g) => {
-    const q = probeAfterFrameOps(probe(g.H, g.W), { H: g.H, W: g.W }, { bin: g.bin, crop: g.N }, g.N)!;
+    const q = probeAfterFrameOps(probe(g.H, g.W), { H: g.H, W: g.W, bin: g.bin }, g.N)!;
     expect(q.width).toBe(g.N);
     expect(q.height).toBe(g.N);
     for (const [r, c, re, im] of g.samples) {
@@ -102,12 +102,12 @@ describe('probe after --bin / --crop', () => {
 
   it('probeForN carries a frame-grid probe onto N with a note, and still drops one on another grid', () => {
     const notes: string[] = [];
-    const q = probeForN(probe(256, 256), 64, '/entry_1/probe', notes, { H: 256, W: 256, bin: 2, crop: 64 });
+    const q = probeForN(probe(256, 256), 64, '/entry_1/probe', notes, { H: 256, W: 256, bin: 2 });
     expect(q?.width).toBe(64);
     expect(notes.at(-1)).toMatch(
       /256×256 → 64×64: central 128×128 kept for --bin 2, then resampled to 64×64/,
     );
-    expect(probeForN(probe(100, 100), 64, 'probe', notes, { H: 256, W: 256, crop: 64 })).toBeNull();
+    expect(probeForN(probe(100, 100), 64, 'probe', notes, { H: 256, W: 256, bin: 1 })).toBeNull();
     expect(notes.at(-1)).toMatch(/is 100×100, not 64×64 after crop\/bin: dropped/);
   });
 });

@@ -2,7 +2,7 @@
 import { readRegularFile } from '../../../io/safeFile';
 import type { H5Reader } from '../../../io/hdf5';
 import { DatasetError, type ComplexImage } from '../dataset';
-import type { FrameOptions, Frames } from './geometry';
+import type { Frames } from './geometry';
 import { probeAfterFrameOps } from './probeResample';
 
 /** A (M, H, W) stack (or (H, W) single frame) as float32, read 256 frames at a time. */
@@ -55,11 +55,6 @@ export function readProbe(r: H5Reader, path: string, conversion: string[]): Comp
   return { re: c.re.slice(0, H * W), im: c.im.slice(0, H * W), width: W, height: H };
 }
 
-/** The detector operations of the open options (what probeForN must follow). */
-export function frameOps(o: FrameOptions): { bin?: number; crop?: number } {
-  return { ...(o.bin ? { bin: o.bin } : {}), ...(o.crop ? { crop: o.crop } : {}) };
-}
-
 /**
  * The probe for N×N patterns: kept when it is N×N; when it is on the raw H×W frames' grid and
  * the frames were binned/cropped, carried onto the new grid (probeResample.ts) with a note;
@@ -70,27 +65,21 @@ export function probeForN(
   N: number,
   where: string,
   conversion: string[],
-  frames?: { H: number; W: number; bin?: number; crop?: number },
+  frames?: { H: number; W: number; bin: number },
 ): ComplexImage | null {
   if (!p) return null;
   if (p.width === N && p.height === N) return p;
-  const moved = frames
-    ? probeAfterFrameOps(
-        p,
-        frames,
-        { ...(frames.bin ? { bin: frames.bin } : {}), ...(frames.crop ? { crop: frames.crop } : {}) },
-        N,
-      )
-    : null;
-  if (moved) {
-    const b = frames?.bin && frames.bin > 1 ? frames.bin : 1;
-    const steps = [
-      b > 1 ? `central ${p.height / b}×${p.width / b} kept for --bin ${b}` : '',
+  const moved = frames ? probeAfterFrameOps(p, frames, N) : null;
+  if (moved && frames) {
+    const b = frames.bin;
+    const binned = b > 1 ? `central ${p.height / b}×${p.width / b} kept for --bin ${b}` : '';
+    const resampled =
       p.height / b !== N || p.width / b !== N
         ? `resampled to ${N}×${N} (its far field cropped as the frames were)`
-        : '',
-    ].filter(Boolean);
-    conversion.push(`probe '${where}' ${p.height}×${p.width} → ${N}×${N}: ${steps.join(', then ')}`);
+        : '';
+    conversion.push(
+      `probe '${where}' ${p.height}×${p.width} → ${N}×${N}: ${[binned, resampled].filter(Boolean).join(', then ')}`,
+    );
     return moved;
   }
   conversion.push(

@@ -8,7 +8,7 @@
 import { H5Reader, writeHdf5, type H5Node } from '../../../io/hdf5';
 import { DatasetError, type DatasetGeometry, type RawDataset } from '../dataset';
 import { buildRaw, registerFormat, withGeometryFlags, type OpenOptions } from './registry';
-import { frameOps, probeForN, readFrames, readProbe } from './common';
+import { probeForN, readFrames, readProbe } from './common';
 import {
   completeGeometry,
   EV_J,
@@ -105,7 +105,7 @@ export function readCxi(file: string, o: OpenOptions): RawDataset {
       ? probeForN(readProbe(r, probePath, conversion), N, probePath, conversion, {
           H: frames.H,
           W: frames.W,
-          ...frameOps(o),
+          bin: o.bin ?? 1,
         })
       : null;
     return buildRaw(

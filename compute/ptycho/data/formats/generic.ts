@@ -7,7 +7,7 @@
 import { H5Reader } from '../../../io/hdf5';
 import { DatasetError, type DatasetGeometry, type RawDataset } from '../dataset';
 import { buildRaw, registerFormat, withGeometryFlags, type OpenOptions } from './registry';
-import { frameOps, probeForN, readFrames, readPositionsText, readProbe } from './common';
+import { probeForN, readFrames, readPositionsText, readProbe } from './common';
 import { completeGeometry, formatLengthM, framesToAmplitudes, metresToPixels } from './geometry';
 
 function positionsFromFile(r: H5Reader, spec: string, M: number): { x: Float64Array; y: Float64Array } {
@@ -77,7 +77,7 @@ export function readGenericHdf5(file: string, o: OpenOptions): RawDataset {
       ? probeForN(readProbe(r, o.probePath, conversion), N, o.probePath, conversion, {
           H: frames.H,
           W: frames.W,
-          ...frameOps(o),
+          bin: o.bin ?? 1,
         })
       : null;
     return buildRaw(

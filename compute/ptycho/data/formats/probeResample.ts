@@ -53,17 +53,14 @@ export function fourierCrop(p: ComplexImage, h: number, w: number): ComplexImage
   };
 }
 
-/** The probe of H×W frames after `bin` then centre `crop` to N×N; null when it is on another grid. */
+/** The probe of H×W frames after binning `bin`×`bin` then a centre crop to N×N; null when it is on another grid. */
 export function probeAfterFrameOps(
   p: ComplexImage,
-  frames: { H: number; W: number },
-  ops: { bin?: number; crop?: number },
+  frames: { H: number; W: number; bin: number },
   N: number,
 ): ComplexImage | null {
   if (p.height !== frames.H || p.width !== frames.W) return null;
-  let q = p;
-  const b = ops.bin && ops.bin > 1 ? ops.bin : 1;
-  if (b > 1) q = centralCrop(q, q.height / b, q.width / b);
-  if (q.height !== N || q.width !== N) q = fourierCrop(q, N, N);
-  return q;
+  const b = frames.bin > 1 ? frames.bin : 1;
+  const q = b > 1 ? centralCrop(p, p.height / b, p.width / b) : p;
+  return q.height === N && q.width === N ? q : fourierCrop(q, N, N);
 }

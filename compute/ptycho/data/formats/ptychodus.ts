@@ -15,7 +15,7 @@ import { isComplex, toComplexSplit, toFloat64, type AnyNdArray } from '../../../
 import { H5Reader, writeHdf5, type H5Node } from '../../../io/hdf5';
 import { DatasetError, type ComplexImage, type DatasetGeometry, type RawDataset } from '../dataset';
 import { buildRaw, registerFormat, sniff, withGeometryFlags, type OpenOptions } from './registry';
-import { frameOps, probeForN, readFrames } from './common';
+import { probeForN, readFrames } from './common';
 import { formatLengthM, framesToAmplitudes, wavelengthM, type Frames } from './geometry';
 
 export interface PtychodusProduct {
@@ -381,7 +381,7 @@ export function productToRaw(productFile: string, diffractionFile: string, o: Op
       diffractionKey: d.where,
       xPx,
       yPx,
-      probe: probeForN(probe, N, 'probe', conversion, { H, W, ...frameOps(o) }),
+      probe: probeForN(probe, N, 'probe', conversion, { H, W, bin: o.bin ?? 1 }),
       objectGuess,
       geometry,
       conversion,
