@@ -47,6 +47,13 @@ export const RECIPES: Record<string, { overrides: Overrides; finetune?: boolean;
     overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 },
     note: 'gs2, n_filters_scale 1, batch 4',
   },
+  'bpunet-gs2': {
+    overrides: {
+      model: { gridsize: 2, architecture: 'bpunet', canvas_normalisation: 'mean' },
+      batch_size: 8,
+    },
+    note: 'bpunet (U-Net on the back-projection), gs2, mean canvas, n_filters_scale 2, batch 8',
+  },
   'gs2-s1-b4+ft': {
     overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 },
     finetune: true,

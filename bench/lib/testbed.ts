@@ -74,6 +74,8 @@ export interface CurveRow extends BandScore {
   loss: number;
   /** Mean Poisson NLL above its floor (the loss Î = y would give): how far the fit is. */
   excess: number;
+  /** Learning rate of the epoch (ReduceLROnPlateau may have lowered it). */
+  lr: number;
 }
 
 export interface RecipePhase {
@@ -129,6 +131,7 @@ export async function runRecipe(
           t,
           loss: rec.loss,
           excess: rec.loss - floor,
+          lr: rec.lr,
           ...(await scoreOnBand(m, bed.test, threads)),
         };
         curve.push(row);

@@ -17,16 +17,20 @@ export type AmpActivation = (typeof AMP_ACTIVATIONS)[number];
  * - 'robust' (default): divide by max(count, 1): pixels that no patch centre covers pass through.
  * - 'tf_compat': TensorFlow PtychoPINN's `count + 0.001` (amplifies the border branch ×1000;
  *   see docs/DESIGN.md §3 for why this is not the default).
+ * - 'mean' (ours): every pixel is the mean of the patches that cover it (count of whole patches,
+ *   not of their centres): the borders of overlapping patches are averaged, not summed, which
+ *   matters when the probe reaches outside the central N/2 square.
  */
-export const CANVAS_NORMALISATIONS = ['robust', 'tf_compat'] as const;
+export const CANVAS_NORMALISATIONS = ['robust', 'tf_compat', 'mean'] as const;
 export type CanvasNormalisation = (typeof CANVAS_NORMALISATIONS)[number];
 
 /**
  * The generator (diffraction → object patches) in front of the physics, PtychoPINN's
  * `model.architecture`: 'cnn' (the TF encoder–decoder, default), 'fno' (Fourier neural
- * operator), 'ffno' (factorised FNO). See compute/ptycho/model/README.md.
+ * operator), 'ffno' (factorised FNO), 'bpunet' (ours: a U-Net refining each pattern's
+ * back-projection through the known probe). See compute/ptycho/model/README.md.
  */
-export const ARCHITECTURES = ['cnn', 'fno', 'ffno'] as const;
+export const ARCHITECTURES = ['cnn', 'fno', 'ffno', 'bpunet'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 const bool = (d: boolean, help: string, flag = true) =>
@@ -71,14 +75,14 @@ export const MODEL_FIELDS = {
   }),
   /** (ours) canvas normalisation of the overlap constraint; see docs/DESIGN.md §3. */
   canvas_normalisation: field(z.enum(CANVAS_NORMALISATIONS).default('robust'), {
-    expected: "'robust' or 'tf_compat'",
-    help: "overlap-canvas normalisation ('tf_compat' = TensorFlow's +0.001)",
+    expected: "'robust', 'tf_compat' or 'mean'",
+    help: "overlap-canvas normalisation ('tf_compat' = TensorFlow's +0.001, 'mean' = mean of whole patches)",
     flag: {},
   }),
   /** Generator (PtychoPINN HEAD `architecture`). */
   architecture: field(z.enum(ARCHITECTURES).default('cnn'), {
     expected: ARCHITECTURES.map((a) => `'${a}'`).join(', '),
-    help: 'generator: cnn (encoder–decoder), fno (Fourier neural operator), ffno (factorised FNO)',
+    help: 'generator: cnn (encoder–decoder), fno (Fourier neural operator), ffno (factorised FNO), bpunet (U-Net on the back-projection)',
     flag: {},
   }),
   /** Fourier modes kept per axis by fno/ffno (≤ N/2, a rule below). */

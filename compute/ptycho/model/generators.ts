@@ -7,31 +7,42 @@
  * depend on which one is used.
  */
 import { Graph, type Tensor } from '../../engine';
-import { NetworkBuilder, type ParamDecl } from './network';
+import { countParams, NetworkBuilder, type ParamDecl } from './network';
 import { OperatorGenerator } from './operator';
+import { BackProjectionUNet } from './backprojection';
+import type { ProbeArrays } from './pinn';
 import type { Architecture, PinnModelSpec } from './spec';
 
 export interface Generator {
   /** Parameters the generator declared (names, shapes, initialisers), in creation order. */
   readonly decls: ParamDecl[];
-  /** `x (B, C, N, N)` (amplitudes / intensity scale) → `amp`, `phase (B, C', N, N)`. */
-  objectHeads(x: Tensor): { amp: Tensor; phase: Tensor };
+  /**
+   * `x (B, C, N, N)` (amplitudes / intensity scale) → `amp`, `phase (B, C', N, N)`; `shifts
+   * (B, C, 2)` the patches' coords_relative when gridsize > 1 (generators may ignore them).
+   */
+  objectHeads(x: Tensor, shifts?: Tensor | null): { amp: Tensor; phase: Tensor };
 }
 
-const REGISTRY: Record<Architecture, (g: Graph, spec: PinnModelSpec) => Generator> = {
+const REGISTRY: Record<Architecture, (g: Graph, spec: PinnModelSpec, probe?: ProbeArrays) => Generator> = {
   cnn: (g, spec) => new NetworkBuilder(g, spec),
   fno: (g, spec) => new OperatorGenerator(g, spec, 'fno'),
   ffno: (g, spec) => new OperatorGenerator(g, spec, 'ffno'),
+  bpunet: (g, spec, probe) => new BackProjectionUNet(g, spec, probe),
 };
 
-export function makeGenerator(g: Graph, spec: PinnModelSpec): Generator {
+/**
+ * @param probe the (normalised) probe of the training graph: generators that use the physics in
+ *   front of the network (bpunet) keep it as a frozen parameter; absent when the graph is rebuilt
+ *   for export (the saved value is baked in).
+ */
+export function makeGenerator(g: Graph, spec: PinnModelSpec, probe?: ProbeArrays): Generator {
   const arch = spec.architecture ?? 'cnn';
   const make = REGISTRY[arch];
   if (!make)
     throw new Error(
       `architecture must be one of ${Object.keys(REGISTRY).join(', ')}, got ${JSON.stringify(arch)}`,
     );
-  return make(g, spec);
+  return make(g, spec, probe);
 }
 
 /**
@@ -42,7 +53,7 @@ export function generatorCost(spec: PinnModelSpec): { params: number; flops: num
   const g = new Graph();
   const C = spec.gridsize * spec.gridsize;
   const gen = makeGenerator(g, spec);
-  gen.objectHeads(g.input('x', ['B', C, spec.N, spec.N]));
+  gen.objectHeads(g.input('x', ['B', C, spec.N, spec.N]), C > 1 ? g.input('offsets', ['B', C, 2]) : null);
   const numel = (t: Tensor) => t.shape.reduce<number>((p, d) => p * (d === 'B' ? 1 : d), 1);
   let flops = 0;
   for (const t of g.nodes) {
@@ -50,5 +61,5 @@ export function generatorCost(spec: PinnModelSpec): { params: number; flops: num
     else if (t.op === 'conv2d')
       flops += 2 * numel(t) * (t.inputs[1]!.shape[1] as number) * t.attrs.kernel! ** 2;
   }
-  return { params: gen.decls.reduce((n, d) => n + d.shape.reduce((p, v) => p * v, 1), 0), flops };
+  return { params: countParams(gen.decls), flops };
 }

@@ -28,6 +28,8 @@ export interface ParamDecl {
    * fixed values; or an engine Init (the operator generators' spectral weights, gates, norms).
    */
   init: 'glorot_uniform' | 'zeros' | { value: Float32Array } | Init;
+  /** false: saved with the model and baked into its exports, never optimised (e.g. bpunet's probe). */
+  trainable?: false;
 }
 
 /** Filter ladders by N (PtychoPINN §3.2), in units of n_filters_scale. */
@@ -154,7 +156,9 @@ export class NetworkBuilder {
   }
 }
 
-/** Number of conv parameters the network declares (to compare with PtychoPINN's counts). */
+/** Number of trained parameters declared (to compare with PtychoPINN's counts). */
 export function countParams(decls: readonly ParamDecl[]): number {
-  return decls.reduce((n, d) => n + d.shape.reduce((p, v) => p * v, 1), 0);
+  return decls
+    .filter((d) => d.trainable !== false)
+    .reduce((n, d) => n + d.shape.reduce((p, v) => p * v, 1), 0);
 }

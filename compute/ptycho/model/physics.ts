@@ -61,18 +61,36 @@ function constMatmul(g: Graph, w: { re: Tensor; im: Tensor }, x: Complex, side: 
  * (Parseval-consistent: Σ I = Σ |ψ|².)
  */
 export function diffractIntensity(g: Graph, psi: Complex, N: number): Tensor {
-  const W = shiftedDftMatrix(N);
-  const left = { re: g.constant(W.re, [N, N]), im: g.constant(W.im, [N, N]) };
-  const rightT = {
-    re: g.constant(transposeSquare(W.re, N), [N, N]),
-    im: g.constant(transposeSquare(W.im, N), [N, N]),
-  };
-  const a = constMatmul(g, left, psi, 'left');
-  const f = constMatmul(g, rightT, a, 'right');
+  const f = shiftedDft2(g, psi, N, 'forward');
   return f.re
     .square()
     .add(f.im.square())
     .mul(1 / (N * N));
+}
+
+/**
+ * The fftshift-folded 2-D DFT of `(…, N, N)` fields, unnormalised: forward F = W·ψ·Wᵀ (far field,
+ * zero frequency at N/2); inverse ψ = Wᴴ·F·W̄ (takes the fftshifted layout back; the inverse of
+ * forward up to N²). So far field amplitudes A = |F|/N come back as the exit wave by
+ * inverse(A·e^{iθ})/N.
+ */
+export function shiftedDft2(g: Graph, x: Complex, N: number, direction: 'forward' | 'inverse'): Complex {
+  const W = shiftedDftMatrix(N);
+  const Wt = { re: transposeSquare(W.re, N), im: transposeSquare(W.im, N) };
+  const neg = (a: Float32Array): Float32Array => a.map((v) => -v);
+  // forward: left W, right Wᵀ; inverse: left Wᴴ = conj(Wᵀ), right conj(W) (= (Wᴴ)ᵀ).
+  const [l, r] =
+    direction === 'forward'
+      ? [W, Wt]
+      : [
+          { re: Wt.re, im: neg(Wt.im) },
+          { re: W.re, im: neg(W.im) },
+        ];
+  const c = (m: { re: Float32Array; im: Float32Array }) => ({
+    re: g.constant(m.re, [N, N]),
+    im: g.constant(m.im, [N, N]),
+  });
+  return constMatmul(g, c(r), constMatmul(g, c(l), x, 'left'), 'right');
 }
 
 /**
@@ -103,7 +121,7 @@ export interface Reassembled {
 /**
  * Merge the C patches of each group on the padded canvas (`ReassemblePatchesLayer`): patch c is
  * shifted by −coords_relative_c (= position_c − centroid), summed, and divided by the summed,
- * equally shifted centre masks (normalisation per `norm`).
+ * equally shifted centre masks (whole-patch masks for `norm` 'mean'; normalisation per `norm`).
  *
  * @param obj    `(B, C, N, N)` complex patches
  * @param shifts `(B, C, 2)` coords_relative as (x, y); null when gridsize = 1 (all zero)
@@ -118,7 +136,7 @@ export function reassemblePatches(
 ): Reassembled {
   const p = (M - N) / 2;
   const C = obj.re.shape[1] as number;
-  const mask = g.constant(centerMask(N), [N, N]);
+  const mask = g.constant(norm === 'mean' ? new Float32Array(N * N).fill(1) : centerMask(N), [N, N]);
   let canvasRe: Tensor;
   let canvasIm: Tensor;
   let count: Tensor;

@@ -60,9 +60,15 @@ function useShifts(spec: PinnModelSpec): boolean {
 }
 
 /** Network + object combination, shared by both graphs. Input: `(B, C, N, N)` = s·X. */
-function objectFromDiffraction(g: Graph, net: Generator, x: Tensor, logScale: Tensor): { obj: Complex } {
+function objectFromDiffraction(
+  g: Graph,
+  net: Generator,
+  x: Tensor,
+  logScale: Tensor,
+  shifts: Tensor | null,
+): { obj: Complex } {
   const xin = x.mul(g.exp(logScale.neg()));
-  const { amp, phase } = net.objectHeads(xin);
+  const { amp, phase } = net.objectHeads(xin, shifts);
   return { obj: polar(amp, phase) };
 }
 
@@ -131,7 +137,7 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   const N = spec.N;
   const C = channels(spec);
   const g = new Graph();
-  const net = makeGenerator(g, spec);
+  const net = makeGenerator(g, spec, opts.probe);
   const params: ParamDecl[] = [];
   const trainable: string[] = [];
 
@@ -147,7 +153,7 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
     shifts = useShifts(spec) ? g.input(FEEDS.offsets, ['B', C, 2]) : null;
   }
   const logScale = logScaleTensor(g, spec, opts.intensityScale, params, trainable);
-  const { obj } = objectFromDiffraction(g, net, X, logScale);
+  const { obj } = objectFromDiffraction(g, net, X, logScale, shifts);
 
   let probe: Complex;
   if (spec.probe_trainable) {
@@ -165,7 +171,7 @@ export function buildAutoencoder(opts: AutoencoderOptions): PinnGraph {
   return {
     graph: g,
     params: [...net.decls, ...params],
-    trainable: [...net.decls.map((d) => d.name), ...trainable],
+    trainable: [...net.decls.filter((d) => d.trainable !== false).map((d) => d.name), ...trainable],
     losses,
     predIntensity,
     trimmed,
@@ -256,10 +262,10 @@ export function buildDiffractionToObj(spec: PinnModelSpec, intensityScale: numbe
   const positions = g.input(INFER_IO.positions, ['B', 1, 2, C]);
   const x = input.transpose([0, 3, 1, 2]); // → (B, C, N, N)
   const logScale = logScaleTensor(g, spec, intensityScale, params, []);
-  const { obj } = objectFromDiffraction(g, net, x, logScale);
+  const shifts = useShifts(spec) ? positions.reshape(['B', 2, C]).transpose([0, 2, 1]) : null;
+  const { obj } = objectFromDiffraction(g, net, x, logScale, shifts);
   let trimmed: Complex;
   if (spec.object_big) {
-    const shifts = useShifts(spec) ? positions.reshape(['B', 2, C]).transpose([0, 2, 1]) : null;
     trimmed = reassemblePatches(
       g,
       obj,

@@ -121,8 +121,9 @@ describe('generator sizes at N = 64 (defaults: cnn n_filters_scale 2; fno/ffno w
     cnn: [2_331_772, 2_340_208],
     fno: [2_373_220, 2_374_480],
     ffno: [112_869, 114_129],
+    bpunet: [449_938, 450_370],
   };
-  for (const arch of ['cnn', 'fno', 'ffno'] as const) {
+  for (const arch of ['cnn', 'fno', 'ffno', 'bpunet'] as const) {
     it(`${arch}: parameter counts (gridsize 1, 2) and FLOPs`, () => {
       for (const [i, gridsize] of [1, 2].entries()) {
         const spec = { ...DEFAULT_MODEL_SPEC, architecture: arch, gridsize };
@@ -151,13 +152,13 @@ describe('generator sizes at N = 64 (defaults: cnn n_filters_scale 2; fno/ffno w
       /fno_modes must be an integer from 1 to N\/2 = 32, got 33/,
     );
     expect(() => generatorCost({ ...DEFAULT_MODEL_SPEC, architecture: 'unet' as Architecture })).toThrow(
-      /architecture must be one of cnn, fno, ffno, got "unet"/,
+      /architecture must be one of cnn, fno, ffno, bpunet, got "unet"/,
     );
   });
 });
 
 describe('every generator keeps the CNN output contract', () => {
-  for (const arch of ['fno', 'ffno'] as const) {
+  for (const arch of ['fno', 'ffno', 'bpunet'] as const) {
     it(`${arch}: C-channel heads, amplitude in (0,1), phase in (−π,π), nothing outside the centre without probe_big`, async () => {
       for (const [gridsize, probe_big] of [
         [2, true],
@@ -173,7 +174,8 @@ describe('every generator keeps the CNN output contract', () => {
         const C = gridsize * gridsize;
         const g = new Graph();
         const gen = makeGenerator(g, spec);
-        const { amp, phase } = gen.objectHeads(g.input('x', ['B', C, N, N]));
+        const shifts = C > 1 && arch === 'bpunet' ? g.input('offsets', ['B', C, 2]) : null;
+        const { amp, phase } = gen.objectHeads(g.input('x', ['B', C, N, N]), shifts);
         expect(amp.shape).toEqual(['B', C, N, N]);
         expect(phase.shape).toEqual(['B', C, N, N]);
         const params = createParamStore(gen.decls, 2);
@@ -181,6 +183,8 @@ describe('every generator keeps the CNN output contract', () => {
         const feeds: Record<string, Float32Array | { data: Float32Array; dims: number[] }> = {
           x: { data: Float32Array.from(field(new Rng(1), 2 * C * N * N, 0, 1)), dims: [2, C, N, N] },
         };
+        if (shifts)
+          feeds.offsets = { data: Float32Array.from(field(new Rng(2), 2 * C * 2, -2, 2)), dims: [2, C, 2] };
         for (const nme of params.names()) feeds[nme] = { data: params.get(nme), dims: params.shape(nme) };
         const r = await cg.run(feeds);
         const a = r.amp!.data,
@@ -251,16 +255,68 @@ describe('whole-autoencoder gradients (network + physics) against float64 finite
       expect(r.maxRelErr).toBeLessThan(1e-3);
     }, 120_000);
   }
+  it('bpunet (n_filters_scale 1, gridsize 2: the group back-projection and the overlap canvas)', async () => {
+    const spec: PinnModelSpec = {
+      ...DEFAULT_MODEL_SPEC,
+      architecture: 'bpunet',
+      n_filters_scale: 1,
+      gridsize: 2,
+      canvas_normalisation: 'mean',
+    };
+    const rng = new Rng(12);
+    const probe = {
+      re: Float32Array.from(field(rng, N * N, 0, 0.3)),
+      im: Float32Array.from(field(rng, N * N, -0.1, 0.1)),
+    };
+    const ae = buildAutoencoder({
+      spec,
+      loss: { nll_weight: 1, mae_weight: 0.5, realspace_weight: 0, realspace_mae_weight: 0, tv_weight: 0 },
+      intensityScale: 30,
+      probe,
+    });
+    const params = createParamStore(ae.params, 4);
+    const values: Record<string, { shape: number[]; data: Float64Array }> = {
+      [FEEDS.amplitudes]: { shape: [1, 4, N, N], data: field(rng, 4 * N * N, 1, 15) },
+      [FEEDS.offsets]: { shape: [1, 4, 2], data: field(rng, 8, -2.5, 2.5) },
+    };
+    for (const n of params.names())
+      values[n] = { shape: params.shape(n), data: Float64Array.from(params.get(n)) };
+    // The heads start at zero (a flat object); give them weights so gradients reach the U-Net.
+    for (const n of ['amp.head.w', 'phase.head.w'])
+      values[n]!.data = field(rng, values[n]!.data.length, -0.3, 0.3);
+    const wrt = [
+      'bpunet.down.0.conv1.w',
+      'bpunet.mid.conv2.b',
+      'bpunet.up.0.reduce.w',
+      'bpunet.up.1.conv2.w',
+      'amp.head.w',
+      // not phase.head.b: a global phase leaves |FFT|² unchanged, its gradient is ~0 (cancellation)
+      'phase.head.w',
+      'log_scale',
+    ];
+    const r = await gradcheck(
+      ae.losses.loss,
+      wrt.map((n) => ae.graph.feed(n)!),
+      values,
+      { maxPoints: 2, eps: 1e-6 },
+    );
+    expect(r.loss.engine).toBeCloseTo(r.loss.reference, 2);
+    // float32 engine: a deep bias sums 4·64² pixel terms (measured up to 1.1e-3); a wrong rule is O(1)
+    expect(r.maxRelErr).toBeLessThan(3e-3);
+    expect(ae.trainable).not.toContain('bp.probe.re');
+  }, 180_000);
 });
 
 describe('training on 64 groups of lines-N64 (one thread)', () => {
-  for (const arch of ['cnn', 'fno', 'ffno'] as const) {
+  for (const arch of ['cnn', 'fno', 'ffno', 'bpunet'] as const) {
     it(`${arch}: the loss falls`, async () => {
       const raw = loadRawDataset(fixture('lines-N64-train.npz'));
       const model =
         arch === 'cnn'
           ? { n_filters_scale: 1 }
-          : { architecture: arch, fno_width: 8, fno_modes: 8, fno_blocks: 2 };
+          : arch === 'bpunet'
+            ? { architecture: arch, n_filters_scale: 1 }
+            : { architecture: arch, fno_width: 8, fno_modes: 8, fno_blocks: 2 };
       const cfg = makeTrainingConfig({
         model,
         nepochs: 4,
@@ -285,9 +341,12 @@ describe('training on 64 groups of lines-N64 (one thread)', () => {
 
 describe('bundles record the architecture', () => {
   const probe = { re: new Float32Array(N * N).fill(0.3), im: new Float32Array(N * N).fill(-0.1) };
-  function fnoModel(): TrainedModel {
+  function bundleModel(arch: 'fno' | 'bpunet'): TrainedModel {
     const config = makeTrainingConfig({
-      model: { gridsize: 2, architecture: 'fno', fno_width: 6, fno_modes: 5, fno_blocks: 1 },
+      model:
+        arch === 'fno'
+          ? { gridsize: 2, architecture: 'fno', fno_width: 6, fno_modes: 5, fno_blocks: 1 }
+          : { gridsize: 2, architecture: 'bpunet', n_filters_scale: 1, canvas_normalisation: 'mean' },
       nepochs: 1,
     });
     const ae = buildAutoencoder({
@@ -312,6 +371,20 @@ describe('bundles record the architecture', () => {
       appVersion: '0.1.0',
     };
   }
+  async function roundTrip(m: TrainedModel): Promise<TrainedModel> {
+    const path = join(mkdtempSync(join(tmpdir(), 'gen-bundle-')), 'wts.h5.zip');
+    saveModel(m, path);
+    return loadModel(path);
+  }
+  /** The float32 bytes (Buffer.from(Float32Array) would truncate each value to a byte). */
+  const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  async function samePatches(m: TrainedModel, back: TrainedModel): Promise<void> {
+    const before = await predict(m.inferenceOnnx);
+    expect(before.some((v) => v !== 0)).toBe(true);
+    expect(bytes(await predict(back.inferenceOnnx))).toEqual(bytes(before));
+    const rebuilt = exportInferenceModel(modelSpecOf(back.config), back.params);
+    expect(bytes(await predict(rebuilt))).toEqual(bytes(before));
+  }
   async function predict(onnx: Uint8Array): Promise<Float32Array> {
     const X = Float32Array.from({ length: 2 * 4 * N * N }, (_, i) => 0.05 + 0.04 * Math.cos(i * 0.13));
     const p = await ObjectPredictor.create(onnx, { N, gridsize: 2, intensityScale: 31.25 });
@@ -324,21 +397,34 @@ describe('bundles record the architecture', () => {
     return Float32Array.from([...out.re, ...out.im]);
   }
   it('fno: save → load keeps the architecture and infers the same object patches (saved and rebuilt models)', async () => {
-    const m = fnoModel();
-    const path = join(mkdtempSync(join(tmpdir(), 'gen-bundle-')), 'wts.h5.zip');
-    saveModel(m, path);
-    const back = await loadModel(path);
+    const m = bundleModel('fno');
+    const back = await roundTrip(m);
     expect(back.config.model).toMatchObject({
       architecture: 'fno',
       fno_width: 6,
       fno_modes: 5,
       fno_blocks: 1,
     });
-    const before = await predict(m.inferenceOnnx);
-    expect(before.some((v) => v !== 0)).toBe(true);
-    expect(Buffer.from(await predict(back.inferenceOnnx))).toEqual(Buffer.from(before));
-    const rebuilt = exportInferenceModel(modelSpecOf(back.config), back.params);
-    expect(Buffer.from(await predict(rebuilt))).toEqual(Buffer.from(before));
+    await samePatches(m, back);
+  }, 60_000);
+  it('bpunet: save → load keeps the frozen back-projection probe; saved and rebuilt models agree', async () => {
+    const m = bundleModel('bpunet');
+    // heads away from zero, so the patches depend on the U-Net and the probe
+    const w = m.params.get('amp.head.w');
+    for (let i = 0; i < w.length; i++) w[i] = 0.2 * Math.sin(i + 1);
+    m.inferenceOnnx = exportInferenceModel(modelSpecOf(m.config), m.params);
+    const back = await roundTrip(m);
+    expect(back.config.model).toMatchObject({ architecture: 'bpunet', n_filters_scale: 1 });
+    expect(Array.from(back.params.get('bp.probe.re').slice(0, 3))).toEqual([0.3, 0.3, 0.3].map(Math.fround));
+    await samePatches(m, back);
+    // a model rebuilt without the saved probe would not agree: the probe is used
+    const p2 = createParamStore([], 1);
+    for (const n of back.params.names()) p2.set(n, back.params.get(n).slice(), back.params.shape(n));
+    // (a global phase of the probe cancels in ψ₀·P̄: change its shape, not its phase)
+    const re = p2.get('bp.probe.re');
+    for (let i = 0; i < re.length; i++) re[i] = 0.3 + 0.2 * Math.cos((2 * Math.PI * (i % N)) / N);
+    const other = await predict(exportInferenceModel(modelSpecOf(back.config), p2));
+    expect(bytes(other)).not.toEqual(bytes(await predict(m.inferenceOnnx)));
   }, 60_000);
   it('a config without the architecture (an older bundle) is cnn', () => {
     const old = JSON.parse(JSON.stringify(makeTrainingConfig({}))) as { model: Record<string, unknown> };

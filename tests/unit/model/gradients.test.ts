@@ -25,6 +25,7 @@ describe('gradients of the physics and loss (float64 finite differences)', () =>
   const cases: [string, Partial<PinnModelSpec>][] = [
     ['gridsize 1, robust', { gridsize: 1 }],
     ['gridsize 2, robust', { gridsize: 2 }],
+    ['gridsize 2, mean', { gridsize: 2, canvas_normalisation: 'mean' }],
     [
       'gridsize 2, tf_compat, probe_big off, probe mask',
       { gridsize: 2, canvas_normalisation: 'tf_compat', probe_big: false, probe_mask: true },
