@@ -87,7 +87,8 @@ const cost = generatorCost(modelSpecOf(cfg));
 
 const row = {
   arch,
-  n_filters_scale: arch === 'cnn' ? s : undefined,
+  n_filters_scale: arch === 'cnn' || arch === 'bpunet' ? s : undefined,
+  machine: machineInfo(),
   fno:
     arch === 'cnn'
       ? undefined
@@ -127,7 +128,15 @@ const lines = [
       `| ${x.arch}${x.n_filters_scale ? ` (s=${x.n_filters_scale})` : ''} | ${x.params.toLocaleString('en')} | ${x.gflops_per_sample} | ${x.budget_s} | ${x.epochs} | ${x.s_per_epoch} | ${x.best_epoch} | ${x.loss.at(-1)} | ${x.test_r_amplitude} | ${x.test_r_phase} |`,
   ),
   '',
-  `Machine: ${JSON.stringify(all.machine)}`,
+  `Machine (rows without their own): ${JSON.stringify(all.machine)}`,
+  ...Object.values(all.runs)
+    .filter((x) => x.machine)
+    .map((x) => `Machine (${x.arch}): ${JSON.stringify(x.machine)}; load ${x.loadavg.join(' → ')}`),
   '',
 ];
-writeFileSync('bench/results/generators.md', lines.join('\n'));
+// hand-written notes below the marker survive regeneration
+const mdPath = 'bench/results/generators.md';
+const NOTES = '<!-- notes: kept when the table is regenerated -->';
+const old = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '';
+const notes = old.includes(NOTES) ? old.slice(old.indexOf(NOTES)) : NOTES + '\n';
+writeFileSync(mdPath, lines.join('\n') + '\n' + notes);

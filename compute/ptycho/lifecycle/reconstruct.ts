@@ -8,6 +8,10 @@ import { reassemblePosition, type Stitched } from '../stitch/reassemble';
 import { prepareData, type PreparedData } from './prepare';
 import type { TrainedModel } from './model';
 import { DEFAULT_INFERENCE_CONFIG } from '../config/config';
+import { backProjectionProbeMismatch } from '../model/backprojection';
+
+/** Relative probe difference above which a bpunet reconstruction is flagged (5 %). */
+export const PROBE_MISMATCH_WARN = 0.05;
 
 export interface ReconstructOptions {
   /** Groups to reconstruct; default all (gridsize 1: every pattern; gridsize > 1: M // C). */
@@ -92,6 +96,14 @@ export async function reconstruct(
     o.stitchCropSize ?? DEFAULT_INFERENCE_CONFIG.stitch_crop_size,
   );
   const t2 = performance.now();
+  const mismatch = backProjectionProbeMismatch(model.params, prepared.probe);
+  if (mismatch !== null && mismatch > PROBE_MISMATCH_WARN)
+    stitched.warnings = [
+      ...(stitched.warnings ?? []),
+      `${raw.file}: probeGuess differs from the probe this bpunet model was trained with ` +
+        `(relative difference ${mismatch.toFixed(2)}, expected < ${PROBE_MISMATCH_WARN}); the model ` +
+        'back-projects with its training probe, so this reconstruction may be wrong: train on this probe',
+    ];
   return {
     stitched,
     prepared,

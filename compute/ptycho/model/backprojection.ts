@@ -30,7 +30,7 @@
  * Parameter names: `bpunet.down.{l}.conv{1,2}.{w,b}`, `bpunet.mid.conv{1,2}.{w,b}`,
  * `bpunet.up.{l}.{reduce,conv1,conv2}.{w,b}`, `{amp,phase}.head.{w,b}`, `bp.probe.{re,im}`.
  */
-import type { Graph, Tensor } from '../../engine';
+import type { Graph, ParamStore, Tensor } from '../../engine';
 import { borderMask, headActivation, type ParamDecl } from './network';
 import { complexMul, extractPatches, reassemblePatches, shiftedDft2, type Complex } from './physics';
 import type { ProbeArrays } from './pinn';
@@ -44,6 +44,31 @@ export const BP_PROBE_IM = 'bp.probe.im';
 const MAG_EPS = 1e-12;
 
 const magnitude = (z: Complex): Tensor => z.re.square().add(z.im.square()).add(MAG_EPS).sqrt();
+
+/**
+ * How far a scan's probe is from the probe a bpunet model back-projects with: the relative
+ * distance min_φ ‖e^{iφ}·p − q‖ / ‖q‖ (a global phase cancels in ψ₀·P̄; a scale does not).
+ * null when the parameters hold no back-projection probe (the other generators).
+ */
+export function backProjectionProbeMismatch(params: ParamStore, probe: ProbeArrays): number | null {
+  if (!params.has(BP_PROBE_RE) || !params.has(BP_PROBE_IM)) return null;
+  const qr = params.get(BP_PROBE_RE),
+    qi = params.get(BP_PROBE_IM);
+  if (qr.length !== probe.re.length) return 1;
+  let pp = 0,
+    qq = 0,
+    cr = 0,
+    ci = 0;
+  for (let k = 0; k < qr.length; k++) {
+    const pr = probe.re[k]!,
+      pi = probe.im[k]!;
+    pp += pr * pr + pi * pi;
+    qq += qr[k]! * qr[k]! + qi[k]! * qi[k]!;
+    cr += pr * qr[k]! + pi * qi[k]!; // ⟨p, q⟩ = Σ p̄·q
+    ci += pr * qi[k]! - pi * qr[k]!;
+  }
+  return Math.sqrt(Math.max(0, pp + qq - 2 * Math.hypot(cr, ci)) / Math.max(qq, 1e-30));
+}
 
 /** Down levels of the U-Net for a patch size: the bottleneck works at 8×8. */
 export function unetLevels(N: number): number {

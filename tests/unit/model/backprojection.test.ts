@@ -4,12 +4,22 @@
  * - A flat object comes back as the trust map c = |P|²/(|P|² + ρ⟨|P|²⟩), real.
  * - For a random object and probe, Re/Im/|O₀| equal the direct-loop back-projection of the
  *   amplitudes A = |DFT(P·O)|/N (fftshifted) to float32 precision.
+ * - The probe-mismatch check that flags a scan taken with another probe, against a brute-force
+ *   search over the global phase.
  */
 import { describe, expect, it } from 'vitest';
 import { CompiledGraph } from '../../../compute/engine/compile';
 import { Graph } from '../../../compute/engine/ir';
 import { Rng } from '../../../compute/numerics/rng';
-import { BackProjectionUNet, BP_REGULARISER, unetLevels } from '../../../compute/ptycho/model/backprojection';
+import { ParamStore } from '../../../compute/engine/params';
+import {
+  BackProjectionUNet,
+  backProjectionProbeMismatch,
+  BP_PROBE_IM,
+  BP_PROBE_RE,
+  BP_REGULARISER,
+  unetLevels,
+} from '../../../compute/ptycho/model/backprojection';
 import { DEFAULT_MODEL_SPEC, type PinnModelSpec } from '../../../compute/ptycho/model/spec';
 
 const N = 16;
@@ -145,5 +155,56 @@ describe('bpunet back-projection (direct float64 loops)', () => {
 
   it('levels: the bottleneck is 8×8', () => {
     expect([64, 128, 256].map(unetLevels)).toEqual([3, 4, 5]);
+  });
+});
+
+describe('backProjectionProbeMismatch (is this scan taken with the training probe?)', () => {
+  const rng = new Rng(5);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.uniform() - 0.5);
+  const q = { re: rand(N * N), im: rand(N * N) };
+  const store = (p: { re: Float32Array; im: Float32Array }): ParamStore => {
+    const s = new ParamStore();
+    s.set(BP_PROBE_RE, p.re.slice(), [N, N]);
+    s.set(BP_PROBE_IM, p.im.slice(), [N, N]);
+    return s;
+  };
+  /** Reference: min over a fine grid of global phases φ of ‖e^{iφ}p − q‖ / ‖q‖, in float64. */
+  function bruteForce(p: { re: Float32Array; im: Float32Array }): number {
+    let best = Infinity,
+      qq = 0;
+    for (let k = 0; k < N * N; k++) qq += q.re[k]! ** 2 + q.im[k]! ** 2;
+    for (let t = 0; t < 20_000; t++) {
+      const phi = (2 * Math.PI * t) / 20_000,
+        c = Math.cos(phi),
+        s = Math.sin(phi);
+      let d = 0;
+      for (let k = 0; k < N * N; k++)
+        d += (c * p.re[k]! - s * p.im[k]! - q.re[k]!) ** 2 + (s * p.re[k]! + c * p.im[k]! - q.im[k]!) ** 2;
+      best = Math.min(best, d);
+    }
+    return Math.sqrt(best / qq);
+  }
+  it('is 0 for the same probe and for a global phase of it, the scale error for a scaled one', () => {
+    const s = store(q);
+    expect(backProjectionProbeMismatch(s, q)).toBeLessThan(1e-6);
+    const c = Math.cos(0.7),
+      sn = Math.sin(0.7);
+    const rotated = {
+      re: q.re.map((r, k) => c * r - sn * q.im[k]!),
+      im: q.im.map((i, k) => sn * q.re[k]! + c * i),
+    };
+    expect(backProjectionProbeMismatch(s, rotated)).toBeLessThan(1e-6);
+    expect(
+      backProjectionProbeMismatch(s, { re: q.re.map((v) => 1.1 * v), im: q.im.map((v) => 1.1 * v) }),
+    ).toBeCloseTo(0.1, 5);
+  });
+  it('matches a brute-force search over the global phase for a different probe', () => {
+    const p = { re: q.re.map((v) => v + 0.3 * (rng.uniform() - 0.5)), im: q.im.map((v) => 0.8 * v) };
+    const m = backProjectionProbeMismatch(store(q), p)!;
+    expect(m).toBeGreaterThan(0.05);
+    expect(m).toBeCloseTo(bruteForce(p), 4);
+  });
+  it('is null for a model without a back-projection probe (the other generators)', () => {
+    expect(backProjectionProbeMismatch(new ParamStore(), q)).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ import { loadRawDataset } from '../../../compute/ptycho/data/dataset';
 import { Rng } from '../../../compute/numerics/rng';
 import { exportInferenceModel, exportModels } from '../../../compute/ptycho/infer/exportModels';
 import { ObjectPredictor } from '../../../compute/ptycho/infer/predictor';
+import { reconstruct } from '../../../compute/ptycho/lifecycle/reconstruct';
 import {
   loadModel,
   lossSpecOf,
@@ -425,6 +426,18 @@ describe('bundles record the architecture', () => {
     for (let i = 0; i < re.length; i++) re[i] = 0.3 + 0.2 * Math.cos((2 * Math.PI * (i % N)) / N);
     const other = await predict(exportInferenceModel(modelSpecOf(back.config), p2));
     expect(bytes(other)).not.toEqual(bytes(await predict(m.inferenceOnnx)));
+  }, 60_000);
+  it('bpunet: reconstructing a scan taken with another probe warns, with the training probe not', async () => {
+    const m = bundleModel('bpunet');
+    const raw = loadRawDataset(fixture('lines-N64-test.npz'));
+    const other = await reconstruct(m, raw, { nGroups: 4, threads: 1 });
+    expect(other.stitched.warnings?.join(' ')).toMatch(
+      /lines-N64-test\.npz: probeGuess differs from the probe this bpunet model was trained with \(relative difference \d\.\d\d/,
+    );
+    m.params.set('bp.probe.re', other.prepared.probe.re.slice());
+    m.params.set('bp.probe.im', other.prepared.probe.im.slice());
+    const same = await reconstruct(m, raw, { nGroups: 4, threads: 1 });
+    expect(same.stitched.warnings ?? []).toEqual([]);
   }, 60_000);
   it('a config without the architecture (an older bundle) is cnn', () => {
     const old = JSON.parse(JSON.stringify(makeTrainingConfig({}))) as { model: Record<string, unknown> };
