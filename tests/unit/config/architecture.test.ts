@@ -27,7 +27,7 @@ describe('model.architecture', () => {
   });
   it('validates with messages naming the field, the expected and the found value', () => {
     expect(() => makeTrainingConfig({ model: { architecture: 'unet' as 'cnn' } })).toThrow(
-      "architecture: expected 'cnn', 'fno', 'ffno', got \"unet\"",
+      "architecture: expected 'cnn', 'fno', 'ffno', 'bpunet', got \"unet\"",
     );
     expect(() => makeTrainingConfig({ model: { architecture: 'fno', fno_modes: 40 } })).toThrow(
       'fno_modes: expected an integer from 1 to N/2 = 32, got 40',
@@ -47,7 +47,7 @@ describe('model.architecture', () => {
       fno_modes: 12,
     });
     expect(() => parseArgs(MODEL_FLAGS, [], ['--architecture', 'unet'])).toThrow(
-      /expected one of cnn, fno, ffno/,
+      /expected one of cnn, fno, ffno, bpunet/,
     );
     const yaml = join(mkdtempSync(join(tmpdir(), 'arch-')), 'c.yaml');
     writeFileSync(yaml, 'model:\n  architecture: fno\n  fno_modes: 8\n  fno_blocks: 2\n');
@@ -101,7 +101,7 @@ describe('model.architecture', () => {
     const { architecture: _, ...old } = req;
     expect((validateRequest('train.start', old).params as Record<string, unknown>).architecture).toBe('cnn');
     expect(() => validateRequest('train.start', { ...req, architecture: 'vit' })).toThrow(
-      `train.start: architecture: expected 'cnn', 'fno', 'ffno', got "vit"`,
+      `train.start: architecture: expected 'cnn', 'fno', 'ffno', 'bpunet', got "vit"`,
     );
   });
 });

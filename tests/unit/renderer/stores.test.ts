@@ -250,7 +250,7 @@ describe('renderer stores', () => {
       exclusiveMin: true,
       exclusiveMax: true,
     });
-    expect(fieldMeta('architecture').choices).toEqual(['cnn', 'fno', 'ffno']);
+    expect(fieldMeta('architecture').choices).toEqual(['cnn', 'fno', 'ffno', 'bpunet']);
     expect(fieldMeta('n_groups')).toMatchObject({ nullable: true, min: 1 });
     expect(fieldMeta('n_groups').max).toBeUndefined();
     expect(validateField('learning_rate', 1)).toBe('learning_rate: expected a number in (0, 1), got 1');
