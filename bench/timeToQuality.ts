@@ -14,13 +14,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { makeTrainingConfig, type TrainingConfig } from '../compute/ptycho/config/config';
 import { prepareData } from '../compute/ptycho/lifecycle/prepare';
 import { INFERENCE_SEED } from '../compute/ptycho/lifecycle/reconstruct';
 import { reassemblePosition } from '../compute/ptycho/stitch/reassemble';
 import { reconstructIterative } from '../compute/ptycho/iterative/reconstruct';
 import { readNpz, writeNpz } from '../compute/io/npz';
 import { makeTestBed, runRecipe, scoreStitched, type BandScore, type TestBed } from './lib/testbed';
+import { RECIPES, recipeConfig } from './lib/recipes';
 import { loadavg, machineInfo } from './lib/machine';
 
 const argv = process.argv.slice(2);
@@ -30,36 +30,6 @@ const opt = (n: string, d: string): string => {
 };
 const budget = Number(opt('--seconds', '300'));
 const finetuneS = Number(opt('--finetune', '60'));
-type Overrides = NonNullable<Parameters<typeof makeTrainingConfig>[0]>;
-
-/** The recipes compared (name → overrides of the defaults); `ptychopinn` is PtychoPINN's own. */
-export const RECIPES: Record<string, { overrides: Overrides; finetune?: boolean; note: string }> = {
-  default: { overrides: {}, note: 'the current defaults of ptycho train' },
-  ptychopinn: {
-    overrides: { model: { gridsize: 1, n_filters_scale: 2 }, batch_size: 16, early_stop_patience: 3 },
-    note: 'PtychoPINN: gs1, n_filters_scale 2, batch 16, Adam 1e-3',
-  },
-  gs2: {
-    overrides: { model: { gridsize: 2, n_filters_scale: 2 }, batch_size: 16 },
-    note: 'gs2, n_filters_scale 2, batch 16',
-  },
-  'gs2-s1-b4': {
-    overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 },
-    note: 'gs2, n_filters_scale 1, batch 4',
-  },
-  'bpunet-gs2': {
-    overrides: {
-      model: { gridsize: 2, architecture: 'bpunet', canvas_normalisation: 'mean' },
-      batch_size: 8,
-    },
-    note: 'bpunet (U-Net on the back-projection), gs2, mean canvas, n_filters_scale 2, batch 8',
-  },
-  'gs2-s1-b4+ft': {
-    overrides: { model: { gridsize: 2, n_filters_scale: 1 }, batch_size: 4 },
-    finetune: true,
-    note: 'gs2-s1-b4, then self-supervised fine-tuning on the band',
-  },
-};
 const names = opt('--recipes', 'ptychopinn,gs2,gs2-s1-b4,gs2-s1-b4+ft')
   .split(',')
   .filter((n) => n && n !== 'none');
@@ -83,9 +53,7 @@ const kept: Row[] =
     ? (JSON.parse(readFileSync(resultsJson, 'utf8')) as { rows: Row[] }).rows
     : [];
 const rows: Row[] = [];
-const base = { nepochs: 10_000, n_groups: null };
-const cfgOf = (o: Overrides): TrainingConfig =>
-  makeTrainingConfig({ ...base, ...o, model: { ...(o.model ?? {}) } });
+const cfgOf = recipeConfig;
 
 for (const name of names) {
   const r = RECIPES[name];

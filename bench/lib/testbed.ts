@@ -124,6 +124,7 @@ export async function runRecipe(
           config: ph.cfg,
           intensityScale: Math.exp(ps.get(LOG_SCALE)[0]!),
           inferenceOnnx: exportInferenceModel(modelSpecOf(ph.cfg), ps),
+          params: ps,
         } as unknown as TrainedModel;
         const row: CurveRow = {
           phase: ph.name,
